@@ -1,0 +1,49 @@
+"""Where every built-in component, backend and format is registered, by import path.
+
+One line per plug-in; the module is only imported when the name is first used.
+"""
+
+from __future__ import annotations
+
+from rhetorica import registry
+
+_COMPONENTS = {
+    "parse": "rhetorica.nlp.parse:make_parser",
+    "language": "rhetorica.nlp.language:make_language",
+    "segment": "rhetorica.nlp.segment:make_segmenter",
+    "entities": "rhetorica.nlp.entities:make_entities",
+    "claims": "rhetorica.claims.checkworthiness:make_checkworthiness",
+    "rhetoric": "rhetorica.rhetoric.lexicon:make_rhetoric_lexicon",
+    "tone": "rhetorica.rhetoric.tone:make_tone",
+}
+
+_STORES = {
+    "sqlite": "rhetorica.store.sqlite:SQLiteStore",
+}
+
+_FORMATS = {
+    "json": "rhetorica.report.json_writer:write_json",
+    "markdown": "rhetorica.report.markdown:write_markdown",
+    "html": "rhetorica.report.html:write_html",
+}
+
+_EMBEDDERS: dict[str, str] = {}
+
+# Report sections, in the order they appear (see rhetorica.report.sections).
+_SECTIONS = {
+    "claims": "rhetorica.report.sections:CLAIMS",
+    "rhetoric": "rhetorica.report.sections:RHETORIC",
+    "entities": "rhetorica.report.sections:ENTITIES",
+}
+
+
+def register_builtins() -> None:
+    for table, reg in (
+        (_COMPONENTS, registry.components),
+        (_STORES, registry.stores),
+        (_FORMATS, registry.formats),
+        (_EMBEDDERS, registry.embedders),
+        (_SECTIONS, registry.sections),
+    ):
+        for name, path in table.items():
+            reg.register_lazy(name, path)

@@ -1,0 +1,1 @@
+"""Claims: which sentences make check-worthy factual assertions."""

@@ -1,0 +1,1 @@
+"""Command-line interface: one typer sub-command per job, each in its own module."""

@@ -1,0 +1,30 @@
+"""Shared CLI plumbing: exit codes, error printing, consoles and JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+from rich.console import Console
+
+# Meaningful exit codes, documented in the README.
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # the command ran and found what the user asked to be told about
+EXIT_USAGE = 2  # typer/click's own code for bad flags
+EXIT_INPUT = 3  # unreadable or invalid input
+EXIT_STORE = 4  # database missing, locked, read-only, full
+EXIT_INTERNAL = 5
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    """One clear line on stderr and a non-zero exit: never a traceback for user errors."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise SystemExit(code)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -1,0 +1,130 @@
+"""``rhetorica db``: look into and manage the store."""
+
+from __future__ import annotations
+
+import typer
+
+from rhetorica.cli.common import EXIT_FINDINGS, EXIT_STORE, fail, out, print_json
+
+db_app = typer.Typer(help="Inspect and manage the store of analysed statements.",
+                     no_args_is_help=True)
+DB_OPT = typer.Option(None, "--db", help="Store path or URL (default: RHETORICA_DB or user data dir).")
+JSON_OPT = typer.Option(False, "--json", help="Machine-readable output.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+
+
+def _open(db: str | None):
+    from rhetorica.store import StoreError, open_store
+
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        fail(str(exc), EXIT_STORE)
+
+
+def _rows_table(rows, title: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in ("id", "date", "speaker", "intensity", "preview"):
+        table.add_column(col, overflow="fold" if col == "preview" else "ellipsis")
+    for r in rows:
+        table.add_row(str(r.id), r.date or "", r.speaker or "",
+                      "" if r.intensity is None else f"{r.intensity:.0f}",
+                      " ".join(r.preview.split())[:90])
+    out.print(table)
+
+
+@db_app.command("info")
+def info(db: str | None = DB_OPT, as_json: bool = JSON_OPT) -> None:
+    """Where the store is, its schema version and how much it holds (creates it if missing)."""
+    with _open(db) as st:
+        stats = st.stats()
+    if as_json:
+        print_json(stats)
+    else:
+        for k, v in stats.items():
+            out.print(f"[bold]{k}[/]: {v}", highlight=False)
+
+
+@db_app.command("migrate")
+def migrate(db: str | None = DB_OPT) -> None:
+    """Bring the schema up to date (also done automatically on open)."""
+    with _open(db) as st:
+        out.print(f"schema version {st.schema_version()}")
+
+
+@db_app.command("list")
+def list_(
+    db: str | None = DB_OPT,
+    speaker: str | None = typer.Option(None, "--speaker"),
+    since: str | None = typer.Option(None, "--since", help="ISO date, inclusive."),
+    until: str | None = typer.Option(None, "--until", help="ISO date, inclusive."),
+    limit: int = typer.Option(50, "--limit"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """List stored statements, newest first."""
+    with _open(db) as st:
+        rows = st.list_documents(speaker=speaker, since=since, until=until, limit=limit)
+    if as_json:
+        print_json([r.__dict__ for r in rows])
+    else:
+        _rows_table(rows, "Stored statements")
+
+
+@db_app.command("search")
+def search(query: str, db: str | None = DB_OPT, limit: int = typer.Option(20, "--limit"),
+           as_json: bool = JSON_OPT) -> None:
+    """Full-text search over stored statements (exit 1 when nothing matches)."""
+    with _open(db) as st:
+        rows = st.search(query, limit=limit)
+    if as_json:
+        print_json([r.__dict__ for r in rows])
+    else:
+        _rows_table(rows, f"Matches for {query!r}")
+    if not rows:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@db_app.command("show")
+def show(ref: str = typer.Argument(..., help="Numeric id or content key (prefix)."),
+         db: str | None = DB_OPT,
+         fmt: str = typer.Option("json", "--format", "-f", help="json, markdown or html.")) -> None:
+    """Show one stored statement with its analysis."""
+    from rhetorica import registry
+
+    with _open(db) as st:
+        doc = st.get(ref)
+    if doc is None:
+        fail(f"no stored statement {ref!r}", EXIT_FINDINGS)
+    typer.echo(registry.formats.get(fmt)([doc]), nl=False)
+
+
+@db_app.command("speakers")
+def speakers(db: str | None = DB_OPT, as_json: bool = JSON_OPT) -> None:
+    """Speakers with how many statements each."""
+    with _open(db) as st:
+        rows = st.speakers()
+    if as_json:
+        print_json([{"speaker": s, "documents": n} for s, n in rows])
+        return
+    from rich.table import Table
+
+    table = Table(title="Speakers")
+    table.add_column("speaker")
+    table.add_column("statements", justify="right")
+    for s, n in rows:
+        table.add_row(s, str(n))
+    out.print(table)
+
+
+@db_app.command("delete")
+def delete(ref: str, db: str | None = DB_OPT) -> None:
+    """Delete one stored statement and its analyses."""
+    with _open(db) as st:
+        if not st.delete(ref):
+            fail(f"no stored statement {ref!r}", EXIT_FINDINGS)
+    out.print(f"deleted {ref}")

@@ -1,0 +1,59 @@
+"""``rhetorica eval <component>``: quality on public benchmarks beside a trivial baseline.
+
+Each evaluator lives with its component (``rhetorica.<area>.evaluate``) and exposes
+``evaluate(data_dir: Path, **options) -> dict``; this module only dispatches and prints.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import typer
+
+from rhetorica.cli.common import EXIT_INPUT, fail, out, print_json
+
+# component name -> module with evaluate(data_dir, ...) -> {"rows": [...], ...}
+EVALUATORS: dict[str, str] = {}
+
+DEFAULT_DATA = Path("../shared/data")
+
+
+def render(report: dict, as_json: bool) -> None:
+    if as_json:
+        print_json(report)
+        return
+    from rich.table import Table
+
+    for table_spec in report.get("tables", []):
+        table = Table(title=table_spec.get("title"))
+        for col in table_spec["columns"]:
+            table.add_column(str(col))
+        for row in table_spec["rows"]:
+            table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+        out.print(table)
+    for note in report.get("notes", []):
+        out.print(f"[dim]{note}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    eval_app = typer.Typer(help="Evaluate a component on public benchmark data.",
+                           no_args_is_help=True)
+    app.add_typer(eval_app, name="eval")
+
+    def make(name: str, module: str):
+        def command(
+            data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),
+            limit: int = typer.Option(0, "--limit", help="Evaluate on at most N items (0: all)."),
+            as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+        ) -> None:
+            if not data.is_dir():
+                fail(f"{data}: data folder not found (pass --data)", EXIT_INPUT)
+            mod = importlib.import_module(module)
+            render(mod.evaluate(data, limit=limit or None), as_json)
+
+        command.__doc__ = f"Evaluate the {name} component."
+        return command
+
+    for name, module in EVALUATORS.items():
+        eval_app.command(name)(make(name, module))

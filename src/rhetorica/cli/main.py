@@ -1,0 +1,71 @@
+"""The ``rhetorica`` command. Sub-commands live in sibling modules and are listed here.
+
+Each module exposes ``register(app)``; heavy imports happen inside the commands so that
+``rhetorica --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from rhetorica import __version__
+
+app = typer.Typer(
+    name="rhetorica",
+    help="Read political statements the way a careful analyst does, and show the work.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Modules that add sub-commands; each has register(app: typer.Typer) -> None.
+COMMAND_MODULES = [
+    "rhetorica.cli.analyze",
+    "rhetorica.cli.db",
+    "rhetorica.cli.evaluate",
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rhetorica {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Rhetorica."""
+
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(app)
+
+
+def main() -> None:
+    from rhetorica.cli.common import EXIT_INTERNAL, err
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise SystemExit(130) from None
+    except SystemExit:
+        raise
+    except Exception as exc:  # last line of defence: one line, not a traceback
+        import os
+
+        if os.environ.get("RHETORICA_DEBUG"):
+            raise
+        err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+                  "(set RHETORICA_DEBUG=1 for the traceback)", highlight=False)
+        raise SystemExit(EXIT_INTERNAL) from None
+
+
+if __name__ == "__main__":
+    main()

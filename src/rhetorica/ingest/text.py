@@ -1,0 +1,54 @@
+"""Decoding and validating raw bytes before any analysis sees them."""
+
+from __future__ import annotations
+
+from rhetorica.ingest.errors import InputError
+
+DEFAULT_MAX_BYTES = 5_000_000
+
+
+def check_size(origin: str, size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise InputError(
+            origin,
+            f"input is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit for one "
+            "statement; split it, raise RHETORICA_MAX_BYTES, or use `rhetorica batch` for archives",
+        )
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 8 KiB mean it is not text."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return control / len(head) > 0.05
+
+
+def decode(data: bytes, origin: str, encoding: str = "utf-8") -> str:
+    if looks_binary(data):
+        raise InputError(origin, "looks like a binary file, not text")
+    if data.startswith(b"\xef\xbb\xbf") and encoding.lower().replace("_", "-") in {"utf-8", "utf8"}:
+        data = data[3:]
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            origin,
+            f"not valid {encoding} at byte {exc.start} (line {line}); "
+            "pass --encoding (e.g. latin-1 or cp1252) if the file uses another encoding",
+            line=line,
+        ) from None
+    except LookupError:
+        raise InputError(origin, f"unknown encoding {encoding!r}") from None
+    # Normalise newlines so offsets match what every viewer shows.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def require_text(text: str, origin: str, line: int | None = None) -> str:
+    if not text.strip():
+        raise InputError(origin, "is empty (nothing to analyse)", line=line)
+    return text

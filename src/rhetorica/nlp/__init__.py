@@ -1,0 +1,1 @@
+"""Language processing shared by every analysis: parsing, sentences, entities, language."""

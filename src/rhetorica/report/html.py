@@ -1,0 +1,65 @@
+"""The self-contained HTML report: one file, no external assets, every text escaped.
+
+Jinja2's autoescape covers template variables; section renderers and the highlighter
+escape their own pieces before they are marked safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from rhetorica import __version__
+from rhetorica.document import Document
+from rhetorica.report.highlight import highlight_html
+from rhetorica.report.sections import ordered_sections
+from rhetorica.rhetoric.lexicon import load_lexicon
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("rhetorica.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def family_colours() -> dict[str, dict[str, str]]:
+    return dict(load_lexicon().families)
+
+
+def render_document(doc: Document) -> dict[str, Any]:
+    families = family_colours()
+    colour_of = {name: f["colour"] for name, f in families.items()}
+    spans = doc.layer("rhetoric")
+    used = {s.attrs.get("family", s.layer) for s in spans}
+    sections = []
+    for section in ordered_sections():
+        html = section.html(doc)
+        if html:
+            sections.append({"name": section.name, "title": section.title, "html": Markup(html)})
+    return {
+        "doc": doc,
+        "meta": doc.meta,
+        "highlighted": Markup(highlight_html(doc.text, spans, colour_of)),
+        "legend": [(k, v) for k, v in families.items() if k in used],
+        "tone": doc.results.get("tone"),
+        "warning": doc.results.get("language", {}).get("warning"),
+        "sections": sections,
+    }
+
+
+def write_html(docs: Sequence[Document], title: str = "Rhetorica report", **_: object) -> str:
+    return _env().get_template("report.html.j2").render(
+        title=title,
+        documents=[render_document(d) for d in docs],
+        version=__version__,
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )

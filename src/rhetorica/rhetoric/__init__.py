@@ -1,0 +1,1 @@
+"""Rhetoric and framing: persuasion techniques, metaphor frames, intensity."""

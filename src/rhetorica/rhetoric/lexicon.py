@@ -1,0 +1,152 @@
+"""The ``rhetoric`` component's explainable layer: lexicon and pattern matches.
+
+Every span it adds names the entry that fired and that entry's one-line explanation, so a
+reader can see *why* a phrase was marked. The lexicon is a YAML file users can extend.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rhetorica.config import Settings
+from rhetorica.document import Document
+from rhetorica.nlp.language import is_english
+from rhetorica.nlp.parse import ensure_parsed
+from rhetorica.nlp.spacy_model import load_spacy
+
+LAYER = "rhetoric"
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    family: str
+    explanation: str
+    ptc: str | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    families: dict[str, dict[str, str]]
+    entries: dict[str, Entry]
+    words: dict[str, list[str]]  # label -> single words
+    phrases: dict[str, list[str]]  # label -> multi-word phrases
+
+
+def _read_yaml(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        text = resources.files("rhetorica.data.rhetoric").joinpath("lexicon.yaml").read_text("utf-8")
+    else:
+        text = Path(path).read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict) or "entries" not in data:
+        raise ValueError(f"{path or 'lexicon.yaml'}: expected a mapping with an 'entries' list")
+    return data
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    data = _read_yaml(Path(path) if path else None)
+    families = dict(data.get("families") or {})
+    entries: dict[str, Entry] = {}
+    words: dict[str, list[str]] = {}
+    phrases: dict[str, list[str]] = {}
+    for raw in data["entries"]:
+        label = raw["label"]
+        entries[label] = Entry(label, raw["family"], raw["explanation"].strip(), raw.get("ptc"))
+        families.setdefault(raw["family"], {"title": raw["family"], "colour": "#cccccc"})
+        for term in raw.get("words") or []:
+            (phrases if " " in term else words).setdefault(label, []).append(term.lower())
+        for term in raw.get("phrases") or []:
+            phrases.setdefault(label, []).append(term.lower())
+    return Lexicon(families, entries, words, phrases)
+
+
+class RhetoricLexicon:
+    name = "rhetoric"
+
+    def __init__(self, settings: Settings, lexicon_path: str | None = None) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.settings = settings
+        self.lexicon = load_lexicon(lexicon_path)
+        nlp = load_spacy(settings.spacy_model)
+        self.matcher = Matcher(nlp.vocab)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for label, terms in self.lexicon.words.items():
+            self.matcher.add(label, [[{"LOWER": {"IN": terms}}], [{"LEMMA": {"IN": terms}}]])
+        for label, terms in self.lexicon.phrases.items():
+            self.phrases.add(label, [nlp.make_doc(t) for t in terms])
+
+    def __call__(self, doc: Document) -> Document:
+        parsed = ensure_parsed(doc, self.settings)
+        doc.remove_layer(LAYER)
+        vocab = parsed.vocab
+        found: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in [*self.matcher(parsed), *self.phrases(parsed)]:
+            found.setdefault(vocab.strings[match_id], []).append((start, end))
+        confidence = 0.8 if is_english(doc) else 0.3
+        for label, hits in found.items():
+            entry = self.lexicon.entries[label]
+            for start, end in _longest_first(hits):
+                span = parsed[start:end]
+                text = span.text
+                if text.endswith("."):
+                    text = text[:-1]
+                doc.add_span(
+                    span.start_char,
+                    span.start_char + len(text),
+                    label,
+                    layer=LAYER,
+                    score=confidence,
+                    source="rhetoric.lexicon",
+                    explanation=f"{entry.explanation} (matched “{text}”)",
+                    attrs={"family": entry.family, "ptc": entry.ptc} if entry.ptc
+                    else {"family": entry.family},
+                )
+        _mark_repetition(doc, parsed)
+        return doc
+
+
+def _longest_first(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One label never marks the same words twice: keep the longest of overlapping hits."""
+    kept: list[tuple[int, int]] = []
+    for s, e in sorted(set(hits), key=lambda h: (-(h[1] - h[0]), h[0])):
+        if all(e <= ks or s >= ke for ks, ke in kept):
+            kept.append((s, e))
+    return sorted(kept)
+
+
+def _mark_repetition(doc: Document, parsed: Any, min_count: int = 3) -> None:
+    """Repetition (a SemEval technique) is structural, not lexical: the same content word
+    or two-word phrase hammered three or more times in one text."""
+    content = [t for t in parsed if t.is_alpha and not t.is_stop and len(t) > 3 and t.pos_ in
+               {"NOUN", "PROPN", "ADJ", "VERB"}]
+    counts = Counter(t.lemma_.lower() for t in content)
+    # Repeating a name is reporting, not rhetoric; repeat of an ordinary word is the signal.
+    repeated = {lemma for lemma, n in counts.items() if n >= min_count}
+    n_words = max(1, sum(1 for t in parsed if t.is_alpha))
+    for t in content:
+        lemma = t.lemma_.lower()
+        if lemma in repeated and t.pos_ != "PROPN" and counts[lemma] / n_words > 0.02:
+            doc.add_span(
+                t.idx,
+                t.idx + len(t.text),
+                "repetition",
+                layer=LAYER,
+                score=min(0.9, 0.4 + 0.1 * counts[lemma]),
+                source="rhetoric.repetition",
+                explanation=f"Repeats “{lemma}” {counts[lemma]} times to drive the message home.",
+                attrs={"family": "technique", "ptc": "Repetition"},
+            )
+
+
+def make_rhetoric_lexicon(settings: Settings) -> RhetoricLexicon:
+    return RhetoricLexicon(settings)

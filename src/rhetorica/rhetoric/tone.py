@@ -1,0 +1,84 @@
+"""The ``tone`` component: one intensity figure (0-100) and a valence for the whole text.
+
+Intensity counts how densely the text uses rhetoric (per 100 words, so long and short texts
+compare) plus surface heat — exclamation marks, shouting in capitals, intensifiers — and
+squashes it onto 0-100. The breakdown per technique is reported too, so two speakers can be
+compared on the mix and not only on the total.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from rhetorica.config import Settings
+from rhetorica.document import Document
+from rhetorica.nlp.parse import ensure_parsed
+
+FAMILY_WEIGHT = {"technique": 1.0, "frame": 1.5, "dehumanising": 2.5, "emergency": 1.5,
+                 "us_vs_them": 1.5}
+SCALE = 8.0  # weighted hits per 100 words at which intensity reaches ~63
+# Density is computed as if every text had this many more neutral words: a three-word
+# slogan should not score like a 300-word tirade of the same density.
+PRIOR_WORDS = 25
+
+
+@lru_cache(maxsize=1)
+def tone_words() -> dict[str, frozenset[str]]:
+    text = resources.files("rhetorica.data.rhetoric").joinpath("tone.yaml").read_text("utf-8")
+    return {k: frozenset(v) for k, v in yaml.safe_load(text).items()}
+
+
+def intensity_from(weighted_per_100: float) -> float:
+    return round(100.0 * (1.0 - math.exp(-weighted_per_100 / SCALE)), 1)
+
+
+class Tone:
+    name = "tone"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self, doc: Document) -> Document:
+        parsed = ensure_parsed(doc, self.settings)
+        words = tone_words()
+        alpha = [t for t in parsed if t.is_alpha]
+        n = max(1, len(alpha))
+        lemmas = [t.lemma_.lower() for t in alpha]
+        pos = sum(lemma in words["positive"] for lemma in lemmas)
+        neg = sum(lemma in words["negative"] for lemma in lemmas)
+        intens = sum(t.lower_ in words["intensifiers"] for t in alpha)
+        shouting = sum(1 for t in alpha if len(t.text) > 2 and t.text.isupper())
+        exclaim = doc.text.count("!")
+
+        spans = doc.layer("rhetoric")
+        by_label = Counter(s.label for s in spans)
+        weighted = sum(FAMILY_WEIGHT.get(s.attrs.get("family", "technique"), 1.0) for s in spans)
+        heat = 0.5 * exclaim + 0.5 * shouting + 0.25 * intens
+        per_100 = 100.0 * (weighted + heat) / (n + PRIOR_WORDS)
+        doc.results["tone"] = {
+            "intensity": intensity_from(per_100),
+            "valence": round((pos - neg) / math.sqrt(pos + neg + 1), 3),
+            "words": len(alpha),
+            "per_100_words": round(per_100, 2),
+            "techniques_per_100_words": {
+                k: round(100.0 * v / n, 2) for k, v in sorted(by_label.items())
+            },
+            "signals": {
+                "rhetoric_spans": len(spans),
+                "exclamations": exclaim,
+                "all_caps_words": shouting,
+                "intensifiers": intens,
+                "positive_words": pos,
+                "negative_words": neg,
+            },
+        }
+        return doc
+
+
+def make_tone(settings: Settings) -> Tone:
+    return Tone(settings)

@@ -1,0 +1,295 @@
+"""The default store: one SQLite file with FTS5, in WAL mode so readers never block a writer.
+
+Migrations are numbered SQL files in ``migrations/sqlite``; each applies in its own
+transaction and is recorded in ``schema_migrations``, so an interrupted upgrade leaves the
+previous schema intact.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rhetorica.document import Document, DocumentMeta, Span
+from rhetorica.store.base import DocumentRow, SaveResult, Store, StoreError
+
+MIGRATIONS_PACKAGE = "rhetorica.store.migrations.sqlite"
+
+
+def migrations(package: str = MIGRATIONS_PACKAGE) -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files(package).iterdir():
+        m = re.match(r"(\d{4})_(\w+)\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def _translate(exc: sqlite3.Error, path: str) -> StoreError:
+    msg = str(exc)
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"{path}: database is locked by another process; try again")
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(f"{path}: database is read-only; check the file's permissions or "
+                          "pass another --db")
+    if "disk is full" in msg or "disk I/O" in msg:
+        return StoreError(f"{path}: cannot write, the disk is full or failing ({msg})")
+    if "not a database" in msg or "malformed" in msg:
+        return StoreError(f"{path}: is not a Rhetorica database (or is damaged): {msg}")
+    return StoreError(f"{path}: {msg}")
+
+
+def fts_query(text: str) -> str:
+    """Turn free text into a safe FTS5 query: quoted terms joined by AND."""
+    terms = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " ".join(f'"{t}"' for t in terms)
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path) -> None:
+        self.url = str(path)
+        self._lock = threading.RLock()
+        p = Path(path)
+        if str(path) != ":memory:":
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot create the folder: {exc.strerror}") from None
+        try:
+            self.conn = sqlite3.connect(
+                str(path), isolation_level=None, check_same_thread=False, timeout=15.0
+            )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 15000")
+            if str(path) != ":memory:":
+                try:
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError:
+                    pass  # read-only file: WAL cannot be set, reads still work
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.migrate()
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.url) from None
+
+    # -- plumbing -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: nothing is half-written."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _translate(exc, self.url) from None
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise _translate(exc, self.url) from None
+                raise
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as exc:
+                raise _translate(exc, self.url) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def migrate(self) -> int:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
+        )
+        done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        for version, name, sql in migrations():
+            if version in done:
+                continue
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\n"
+                    f"INSERT INTO schema_migrations(version, name) VALUES ({version}, '{name}');\n"
+                    "COMMIT;"
+                )
+            except sqlite3.Error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        row = self.query("SELECT max(version) FROM schema_migrations")
+        return int(row[0][0] or 0)
+
+    # -- documents ----------------------------------------------------------------------
+    def _speaker_id(self, conn: sqlite3.Connection, name: str | None) -> int | None:
+        if not name:
+            return None
+        conn.execute("INSERT OR IGNORE INTO speakers(name) VALUES (?)", (name,))
+        return conn.execute("SELECT id FROM speakers WHERE name = ?", (name,)).fetchone()[0]
+
+    def save_many(self, docs: Iterable[Document], version: str = "") -> list[SaveResult]:
+        results = []
+        with self.transaction() as conn:
+            for doc in docs:
+                results.append(self._save_one(conn, doc, version))
+        return results
+
+    def _save_one(self, conn: sqlite3.Connection, doc: Document, version: str) -> SaveResult:
+        key = doc.key
+        row = conn.execute("SELECT id FROM documents WHERE key = ?", (key,)).fetchone()
+        created = row is None
+        if created:
+            meta = doc.meta
+            cur = conn.execute(
+                "INSERT INTO documents(key, text, speaker_id, date, source, title, url, origin, "
+                "meta_json) VALUES (?,?,?,?,?,?,?,?,?)",
+                (key, doc.text, self._speaker_id(conn, meta.speaker), meta.date, meta.source,
+                 meta.title, meta.url, meta.origin, json.dumps(meta.extra, ensure_ascii=False)),
+            )
+            doc_id = int(cur.lastrowid)
+        else:
+            doc_id = int(row[0])
+        if doc.results or doc.spans:
+            pipeline = ",".join(doc.results.get("pipeline", [])) or "custom"
+            intensity = (doc.results.get("tone") or {}).get("intensity")
+            conn.execute(
+                "DELETE FROM analyses WHERE document_id = ? AND pipeline = ?", (doc_id, pipeline)
+            )
+            cur = conn.execute(
+                "INSERT INTO analyses(document_id, pipeline, version, intensity, results_json) "
+                "VALUES (?,?,?,?,?)",
+                (doc_id, pipeline, version, intensity,
+                 json.dumps(doc.results, ensure_ascii=False, default=str)),
+            )
+            analysis_id = cur.lastrowid
+            conn.executemany(
+                'INSERT INTO spans(analysis_id, layer, label, start, "end", score, source, '
+                "explanation, attrs_json) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(analysis_id, s.layer, s.label, s.start, s.end, s.score, s.source,
+                  s.explanation, json.dumps(s.attrs, ensure_ascii=False, default=str))
+                 for s in doc.spans],
+            )
+        return SaveResult(doc_id, key, created)
+
+    def _where_ref(self, ref: int | str) -> tuple[str, tuple[Any, ...]]:
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            return "d.id = ?", (int(ref),)
+        return "d.key LIKE ?", (f"{ref}%",) if len(ref) >= 8 else (ref,)
+
+    def get(self, ref: int | str) -> Document | None:
+        where, params = self._where_ref(ref)
+        rows = self.query(
+            "SELECT d.*, s.name AS speaker FROM documents d LEFT JOIN speakers s "
+            f"ON s.id = d.speaker_id WHERE {where} LIMIT 2", params)
+        if len(rows) != 1:
+            return None
+        row = rows[0]
+        meta = DocumentMeta(speaker=row["speaker"], date=row["date"], source=row["source"],
+                            title=row["title"], url=row["url"], origin=row["origin"],
+                            extra=json.loads(row["meta_json"] or "{}"))
+        doc = Document(row["text"], meta)
+        doc.results["store_id"] = row["id"]
+        analysis = self.query(
+            "SELECT id, results_json FROM analyses WHERE document_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT 1", (row["id"],))
+        if analysis:
+            doc.results.update(json.loads(analysis[0]["results_json"]))
+            doc.results["store_id"] = row["id"]
+            for s in self.query(
+                'SELECT layer, label, start, "end", score, source, explanation, attrs_json '
+                "FROM spans WHERE analysis_id = ? ORDER BY id", (analysis[0]["id"],)):
+                doc.spans.append(Span(s["start"], s["end"], s["label"], s["score"], s["source"],
+                                      s["explanation"], s["layer"], json.loads(s["attrs_json"])))
+        return doc
+
+    _ROW_SQL = (
+        "SELECT d.id, d.key, s.name AS speaker, d.date, d.source, d.title, "
+        "substr(d.text, 1, 160) AS preview, "
+        "(SELECT a.intensity FROM analyses a WHERE a.document_id = d.id "
+        " ORDER BY a.created_at DESC, a.id DESC LIMIT 1) AS intensity "
+        "FROM documents d LEFT JOIN speakers s ON s.id = d.speaker_id "
+    )
+
+    @staticmethod
+    def _row(r: sqlite3.Row) -> DocumentRow:
+        return DocumentRow(r["id"], r["key"], r["speaker"], r["date"], r["source"], r["title"],
+                           r["preview"], r["intensity"])
+
+    def list_documents(self, speaker: str | None = None, since: str | None = None,
+                       until: str | None = None, limit: int = 50, offset: int = 0
+                       ) -> list[DocumentRow]:
+        clauses, params = [], []
+        if speaker:
+            clauses.append("s.name = ?")
+            params.append(speaker)
+        if since:
+            clauses.append("d.date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("d.date <= ?")
+            params.append(until)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.query(self._ROW_SQL + where + " ORDER BY d.date DESC, d.id DESC "
+                          "LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [self._row(r) for r in rows]
+
+    def search(self, query: str, limit: int = 20) -> list[DocumentRow]:
+        q = fts_query(query)
+        if not q:
+            return []
+        rows = self.query(
+            self._ROW_SQL + "JOIN documents_fts f ON f.rowid = d.id WHERE documents_fts MATCH ? "
+            "ORDER BY bm25(documents_fts) LIMIT ?", (q, limit))
+        return [self._row(r) for r in rows]
+
+    def speakers(self) -> list[tuple[str, int]]:
+        rows = self.query(
+            "SELECT s.name, count(d.id) FROM speakers s LEFT JOIN documents d "
+            "ON d.speaker_id = s.id GROUP BY s.id ORDER BY count(d.id) DESC, s.name")
+        return [(r[0], r[1]) for r in rows]
+
+    def speaker_history(self, speaker: str) -> list[dict[str, Any]]:
+        rows = self.query(
+            "SELECT d.id, d.date, a.intensity, a.results_json FROM documents d "
+            "JOIN speakers s ON s.id = d.speaker_id "
+            "JOIN analyses a ON a.id = (SELECT a2.id FROM analyses a2 WHERE a2.document_id = d.id "
+            "  ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1) "
+            "WHERE s.name = ? ORDER BY d.date, d.id", (speaker,))
+        out = []
+        for r in rows:
+            results = json.loads(r["results_json"])
+            out.append({"id": r["id"], "date": r["date"], "intensity": r["intensity"],
+                        "tone": results.get("tone", {})})
+        return out
+
+    def delete(self, ref: int | str) -> bool:
+        where, params = self._where_ref(ref)
+        with self.transaction() as conn:
+            cur = conn.execute(f"DELETE FROM documents WHERE id IN (SELECT d.id FROM documents d "
+                               f"WHERE {where})", params)
+            return cur.rowcount > 0
+
+    def stats(self) -> dict[str, Any]:
+        one = lambda sql: self.query(sql)[0][0]  # noqa: E731
+        return {
+            "backend": "sqlite",
+            "path": self.url,
+            "schema_version": self.schema_version(),
+            "documents": one("SELECT count(*) FROM documents"),
+            "speakers": one("SELECT count(*) FROM speakers"),
+            "analyses": one("SELECT count(*) FROM analyses"),
+            "spans": one("SELECT count(*) FROM spans"),
+        }
