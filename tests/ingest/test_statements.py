@@ -1,0 +1,92 @@
+"""Bad input gets a clear one-line error naming the file and line; good input keeps metadata."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from rhetorica.ingest.errors import InputError
+from rhetorica.ingest.statements import read_statements
+
+
+def write(tmp_path, name, data: bytes):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return str(p)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "is empty"),
+        ("space.txt", b"  \n\t \n", "is empty"),
+        ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary"),
+        ("latin.txt", "Caf\xe9 cr\xe8me".encode("latin-1"), "not valid utf-8 at byte 3 (line 1)"),
+        ("bad.jsonl", b'{"text": "ok"}\n{"text": "broken"\n', "malformed JSON"),
+        ("notext.jsonl", b'{"speaker": "A"}\n', "no text field"),
+        ("list.jsonl", b"[1, 2]\n", "expected a JSON object"),
+        ("empty.json", b"[]", "no posts"),
+        ("deep.json", b'{"text": "x", "a": ' + b'{"b": ' * 40 + b"1" + b"}" * 41, "nested deeper"),
+    ],
+)
+def test_bad_input_clear_error(tmp_path, name, data, message):
+    path = write(tmp_path, name, data)
+    with pytest.raises(InputError) as info:
+        read_statements(path)
+    assert message in str(info.value)
+    assert str(info.value).startswith(path)
+    assert "\n" not in str(info.value)
+
+
+def test_malformed_jsonl_names_the_line(tmp_path):
+    path = write(tmp_path, "posts.jsonl", b'{"text": "a"}\n\n{"text": "b"}\n{oops}\n')
+    with pytest.raises(InputError) as info:
+        read_statements(path)
+    assert info.value.line == 4
+    assert f"{path}:4:" in str(info.value)
+
+
+def test_huge_file_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:
+        fh.seek(50 * 1024 * 1024)
+        fh.write(b"x")
+    with pytest.raises(InputError, match="above the 5.0 MB limit"):
+        read_statements(str(path))
+
+
+def test_other_encoding_on_request(tmp_path):
+    path = write(tmp_path, "latin.txt", "Café crème, said the mayor.".encode("latin-1"))
+    (doc,) = read_statements(path, encoding="latin-1")
+    assert doc.text == "Café crème, said the mayor."
+
+
+def test_bom_and_crlf_normalised(tmp_path):
+    path = write(tmp_path, "win.txt", b"\xef\xbb\xbfLine one.\r\nLine two.\r\n")
+    (doc,) = read_statements(path)
+    assert doc.text == "Line one.\nLine two.\n"
+
+
+def test_stdin_and_meta_override():
+    (doc,) = read_statements("-", stdin=io.BytesIO(b"From stdin."), meta={"speaker": "S"})
+    assert doc.text == "From stdin."
+    assert doc.meta.speaker == "S"
+    assert doc.meta.origin == "<stdin>"
+
+
+def test_json_fields_and_aliases(tmp_path):
+    path = write(tmp_path, "posts.json",
+                 b'[{"content": "A post.", "author": {"name": "Gov"}, "created_at": "2025-01-02",'
+                 b' "link": "https://example.org/1", "id": 9}]')
+    (doc,) = read_statements(path)
+    assert (doc.text, doc.meta.speaker, doc.meta.date, doc.meta.url) == (
+        "A post.", "Gov", "2025-01-02", "https://example.org/1")
+    assert doc.meta.extra == {"id": "9"}
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_statements(str(tmp_path / "nope.txt"))
+    with pytest.raises(InputError, match="is a folder"):
+        read_statements(str(tmp_path))

@@ -1,0 +1,75 @@
+"""Reports: self-contained HTML with escaped text and readable overlaps; Markdown; JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from rhetorica import registry
+from rhetorica.document import Document, Span
+from rhetorica.report.highlight import highlight_html, segments
+
+HOSTILE = ('They are vermin <script>alert("x")</script> and <img src=x onerror=alert(1)> '
+           'flooding "our" city & </textarea> it is a war zone.')
+
+
+def test_html_escapes_everything_and_is_self_contained(analyze):
+    doc = analyze(HOSTILE, speaker="<b>Evil</b> speaker", title="</title><script>x()</script>")
+    html = registry.formats.get("html")([doc])
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+    assert "<b>Evil</b>" not in html
+    assert "</textarea>" not in html
+    # No external resources: no src=/href= pointing anywhere, a strict CSP.
+    assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', html)
+    assert "Content-Security-Policy" in html
+
+
+def test_html_highlights_with_legend_and_reasons(analyze):
+    doc = analyze("They are vermin flooding our city; it is a war zone.")
+    html = registry.formats.get("html")([doc])
+    assert 'class="legend"' in html
+    assert "Metaphor frame" in html and "Dehumanising label" in html
+    mark = re.search(r'<mark[^>]*data-labels="[^"]*war_frame[^"]*"[^>]*title="([^"]*)"', html)
+    assert mark and "war frame" in mark.group(1)
+    assert "Named entities" in html or "Claims" in html
+
+
+def test_overlapping_spans_render_as_flat_segments():
+    text = "radical left agitators"
+    spans = [Span(0, 12, "name_calling", attrs={"family": "technique"}, layer="rhetoric"),
+             Span(0, 7, "loaded_language", attrs={"family": "technique"}, layer="rhetoric"),
+             Span(8, 22, "us_vs_them", attrs={"family": "us_vs_them"}, layer="rhetoric")]
+    segs = segments(text, spans)
+    assert [(a, b, len(active)) for a, b, active in segs] == [
+        (0, 7, 2), (7, 8, 1), (8, 12, 2), (12, 22, 1)]
+    html = highlight_html(text, spans, {"technique": "#f00", "us_vs_them": "#00f"})
+    assert html.count("<mark") == 4 and html.count("</mark>") == 4
+    assert html.count('class="hl multi') == 2
+    assert re.sub(r"<[^>]+>", "", html) == text
+
+
+def test_markdown_lists_spans_with_offsets(analyze):
+    doc = analyze("It is a war zone. Crime rose 40% in 2024.")
+    md = registry.formats.get("markdown")([doc])
+    assert md.startswith("# Statement")
+    assert "| frame | war frame | “war zone” |" in md
+    start = doc.text.index("war zone")
+    assert f"{start}-{start + len('war zone')}" in md
+    assert "Crime rose 40% in 2024." in md
+
+
+def test_markdown_table_cells_escape_pipes():
+    doc = Document("a | b is a war zone")
+    doc.add_span(11, 19, "war_frame", layer="rhetoric", explanation="x|y",
+                 attrs={"family": "frame"})
+    md = registry.formats.get("markdown")([doc])
+    assert "x\\|y" in md
+
+
+def test_json_round_trips(analyze):
+    doc = analyze("Crime rose 40% in 2024.")
+    data = json.loads(registry.formats.get("json")([doc]))
+    assert Document.from_dict(data).to_dict()["spans"] == doc.to_dict()["spans"]
+    many = json.loads(registry.formats.get("json")([doc, doc]))
+    assert len(many["documents"]) == 2
