@@ -52,7 +52,7 @@ def test_huge_file_refused_before_reading(tmp_path):
     with path.open("wb") as fh:
         fh.seek(50 * 1024 * 1024)
         fh.write(b"x")
-    with pytest.raises(InputError, match="above the 5.0 MB limit"):
+    with pytest.raises(InputError, match=r"above the 5\.0 MB limit"):
         read_statements(str(path))
 
 

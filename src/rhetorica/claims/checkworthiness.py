@@ -57,7 +57,8 @@ def _cues(sent) -> list[str]:
     if sent.text.rstrip().endswith("?"):
         cues.append("question")
     root = sent.root
-    if root.tag_ == "VB" and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children):
+    subjects = {"nsubj", "nsubjpass", "expl"}
+    if root.tag_ == "VB" and not any(c.dep_ in subjects for c in root.children):
         cues.append("imperative")
     if sum(1 for t in sent if t.is_alpha) < 4:
         cues.append("short")

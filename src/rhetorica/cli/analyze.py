@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
 
 
 def analyze(
-    inputs: list[str] = typer.Argument(..., help="Files (.txt, .md, .json, .jsonl) or - for stdin."),
+    inputs: list[str] = typer.Argument(
+        ..., help="Files (.txt, .md, .json, .jsonl) or - for stdin."),
     fmt: str = typer.Option("markdown", "--format", "-f",
                             help="Output format: json, markdown, html (or any registered)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),

@@ -8,7 +8,8 @@ from rhetorica.cli.common import EXIT_FINDINGS, EXIT_STORE, fail, out, print_jso
 
 db_app = typer.Typer(help="Inspect and manage the store of analysed statements.",
                      no_args_is_help=True)
-DB_OPT = typer.Option(None, "--db", help="Store path or URL (default: RHETORICA_DB or user data dir).")
+DB_OPT = typer.Option(None, "--db",
+                      help="Store path or URL (default: RHETORICA_DB or user data dir).")
 JSON_OPT = typer.Option(False, "--json", help="Machine-readable output.")
 
 

@@ -106,7 +106,7 @@ def parse_json(text: str, origin: str) -> list[Document]:
     items = obj if isinstance(obj, list) else [obj]
     if not items:
         raise InputError(origin, "is empty (no posts in the JSON array)")
-    return [post_to_document(item, origin, None if len(items) == 1 else None) for item in items]
+    return [post_to_document(item, origin) for item in items]
 
 
 def read_bytes(path: str, stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES

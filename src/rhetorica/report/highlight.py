@@ -7,6 +7,7 @@ one and lists every label in its tooltip, so nothing is hidden and nothing nests
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from html import escape
 
@@ -19,7 +20,7 @@ def segments(text: str, spans: Sequence[Span]) -> list[tuple[int, int, list[Span
         cuts.update((s.start, s.end))
     points = sorted(c for c in cuts if 0 <= c <= len(text))
     out = []
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         active = [s for s in spans if s.start <= a and s.end >= b]
         out.append((a, b, sorted(active, key=lambda s: s.end - s.start)))
     return out

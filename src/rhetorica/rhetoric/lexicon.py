@@ -42,7 +42,8 @@ class Lexicon:
 
 def _read_yaml(path: Path | None) -> dict[str, Any]:
     if path is None:
-        text = resources.files("rhetorica.data.rhetoric").joinpath("lexicon.yaml").read_text("utf-8")
+        text = resources.files("rhetorica.data.rhetoric").joinpath("lexicon.yaml").read_text(
+            "utf-8")
     else:
         text = Path(path).read_text("utf-8")
     data = yaml.safe_load(text) or {}

@@ -7,6 +7,7 @@ previous schema intact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
@@ -70,10 +71,9 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA busy_timeout = 15000")
             if str(path) != ":memory:":
-                try:
+                # A read-only file cannot switch to WAL; reads still work.
+                with contextlib.suppress(sqlite3.OperationalError):
                     self.conn.execute("PRAGMA journal_mode = WAL")
-                except sqlite3.OperationalError:
-                    pass  # read-only file: WAL cannot be set, reads still work
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.migrate()
         except sqlite3.Error as exc:
