@@ -51,12 +51,16 @@ def test_statistic_outranks_slogan_in_siege_post(docs):
     assert by_text["Crime rose 40% last year."] > by_text["This is a national emergency."]
 
 
-def test_measured_statement_is_calm_and_checkable(docs):
+def test_measured_statement_is_calm_and_typed_as_plans(docs):
     doc = docs["measured_policy"]
     assert doc.results["tone"]["intensity"] < 20
     assert not [s for s in doc.layer("rhetoric") if s.attrs.get("family") in
                 {"frame", "dehumanising", "us_vs_them"}]
-    assert all(s.score >= 0.5 for s in doc.layer("claim"))
+    # Announced plans are typed, but rank below the figures of a statistics-heavy text.
+    first = doc.layer("claim")[0]
+    assert first.attrs["type"] in {"prediction", "policy"}
+    assert max(s.score for s in doc.layer("claim")) < min(
+        s.score for s in docs["statistics_claim"].layer("claim"))
 
 
 def test_statistics_every_sentence_check_worthy(docs):
@@ -69,9 +73,10 @@ def test_statistics_every_sentence_check_worthy(docs):
 def test_rebuttal_is_calmer_than_siege_post(docs):
     assert (docs["press_rebuttal"].results["tone"]["intensity"]
             < docs["siege_post"].results["tone"]["intensity"])
-    assert ("12 arrests" in docs["press_rebuttal"].text)
-    top = max(docs["press_rebuttal"].layer("claim"), key=lambda s: s.score)
-    assert "12 arrests" in docs["press_rebuttal"].text[top.start:top.end]
+    doc = docs["press_rebuttal"]
+    checkable = {doc.text[s.start:s.end].split()[0]: s for s in doc.layer("claim")}
+    assert checkable["Police"].score >= 0.5  # "Police made 12 arrests on Saturday..."
+    assert checkable["The"].score >= 0.5  # "The Governor did not request federal troops..."
 
 
 def test_dehumanising_speech(docs):

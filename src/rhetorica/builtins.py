@@ -13,27 +13,42 @@ _COMPONENTS = {
     "segment": "rhetorica.nlp.segment:make_segmenter",
     "entities": "rhetorica.nlp.entities:make_entities",
     "claims": "rhetorica.claims.checkworthiness:make_checkworthiness",
+    "claims_heuristic": "rhetorica.claims.checkworthiness:make_checkworthiness_heuristic",
+    "atomic_claims": "rhetorica.claims.atomic:make_atomic_claims",
     "rhetoric": "rhetorica.rhetoric.lexicon:make_rhetoric_lexicon",
+    "rhetoric_model": "rhetorica.rhetoric.model:make_rhetoric_model",
     "tone": "rhetorica.rhetoric.tone:make_tone",
+    "verify": "rhetorica.evidence.verify:make_verify",
+    "actors": "rhetorica.actors.component:make_actors",
+    "context": "rhetorica.context.component:make_context",
 }
 
 _STORES = {
     "sqlite": "rhetorica.store.sqlite:SQLiteStore",
+    "postgresql": "rhetorica.store.postgres:PostgresStore",
 }
 
 _FORMATS = {
     "json": "rhetorica.report.json_writer:write_json",
     "markdown": "rhetorica.report.markdown:write_markdown",
     "html": "rhetorica.report.html:write_html",
+    "claimreview": "rhetorica.evidence.claimreview:write_claimreview",
 }
 
-_EMBEDDERS: dict[str, str] = {}
+_EMBEDDERS: dict[str, str] = {
+    "wordllama": "rhetorica.evidence.embed:WordLlamaEmbedder",
+    "minilm": "rhetorica.evidence.embed:MiniLMEmbedder",
+}
 
 # Report sections, in the order they appear (see rhetorica.report.sections).
 _SECTIONS = {
     "claims": "rhetorica.report.sections:CLAIMS",
     "rhetoric": "rhetorica.report.sections:RHETORIC",
     "entities": "rhetorica.report.sections:ENTITIES",
+    "evidence": "rhetorica.evidence.report:EVIDENCE",
+    "actors": "rhetorica.actors.report:ACTORS",
+    "context": "rhetorica.context.report:CONTEXT",
+    "indicators": "rhetorica.monitor.report:INDICATORS",
 }
 
 

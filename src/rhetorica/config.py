@@ -11,14 +11,35 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "language",
     "segment",
     "entities",
+    "actors",
     "claims",
+    "atomic_claims",
     "rhetoric",
+    "rhetoric_model",
     "tone",
+    "context",
 )
 
 ENV_DB = "RHETORICA_DB"
 ENV_HOME = "RHETORICA_HOME"
 ENV_MAX_BYTES = "RHETORICA_MAX_BYTES"
+
+
+class ConfigError(ValueError):
+    """A setting from the environment is unusable; the CLI reports it as a usage error."""
+
+
+def _env_bytes(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip().replace("_", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive whole number of bytes, got {raw!r}")
+    return value
 
 
 def data_home() -> Path:
@@ -42,7 +63,7 @@ class Settings:
     # spaCy's own limit is 1,000,000 characters per doc; above this we refuse with a clear
     # message rather than let memory grow without bound.
     max_input_bytes: int = field(
-        default_factory=lambda: int(os.environ.get(ENV_MAX_BYTES, 5_000_000))
+        default_factory=lambda: _env_bytes(ENV_MAX_BYTES, 5_000_000)
     )
     batch_size: int = 64
     seed: int = 0

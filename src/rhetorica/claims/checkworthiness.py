@@ -1,14 +1,20 @@
-"""The ``claims`` component: a check-worthiness score (0-1) for every sentence.
+"""The ``claims`` component: a check-worthiness score (0-1) for every sentence, and its type.
 
-This first scorer is transparent cue counting — numbers, named entities, reported
-actions, comparisons push the score up; questions, first-person opinion and hedges push it
-down — so every score comes with the cues that made it. A trained model can replace it
-under the same name and layer.
+The score comes from the trained model (:mod:`rhetorica.claims.model`, trained on
+ClaimBuster and CLEF CheckThat! data). The first scorer — transparent cue counting: numbers,
+named entities, reported actions, comparisons push the score up; questions, first-person
+opinion and hedges push it down — is kept as the documented baseline (``cue-heuristic-v1``,
+``make_checkworthiness_heuristic``) and its cues still explain each score.
+
+Each claim also gets ``attrs["type"]`` / ``attrs["types"]`` (quantity, causal, comparison,
+characterisation, prediction, policy, quote) and ``attrs["checkable"]``: opinions and
+questions assert nothing verifiable, so their score is halved and they rank below claims.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 
 from rhetorica.config import Settings
 from rhetorica.document import Document
@@ -71,38 +77,92 @@ def score_cues(cues: list[str]) -> float:
 
 
 class CheckWorthiness:
+    """Baseline: the hand-weighted cue scorer (kept for comparison and as a fallback)."""
+
     name = "claims"
+    model_name = "cue-heuristic-v1"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    def _scores(self, sentences: list[str]) -> list[float] | None:
+        """Model scores for sentence texts; None means: use the cue heuristic."""
+        return None
+
     def __call__(self, doc: Document) -> Document:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        docs = list(docs)
+        # One model call for the whole batch: vectorising is cheaper in bulk.
+        sents = [(d, s) for d in docs for s in d.layer("sentence")]
+        scores = self._scores([d.text[s.start:s.end] for d, s in sents])
+        by_doc: dict[int, list[float]] = {}
+        for n, (d, _s) in enumerate(sents):
+            by_doc.setdefault(id(d), []).append(scores[n] if scores is not None else -1.0)
+        for doc in docs:
+            self._annotate(doc, by_doc.get(id(doc), []))
+            yield doc
+
+    def _annotate(self, doc: Document, model_scores: list[float]) -> None:
+        from rhetorica.claims.claim_types import classify_tokens
+
         parsed = ensure_parsed(doc, self.settings)
         doc.remove_layer(LAYER)
         english = is_english(doc)
-        for sent in doc.layer("sentence"):
+        threshold = 0.5
+        for n, sent in enumerate(doc.layer("sentence")):
             span = parsed.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None:
                 continue
             cues = _cues(span)
-            score = score_cues(cues) * (1.0 if english else 0.3)
+            kind = classify_tokens(span, doc.text[sent.start:sent.end])
+            raw = model_scores[n] if n < len(model_scores) and model_scores[n] >= 0 \
+                else score_cues(cues)
+            score = raw * (1.0 if english else 0.3) * (1.0 if kind["checkable"] else 0.5)
+            why = "cues: " + (", ".join(cues) if cues else "none")
+            why += f"; type: {kind['type']}"
+            if not kind["checkable"]:
+                why += " (not checkable)"
             doc.add_span(
                 sent.start,
                 sent.end,
-                "check_worthy" if score >= 0.5 else "not_check_worthy",
+                "check_worthy" if score >= threshold else "not_check_worthy",
                 layer=LAYER,
-                score=round(score, 4),
+                score=round(float(score), 4),
                 source=self.name,
-                explanation="cues: " + (", ".join(cues) if cues else "none"),
-                attrs={"cues": cues},
+                explanation=why,
+                attrs={"cues": cues, "type": kind["type"], "types": kind["types"],
+                       "checkable": kind["checkable"], "model_score": round(float(raw), 4),
+                       "type_words": kind["why"]},
             )
         ranked = sorted(doc.layer(LAYER), key=lambda s: -s.score)
         doc.results["claims"] = {
-            "ranking": [{"start": s.start, "end": s.end, "score": s.score} for s in ranked],
-            "model": "cue-heuristic-v1",
+            "ranking": [{"start": s.start, "end": s.end, "score": s.score,
+                         "type": s.attrs["type"]} for s in ranked],
+            "model": self.model_name,
+            "threshold": threshold,
         }
-        return doc
+
+
+class TrainedCheckWorthiness(CheckWorthiness):
+    """The default: scores from the trained check-worthiness model."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        from rhetorica.claims.model import load_default
+
+        self.model = load_default()
+        self.model_name = self.model.metrics.get("name", "claims-tfidf-lr")
+
+    def _scores(self, sentences: list[str]) -> list[float]:
+        # Centred so that the model's F1-optimal threshold maps to 0.5 (same ranking).
+        return [float(x) for x in self.model.centred_proba(sentences)]
 
 
 def make_checkworthiness(settings: Settings) -> CheckWorthiness:
+    return TrainedCheckWorthiness(settings)
+
+
+def make_checkworthiness_heuristic(settings: Settings) -> CheckWorthiness:
     return CheckWorthiness(settings)

@@ -32,6 +32,8 @@ def analyze(
     pipeline: str | None = typer.Option(None, "--pipeline",
                                         help="Comma-separated component names (default: all)."),
     as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
+    verify: bool = typer.Option(False, "--verify", help="Also check each check-worthy claim "
+                                "against the evidence corpus (`rhetorica corpus add`)."),
 ) -> None:
     """Analyse statements: sentences, entities, claims, rhetoric and tone."""
     from rhetorica import registry
@@ -51,6 +53,8 @@ def analyze(
             fail(f"unknown component(s) {', '.join(unknown)}; known: "
                  f"{', '.join(registry.components.names())}", 2)
         settings = settings.with_(pipeline=names)
+    if verify and "verify" not in settings.pipeline:
+        settings = settings.with_(pipeline=(*settings.pipeline, "verify"))
 
     # 1. Read and validate everything first: a bad line aborts before anything is stored.
     docs = []

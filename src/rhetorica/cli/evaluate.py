@@ -14,7 +14,14 @@ import typer
 from rhetorica.cli.common import EXIT_INPUT, fail, out, print_json
 
 # component name -> module with evaluate(data_dir, ...) -> {"rows": [...], ...}
-EVALUATORS: dict[str, str] = {}
+EVALUATORS: dict[str, str] = {
+    "claims": "rhetorica.claims.evaluate",
+    "actors": "rhetorica.actors.evaluate",
+    "context": "rhetorica.context.evaluate",
+    "monitor": "rhetorica.monitor.evaluate",
+    "rhetoric": "rhetorica.rhetoric.evaluate",
+    "verify": "rhetorica.evidence.evaluate",
+}
 
 DEFAULT_DATA = Path("../shared/data")
 
@@ -47,10 +54,17 @@ def register(app: typer.Typer) -> None:
             limit: int = typer.Option(0, "--limit", help="Evaluate on at most N items (0: all)."),
             as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
         ) -> None:
-            if not data.is_dir():
-                fail(f"{data}: data folder not found (pass --data)", EXIT_INPUT)
             mod = importlib.import_module(module)
-            render(mod.evaluate(data, limit=limit or None), as_json)
+            # Evaluators on sets shipped with the package (NEEDS_DATA = False) ignore --data.
+            if getattr(mod, "NEEDS_DATA", True) and not data.is_dir():
+                fail(f"{data}: data folder not found (pass --data)", EXIT_INPUT)
+            from rhetorica.ingest.errors import InputError
+
+            try:
+                report = mod.evaluate(data, limit=limit or None)
+            except InputError as exc:  # e.g. the data set is missing under --data
+                fail(str(exc), EXIT_INPUT)
+            render(report, as_json)
 
         command.__doc__ = f"Evaluate the {name} component."
         return command

@@ -25,6 +25,14 @@ COMMAND_MODULES = [
     "rhetorica.cli.analyze",
     "rhetorica.cli.db",
     "rhetorica.cli.evaluate",
+    "rhetorica.cli.claims",
+    "rhetorica.cli.corpus",
+    "rhetorica.cli.verify",
+    "rhetorica.cli.rhetoric",
+    "rhetorica.cli.batch",
+    "rhetorica.cli.context",
+    "rhetorica.cli.serve",
+    "rhetorica.cli.watch",
 ]
 
 
@@ -58,6 +66,11 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # last line of defence: one line, not a traceback
+        from rhetorica.config import ConfigError
+
+        if isinstance(exc, ConfigError):  # a bad environment setting: a usage error
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise SystemExit(2) from None
         import os
 
         if os.environ.get("RHETORICA_DEBUG"):

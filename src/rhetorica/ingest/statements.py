@@ -50,6 +50,19 @@ def _depth(obj: Any, limit: int = MAX_JSON_DEPTH) -> int:
     return deepest
 
 
+def _require_unicode(value: str | None, origin: str, line: int | None) -> None:
+    """JSON may spell a lone surrogate (``"\\ud800"``): valid JSON, not valid text; refuse it
+    here rather than crash when the store or the report encodes it."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(origin, f"contains an unpaired surrogate (U+{ord(value[exc.start]):04X}"
+                         f") at character {exc.start}; that is not valid Unicode text",
+                         line=line) from None
+
+
 def post_to_document(obj: Any, origin: str, line: int | None = None) -> Document:
     if not isinstance(obj, dict):
         raise InputError(origin, f"expected a JSON object with a 'text' field, got "
@@ -60,6 +73,7 @@ def post_to_document(obj: Any, origin: str, line: int | None = None) -> Document
     if not isinstance(text, str):
         raise InputError(origin, f"no text field (one of {', '.join(TEXT_KEYS)})", line=line)
     require_text(text, origin, line)
+    _require_unicode(text, origin, line)
     speaker = _pick(obj, META_KEYS["speaker"])
     if isinstance(speaker, dict):  # e.g. {"user": {"name": ...}}
         speaker = speaker.get("name") or speaker.get("screen_name")
@@ -72,6 +86,8 @@ def post_to_document(obj: Any, origin: str, line: int | None = None) -> Document
         origin=f"{origin}:{line}" if line is not None else origin,
         extra={"id": str(obj["id"])} if obj.get("id") is not None else {},
     )
+    for value in (meta.speaker, meta.date, meta.source, meta.title, meta.url, *meta.extra.values()):
+        _require_unicode(value, origin, line)
     return Document(text.replace("\r\n", "\n"), meta)
 
 
@@ -123,9 +139,13 @@ def read_bytes(path: str, stdin: BinaryIO | None = None, max_bytes: int = DEFAUL
         raise InputError(path, "is a folder; give a file (or use `rhetorica batch` for folders)")
     check_size(path, p.stat().st_size, max_bytes)
     try:
-        return path, p.read_bytes()
+        # Never read more than the limit: /dev/zero, a FIFO or a /proc file reports size 0.
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror}") from None
+    check_size(path, len(data), max_bytes)
+    return path, data
 
 
 def read_statements(

@@ -28,9 +28,15 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode(data: bytes, origin: str, encoding: str = "utf-8") -> str:
-    if looks_binary(data):
+    enc = encoding.lower().replace("_", "-")
+    # UTF-16/32 text is full of NUL bytes: honour a BOM (what Windows "Unicode" files start
+    # with) or an explicit --encoding before the binary sniff, which then checks the text.
+    if enc in {"utf-8", "utf8"} and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = encoding = "utf-16"
+    wide = enc.startswith(("utf-16", "utf16", "utf-32", "utf32"))
+    if not wide and looks_binary(data):
         raise InputError(origin, "looks like a binary file, not text")
-    if data.startswith(b"\xef\xbb\xbf") and encoding.lower().replace("_", "-") in {"utf-8", "utf8"}:
+    if data.startswith(b"\xef\xbb\xbf") and enc in {"utf-8", "utf8"}:
         data = data[3:]
     try:
         text = data.decode(encoding)
@@ -44,6 +50,8 @@ def decode(data: bytes, origin: str, encoding: str = "utf-8") -> str:
         ) from None
     except LookupError:
         raise InputError(origin, f"unknown encoding {encoding!r}") from None
+    if wide and looks_binary(text.encode("utf-8", "replace")):
+        raise InputError(origin, f"looks like a binary file, not {encoding} text")
     # Normalise newlines so offsets match what every viewer shows.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

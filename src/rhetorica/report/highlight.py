@@ -47,3 +47,47 @@ def highlight_html(text: str, spans: Sequence[Span], colour_of: dict[str, str]) 
             f"{piece}</mark>"
         )
     return "".join(parts)
+
+
+def _md_escape(text: str) -> str:
+    out = text
+    for ch in "\\`*_[]<>#|":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def highlight_markdown(text: str, spans: Sequence[Span],
+                       families: dict[str, dict[str, str]] | None = None) -> str:
+    """Markdown has no colours, so each family gets a coloured-square marker: marked words
+    are bold and each span closes with ``⟦marker label⟧``; spans ending together share one
+    bracket, so overlaps stay readable. A legend line names the markers used."""
+    if families is None:
+        from rhetorica.rhetoric.lexicon import load_lexicon
+
+        families = load_lexicon().families
+
+    def marker(span: Span) -> str:
+        return families.get(span.attrs.get("family", span.layer), {}).get("marker", "⬜")
+
+    ends: dict[int, list[Span]] = {}
+    for s in spans:
+        ends.setdefault(s.end, []).append(s)
+    parts: list[str] = []
+    for a, b, active in segments(text, spans):
+        piece = text[a:b]
+        if active and piece.strip():
+            lead = piece[: len(piece) - len(piece.lstrip())]
+            trail = piece[len(piece.rstrip()):]
+            parts.append(f"{lead}**{_md_escape(piece.strip())}**{trail}")
+        else:
+            parts.append(_md_escape(piece))
+        closing = sorted(ends.get(b, []), key=lambda s: (-(s.end - s.start), s.label))
+        if closing:
+            tags = "; ".join(dict.fromkeys(
+                f"{marker(s)} {s.label.replace('_', ' ')}" for s in closing))
+            parts.append(f" ⟦{tags}⟧")
+    used = {s.attrs.get("family", s.layer) for s in spans}
+    legend = " · ".join(f"{f.get('marker', '⬜')} {f.get('title', name)}"
+                        for name, f in families.items() if name in used)
+    body = "".join(parts).replace("\n", "  \n> ")
+    return f"> {body}\n\n*Legend:* {legend}"

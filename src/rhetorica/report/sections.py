@@ -80,6 +80,9 @@ def _rhetoric_md(doc: Document) -> str | None:
         out.append(f"Intensity **{tone['intensity']:.0f}/100**, valence {tone['valence']:+.2f}, "
                    f"{tone['words']} words.")
     if spans:
+        from rhetorica.report.highlight import highlight_markdown
+
+        out.append(highlight_markdown(doc.text, spans))
         rows = [[s.attrs.get("family", ""), s.label.replace("_", " "),
                  f"“{md_cell(s.text_in(doc.text), 80)}”", f"{s.score:.2f}",
                  md_cell(s.explanation, 120), f"{s.start}-{s.end}"] for s in spans]

@@ -113,6 +113,7 @@ class RhetoricLexicon:
                     else {"family": entry.family},
                 )
         _mark_repetition(doc, parsed)
+        _mark_we_they(doc, parsed, confidence)
         return doc
 
 
@@ -147,6 +148,69 @@ def _mark_repetition(doc: Document, parsed: Any, min_count: int = 3) -> None:
                 explanation=f"Repeats “{lemma}” {counts[lemma]} times to drive the message home.",
                 attrs={"family": "technique", "ptc": "Repetition"},
             )
+
+
+_WE = {"we", "us"}
+_THEY = {"they", "them"}
+_SUBJ = {"nsubj", "nsubjpass"}
+# Verbs that make "them" an adversary when "we" do it to them.
+_ADVERSARIAL = {"stop", "fight", "defeat", "beat", "crush", "deport", "remove", "expel",
+                "destroy", "punish", "kick", "throw", "drive", "send", "ban", "smash", "root"}
+
+
+_CONTRAST = {"but", "yet", "while", "whereas", "whilst"}
+
+
+def _parallel(a: Any, b: Any) -> bool:
+    """Two clauses set side by side ("we build, they burn"; "we work while they take"), as
+    opposed to one reporting the other ("they said we should wait")."""
+    if a.i == b.i:
+        return False
+    child, parent = (a, b) if a.head.i == b.i else (b, a) if b.head.i == a.i else (None, None)
+    if child is None:
+        return False
+    if child.dep_ == "parataxis":
+        return True
+    # "and" joins allies ("we asked, and they agreed"); contrast needs but/yet/while.
+    words = {t.lower_ for t in child.children if t.dep_ in {"cc", "mark"}}
+    words |= {t.lower_ for t in parent.children if t.dep_ == "cc" and t.i < child.i}
+    return child.dep_ in {"conj", "advcl"} and bool(words & _CONTRAST)
+
+
+def _mark_we_they(doc: Document, parsed: Any, confidence: float) -> None:
+    """Us-versus-them is often syntactic, not lexical: "We build, they destroy." No word in
+    it is charged; the charge is one sentence giving "we" and "they" opposed roles. The
+    dependency parse finds a sentence where both are subjects (or one is the object of the
+    other's verb) and marks it from the first pronoun to the end of the sentence."""
+    for sent in parsed.sents:
+        roles = [t for t in sent if t.lower_ in _WE | _THEY and
+                 (t.dep_ in _SUBJ or t.dep_ in {"dobj", "pobj"})]
+        we = [t for t in roles if t.lower_ in _WE and t.dep_ in _SUBJ]
+        they = [t for t in roles if t.lower_ in _THEY]
+        if not we or not they:
+            continue
+        # Both must be subjects, or "they" the object of a verb whose subject is "we"
+        # ("we will stop them") — that too casts them as the adversary.
+        we_verbs = {w.head.i for w in we}
+        they_subj = [t for t in they if t.dep_ in _SUBJ and any(
+            _parallel(t.head, parsed[v]) for v in we_verbs)]
+        they_obj = [t for t in they if t.dep_ == "dobj" and t.head.i in we_verbs
+                    and t.head.lemma_.lower() in _ADVERSARIAL]
+        if not they_subj and not they_obj:
+            continue
+        first = min(we[0].i, (they_subj or they_obj)[0].i)
+        last = sent.end - 1
+        while last > first and (parsed[last].is_punct or parsed[last].is_space):
+            last -= 1
+        start, end = parsed[first].idx, parsed[last].idx + len(parsed[last].text)
+        doc.add_span(
+            start, end, "us_vs_them", layer=LAYER, score=round(confidence * 0.75, 3),
+            source="rhetoric.syntax",
+            explanation=("Sets “we” against “they” in one sentence (dependency pattern: "
+                         + ("both are subjects" if they_subj else "they are our object")
+                         + "), casting the others as adversaries."),
+            attrs={"family": "us_vs_them"},
+        )
 
 
 def make_rhetoric_lexicon(settings: Settings) -> RhetoricLexicon:

@@ -68,6 +68,11 @@ class Tone:
             "techniques_per_100_words": {
                 k: round(100.0 * v / n, 2) for k, v in sorted(by_label.items())
             },
+            # Same figures by family, so speakers can be compared on *kind* of rhetoric.
+            "families_per_100_words": {
+                k: round(100.0 * v / n, 2) for k, v in sorted(
+                    Counter(s.attrs.get("family", "technique") for s in spans).items())
+            },
             "signals": {
                 "rhetoric_spans": len(spans),
                 "exclamations": exclaim,

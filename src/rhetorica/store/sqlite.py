@@ -92,7 +92,11 @@ class SQLiteStore(Store):
                 yield self.conn
                 self.conn.execute("COMMIT")
             except BaseException as exc:
-                self.conn.execute("ROLLBACK")
+                # On a full disk or an I/O error SQLite has already rolled back; a second
+                # ROLLBACK would raise and hide the real cause.
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
                     raise _translate(exc, self.url) from None
                 raise

@@ -1,0 +1,110 @@
+"""The ``actors`` pipeline component: linked actor mentions with offices and roles.
+
+Adds an ``actor`` layer (one span per mention: name, title, office phrase or pronoun, with
+``actor_id``, ``name``, ``office`` held on the document's date and the ``role`` the grammar
+gives it) and ``doc.results["actors"]``: one row per actor with its roles and mention count.
+People and organisations spaCy finds that the knowledge base does not know are kept as
+*unlinked* actors, so a judge or a local police chief still gets a role.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rhetorica.actors.kb import KnowledgeBase, doc_day, get_kb
+from rhetorica.actors.resolve import Mention, Resolver
+from rhetorica.actors.roles import MENTIONED, primary_role, role_of
+from rhetorica.config import Settings
+from rhetorica.document import Document
+from rhetorica.nlp.parse import ensure_parsed
+
+LAYER = "actor"
+_ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation"}
+_RESOLVERS: dict[int, Resolver] = {}
+
+
+def resolver_for(kb: KnowledgeBase) -> Resolver:
+    key = id(kb)
+    if key not in _RESOLVERS:
+        _RESOLVERS[key] = Resolver(kb)
+    return _RESOLVERS[key]
+
+
+class Actors:
+    name = "actors"
+
+    def __init__(self, settings: Settings, kb_files: tuple[str, ...] = ()) -> None:
+        self.settings = settings
+        self.kb = get_kb(kb_files)
+        self.resolver = resolver_for(self.kb)
+
+    def __call__(self, doc: Document) -> Document:
+        parsed = ensure_parsed(doc, self.settings)
+        doc.remove_layer(LAYER)
+        day = doc_day(doc.meta.date)
+        sentences = [(s.start_char, s.end_char) for s in parsed.sents]
+        entities = []
+        for ent in parsed.ents:
+            if ent.label_ not in _ENTITY_KINDS:
+                continue
+            start, end = ent.start_char, ent.end_char
+            if doc.text[start:end].lower().startswith("the "):
+                start += 4
+            while end > start and doc.text[end - 1] in " .,;:'\"’":
+                end -= 1
+            if doc.text[start:end].endswith(("'s", "’s")):
+                end -= 2
+            if end > start:
+                entities.append((start, end, doc.text[start:end], _ENTITY_KINDS[ent.label_]))
+        mentions = self.resolver.resolve(doc.text, day, sentences, entities, doc.meta.speaker)
+        rows: dict[str, dict[str, Any]] = {}
+        for m in mentions:
+            span = parsed.char_span(m.start, m.end, alignment_mode="expand")
+            role, why = role_of(span) if span is not None and len(span) else (MENTIONED, "")
+            attrs = self._attrs(m, day, role)
+            doc.add_span(m.start, m.end, role, layer=LAYER, source=self.name,
+                         explanation=f"{attrs['name']} ({m.how}); {role}: {why}", attrs=attrs)
+            row = rows.setdefault(m.key, {
+                "id": attrs["actor_id"], "name": attrs["name"], "type": attrs["type"],
+                "office": attrs.get("office"), "office_id": attrs.get("office_id"),
+                "linked": m.actor is not None, "roles": Counter(), "mentions": 0,
+                "first": m.start, "sources": list(m.actor.sources) if m.actor else [],
+            })
+            row["roles"][role] += 1
+            row["mentions"] += 1
+        actors = []
+        for row in sorted(rows.values(), key=lambda r: r["first"]):
+            roles = dict(row.pop("roles"))
+            actors.append({**row, "role": primary_role({r: n for r, n in roles.items()
+                                                        if r != MENTIONED}), "roles": roles})
+        doc.results["actors"] = {
+            "as_of": day.isoformat(),
+            "date_from": "document" if doc.meta.date and day.isoformat() ==
+            str(doc.meta.date).strip()[:10] else "today",
+            "actors": actors,
+            "knowledge_base": self.kb.files,
+        }
+        return doc
+
+    def _attrs(self, m: Mention, day: Any, role: str) -> dict[str, Any]:
+        attrs: dict[str, Any] = {"actor_id": m.key, "name": m.name, "role": role, "how": m.how,
+                                 "linked": m.actor is not None}
+        if m.actor is None:
+            attrs["type"] = "person" if m.attrs.get("person", True) else "organisation"
+            return attrs
+        attrs["type"] = m.actor.type
+        if m.actor.kind:
+            attrs["kind"] = m.actor.kind
+        held = self.kb.office_on(m.actor, day)
+        if held:
+            office, pos = held
+            attrs["office"] = office.title + (" (acting)" if pos.acting else "")
+            attrs["office_id"] = office.id
+        if "antecedent" in m.attrs:
+            attrs["antecedent"] = m.attrs["antecedent"]
+        return attrs
+
+
+def make_actors(settings: Settings) -> Actors:
+    return Actors(settings)

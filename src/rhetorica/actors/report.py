@@ -1,0 +1,49 @@
+"""Report section "actors": who is in the statement, in what office, doing what."""
+
+from __future__ import annotations
+
+from html import escape
+
+from rhetorica.document import Document
+from rhetorica.report.sections import Section, html_table, md_cell, md_table
+
+
+def _rows(doc: Document) -> list[dict]:
+    return list((doc.results.get("actors") or {}).get("actors") or [])
+
+
+def _roles(row: dict) -> str:
+    return ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in row.get("roles", {}).items())
+
+
+def _html(doc: Document) -> str | None:
+    rows = _rows(doc)
+    if not rows:
+        return None
+    as_of = (doc.results.get("actors") or {}).get("as_of", "")
+    cells = []
+    for r in rows:
+        link = ""
+        if r.get("sources"):
+            link = f'<a href="{escape(r["sources"][0], quote=True)}" rel="noopener">source</a>'
+        office = r.get("office") or ("" if r["linked"] else "not in knowledge base")
+        cells.append([escape(r["name"]), escape(office),
+                      f"<strong>{escape(r['role'])}</strong>", escape(_roles(r)),
+                      str(r["mentions"]), link])
+    return (f"<p>Offices as of {escape(as_of)}.</p>"
+            + html_table(["actor", "office", "role", "all roles", "mentions", "source"], cells,
+                         "actors"))
+
+
+def _md(doc: Document) -> str | None:
+    rows = _rows(doc)
+    if not rows:
+        return None
+    as_of = (doc.results.get("actors") or {}).get("as_of", "")
+    table = md_table(["actor", "office", "role", "all roles", "mentions"], [
+        [md_cell(r["name"]), md_cell(r.get("office") or ("" if r["linked"] else "(unlinked)")),
+         f"**{r['role']}**", md_cell(_roles(r)), str(r["mentions"])] for r in rows])
+    return f"Offices as of {as_of}.\n\n{table}"
+
+
+ACTORS = Section("actors", "Actors and their roles", 25, _html, _md)

@@ -1,0 +1,269 @@
+"""Atomic claims: one self-contained, checkable assertion each, with the words it came from.
+
+"The mayor closed the bridge in May and cut the transit budget by 20%" is two claims a
+checker verifies separately; "He said they occupied the square" only makes sense once "he"
+and "they" are named. This module splits coordinated clauses of the dependency parse,
+gives a subject-less second clause the subject of the first, and replaces pronouns and
+definite descriptions ("the city") with the entity they refer to — only where the document
+makes it clear: exactly one candidate of the right kind in the current or previous two
+sentences. Otherwise the pronoun is left as it is (a wrong name is worse than a pronoun).
+
+Every atomic claim keeps ``pieces``: the character ranges of the original text its words
+came from (a borrowed subject adds its own range), so highlights point at real words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rhetorica.claims.claim_types import classify_tokens
+from rhetorica.config import Settings
+from rhetorica.document import Document
+from rhetorica.nlp.parse import ensure_parsed
+
+LAYER = "atomic_claim"
+SUBJ_DEPS = {"nsubj", "nsubjpass", "expl", "csubj"}
+
+PERSON_PRONOUNS = {"he": "", "him": "", "she": "", "her": "", "his": "'s", "hers": "'s"}
+GROUP_PRONOUNS = {"they": "", "them": "", "their": "'s"}
+# Definite descriptions -> entity labels they can stand for. spaCy's GPE does not say
+# whether a place is a city, a state or a country, so "the state"/"the country" are not
+# resolved (naming the wrong place would be worse than leaving the description).
+DESCRIPTIONS = {
+    "city": {"GPE"}, "town": {"GPE"},
+    "government": {"ORG"}, "ministry": {"ORG"}, "party": {"ORG"},
+    "company": {"ORG"}, "council": {"ORG"}, "agency": {"ORG"}, "department": {"ORG"},
+    "union": {"ORG"}, "army": {"ORG", "NORP"},
+}
+WINDOW_SENTENCES = 2
+
+
+@dataclass
+class AtomicClaim:
+    text: str  # self-contained, with references resolved
+    pieces: list[tuple[int, int]]  # character ranges in the original text
+    resolved: list[dict[str, Any]] = field(default_factory=list)
+    sentence: tuple[int, int] = (0, 0)
+
+    @property
+    def start(self) -> int:
+        return min(a for a, _ in self.pieces)
+
+    @property
+    def end(self) -> int:
+        return max(b for _, b in self.pieces)
+
+
+def _merge(ranges: Iterable[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Merge ranges that touch or are separated only by spaces."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and (a <= out[-1][1] or not text[out[-1][1]:a].strip()):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _same_entity(a: str, b: str) -> bool:
+    """'Smith' and 'Maria Smith' name the same person; used before calling a reference unclear."""
+    a, b = a.lower().removesuffix("'s"), b.lower().removesuffix("'s")
+    return a == b or a.split()[-1] == b.split()[-1]
+
+
+class Resolver:
+    """Finds the unambiguous antecedent of a pronoun or definite description, if any."""
+
+    def __init__(self, parsed: Any) -> None:
+        # spaCy rebuilds Doc.text from every token on each access: read it once (it was
+        # read per atomic claim, which made long documents quadratic).
+        self.text = parsed.text
+        self.ents = list(parsed.ents)
+        self.sents = list(parsed.sents)
+        self.sent_index = {}
+        for i, s in enumerate(self.sents):
+            for t in s:
+                self.sent_index[t.i] = i
+
+    def antecedent(self, tok: Any, labels: set[str]) -> Any:
+        si = self.sent_index.get(tok.i, 0)
+        first = self.sents[max(0, si - WINDOW_SENTENCES)].start
+        cands = [e for e in self.ents
+                 if e.label_ in labels and first <= e.start and e.end <= tok.i]
+        # "Lakeview, Ohio" names one place: the state after the comma only qualifies it.
+        doc_text = self.text
+        cands = [e for k, e in enumerate(cands) if not (
+            k > 0 and e.label_ == "GPE" and cands[k - 1].label_ == "GPE"
+            and doc_text[cands[k - 1].end_char:e.start_char].strip() == ",")]
+        if not cands:
+            return None
+        names: list[Any] = []
+        for e in cands:
+            if not any(_same_entity(e.text, n.text) for n in names):
+                names.append(e)
+        if len(names) != 1:
+            return None
+        # Prefer the fullest mention ("Maria Smith" over "Smith").
+        return max(cands, key=lambda e: len(e.text))
+
+    def resolve(self, tok: Any) -> tuple[Any, str] | None:
+        w = tok.lower_
+        if tok.pos_ == "PRON" and w in PERSON_PRONOUNS:
+            suffix = "'s" if w == "her" and tok.tag_ == "PRP$" else PERSON_PRONOUNS[w]
+            ent = self.antecedent(tok, {"PERSON"})
+            return (ent, suffix) if ent is not None else None
+        if tok.pos_ == "PRON" and w in GROUP_PRONOUNS:
+            ent = self.antecedent(tok, {"ORG", "NORP", "GPE"})
+            return (ent, GROUP_PRONOUNS[w]) if ent is not None else None
+        if tok.lower_ in DESCRIPTIONS and tok.pos_ == "NOUN" and tok.i > 0 and \
+                tok.doc[tok.i - 1].lower_ == "the" and not tok.ent_type_:
+            ent = self.antecedent(tok, DESCRIPTIONS[tok.lower_])
+            return (ent, "") if ent is not None else None
+        return None
+
+
+def _clause_heads(sent: Any) -> list[Any]:
+    """The root and every verb coordinated with it ("closed ... and cut ...")."""
+    heads, todo = [], [sent.root]
+    while todo:
+        h = todo.pop(0)
+        heads.append(h)
+        todo.extend(c for c in h.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
+                    and c.i >= sent.start and c.i < sent.end)
+    return sorted(heads, key=lambda t: t.i)
+
+
+def _subject(head: Any) -> list[Any]:
+    for c in head.children:
+        if c.dep_ in SUBJ_DEPS:
+            return list(c.subtree)
+    return []
+
+
+def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
+    heads = _clause_heads(sent)
+    claims: list[AtomicClaim] = []
+    prev_subject: list[Any] = []
+    prev_aux: list[Any] = []
+    for h in heads:
+        # Words of this clause: its subtree minus the subtrees of the other clause heads.
+        excluded: set[int] = set()
+        for other in heads:
+            if other.i != h.i and other.i in {t.i for t in h.subtree}:
+                excluded |= {t.i for t in other.subtree}
+        toks = [t for t in h.subtree if t.i not in excluded and sent.start <= t.i < sent.end]
+        # Drop the coordinating word and punctuation that joined the clauses.
+        while toks and (toks[0].dep_ in {"cc", "punct"} or toks[0].lower_ in {"and", "but"}):
+            toks.pop(0)
+        while toks and toks[-1].dep_ in {"cc", "punct"} and toks[-1].text not in {".", "!", "?"}:
+            toks.pop()
+        # The "and"/"but" (and comma) joining two clauses hangs off the first clause head
+        # in spaCy's parse; it belongs to no claim. So does final punctuation that sits
+        # after a later clause.
+        later = [o.i for o in heads if o.i > h.i]
+        nxt = min(later) if later else None
+        toks = [t for t in toks
+                if not (nxt is not None and t.i < nxt and t.dep_ in {"cc", "punct"}
+                        and t.head.i == h.i and not any(u.i > t.i and u.i < nxt and
+                                                        u.dep_ not in {"cc", "punct"}
+                                                        for u in toks))
+                and not (nxt is not None and t.i > nxt and t.dep_ == "punct"
+                         and t.head.i == h.i)]
+        if not any(t.is_alpha for t in toks):
+            continue
+        subject = _subject(h)
+        borrowed: list[Any] = []
+        aux = [c for c in h.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < h.i]
+        if not subject and prev_subject and h.i != sent.root.i:
+            # "will close the bridge and cut funding": "cut" also needs "will".
+            borrowed = prev_subject + (prev_aux if h.tag_ == "VB" and not aux else [])
+        elif subject:
+            prev_subject, prev_aux = subject, aux
+        claims.append(_build(borrowed, toks, resolver, (sent.start_char, sent.end_char)))
+    return claims
+
+
+def _build(borrowed: list[Any], toks: list[Any], resolver: Resolver,
+           sent_range: tuple[int, int]) -> AtomicClaim:
+    parts: list[str] = []
+    resolved: list[dict[str, Any]] = []
+    ranges: list[tuple[int, int]] = []
+    seq = [*borrowed, *toks]
+    for n, t in enumerate(seq):
+        ranges.append((t.idx, t.idx + len(t.text)))
+        ws = t.whitespace_
+        if n < len(borrowed) and (n + 1 == len(borrowed) or seq[n + 1].i != t.i + 1):
+            ws = " "  # a borrowed subject/auxiliary is spliced in front of the clause
+        word = t.text
+        res = resolver.resolve(t)
+        if res is not None:
+            ent, suffix = res
+            start = t.idx
+            end = t.idx + len(t.text)
+            if t.lower_ in DESCRIPTIONS and n > 0 and seq[n - 1].lower_ == "the":
+                # "the city" -> "Riverton": drop the article already emitted.
+                if parts and parts[-1].strip().lower() == "the":
+                    parts.pop()
+                start = seq[n - 1].idx
+            word = ent.text + suffix
+            resolved.append({"start": start, "end": end, "text": resolver.text[start:end],
+                             "entity": ent.text, "label": ent.label_,
+                             "entity_start": ent.start_char, "entity_end": ent.end_char})
+        if n == 0 and word[:1].islower() and t.ent_type_ == "":
+            word = word[:1].upper() + word[1:]
+        parts.append(word + ws)
+    text = "".join(parts).strip()
+    if text and text[-1] not in ".!?":
+        text += "."
+    return AtomicClaim(text, _merge(ranges, resolver.text), resolved, sent_range)
+
+
+class AtomicClaims:
+    """Pipeline component: an ``atomic_claim`` span per atomic claim of each checkable claim."""
+
+    name = "atomic_claims"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self, doc: Document) -> Document:
+        parsed = ensure_parsed(doc, self.settings)
+        doc.remove_layer(LAYER)
+        resolver = Resolver(parsed)
+        out = []
+        for claim in doc.layer("claim"):
+            if not claim.attrs.get("checkable", True):
+                continue
+            span = parsed.char_span(claim.start, claim.end, alignment_mode="expand")
+            if span is None:
+                continue
+            index = 0
+            for sent in span.sents:
+                for atom in split_sentence(sent, resolver):
+                    atom.pieces = [(max(a, claim.start), min(b, claim.end))
+                                   for a, b in atom.pieces if b > claim.start and a < claim.end]
+                    if not atom.pieces:
+                        continue
+                    toks = [t for t in span if any(a <= t.idx < b for a, b in atom.pieces)]
+                    kind = classify_tokens(toks, atom.text)
+                    doc.add_span(
+                        atom.start, atom.end, kind["type"], layer=LAYER, score=claim.score,
+                        source=self.name,
+                        explanation=f"atomic claim: {atom.text}",
+                        attrs={"text": atom.text, "pieces": [list(p) for p in atom.pieces],
+                               "resolved": atom.resolved, "claim": [claim.start, claim.end],
+                               "index": index,
+                               "check_worthy": claim.label == "check_worthy",
+                               "types": kind["types"], "checkable": kind["checkable"]},
+                    )
+                    index += 1
+                    out.append({"text": atom.text, "start": atom.start, "end": atom.end,
+                                "claim": [claim.start, claim.end], "score": claim.score})
+        doc.results.setdefault("claims", {})["atomic"] = out
+        return doc
+
+
+def make_atomic_claims(settings: Settings) -> AtomicClaims:
+    return AtomicClaims(settings)

@@ -1,0 +1,160 @@
+"""``rhetorica corpus add|list|stats|remove``: the evidence corpus claims are checked against."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from rhetorica.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_STORE, err, fail, out, print_json
+
+DB_HELP = "Store path or URL (default: user data dir, or RHETORICA_DB)."
+
+
+def register(app: typer.Typer) -> None:
+    corpus = typer.Typer(help="Build and inspect the evidence corpus (for `rhetorica verify`).",
+                         no_args_is_help=True)
+    app.add_typer(corpus, name="corpus")
+    corpus.command("add")(add)
+    corpus.command("list")(list_)
+    corpus.command("stats")(stats)
+    corpus.command("remove")(remove)
+
+
+def _open(db: str | None):
+    from rhetorica.config import Settings
+    from rhetorica.evidence.store import open_corpus_store
+    from rhetorica.store import StoreError
+
+    url = Settings().with_(db=db).db
+    try:
+        return open_corpus_store(url)
+    except StoreError as exc:
+        fail(str(exc), EXIT_STORE)
+
+
+def add(
+    paths: list[str] = typer.Argument(..., help="Files or folders: .txt .md .html .pdf .json "
+                                      ".jsonl .rss .atom .xml (feeds)."),
+    source: str | None = typer.Option(None, "--source", help="Source name where a file has none."),
+    fmt: str | None = typer.Option(None, "--input-format",
+                                   help="text, markdown, html, pdf, json, jsonl or feed "
+                                        "(default: by extension)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of text inputs."),
+    embedder: str = typer.Option("wordllama", "--embedder",
+                                 help="Dense model: wordllama (default) or minilm (extra)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Add documents to the corpus: all inputs are read first, then stored in ONE transaction.
+
+    Re-adding the same text is a no-op (idempotent); one bad file stores nothing.
+    """
+    from rhetorica.evidence.embed import EmbedderError, get_embedder
+    from rhetorica.ingest.corpus import expand_paths, read_corpus_file
+    from rhetorica.ingest.errors import InputError
+    from rhetorica.store import StoreError
+
+    docs = []
+    try:
+        files = list(expand_paths(paths))
+        if not files:
+            fail("no supported files found in the given paths", EXIT_INPUT)
+        for f in files:
+            docs.extend(read_corpus_file(f, encoding=encoding, fmt=fmt, source=source))
+    except InputError as exc:
+        fail(f"{exc} (nothing was added)", EXIT_INPUT)
+    try:
+        model = get_embedder(embedder)
+    except EmbedderError as exc:
+        fail(str(exc), EXIT_INPUT)
+    with _open(db) as store:
+        try:
+            if sys.stderr.isatty() and not as_json:
+                from rich.progress import Progress
+
+                with Progress(console=err, transient=True) as bar:
+                    task = bar.add_task("Indexing", total=len(docs))
+                    report = store.add_documents(docs, model.encode, model.name,
+                                                 progress=lambda n: bar.advance(task, n))
+            else:
+                report = store.add_documents(docs, model.encode, model.name)
+        except StoreError as exc:
+            fail(str(exc), EXIT_STORE)
+    data = {"files": len(files), **report.to_dict()}
+    if as_json:
+        print_json(data)
+    else:
+        out.print(f"{report.documents_added} document(s) added, {report.documents_skipped} "
+                  f"already present; {report.passages_added} passage(s) indexed"
+                  + (f", {report.passages_skipped} duplicate passage(s) skipped"
+                     if report.passages_skipped else "") + f" from {len(files)} file(s).",
+                  highlight=False)
+
+
+def list_(
+    source: str | None = typer.Option(None, "--source", help="Only this source."),
+    limit: int = typer.Option(50, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """List corpus documents, newest first."""
+    with _open(db) as store:
+        rows = store.list_documents(source=source, limit=limit, offset=offset)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("The corpus is empty." if not source else f"No documents from {source!r}.")
+        return
+    from rich.table import Table
+
+    table = Table(title="Evidence corpus")
+    for col in ("id", "published", "source", "title", "passages", "key"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["id"]), r["published"] or "", r["source"] or "",
+                      (r["title"] or "")[:70], str(r["passages"]), r["key"][:12])
+    out.print(table)
+
+
+def stats(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Counts: documents, passages, sources, date range, vectors per model."""
+    with _open(db) as store:
+        data = store.stats()
+    if as_json:
+        print_json(data)
+        return
+    out.print(f"{data['documents']} documents, {data['passages']} passages, {data['sources']} "
+              f"sources; published {data['earliest'] or '?'} to {data['latest'] or '?'}",
+              highlight=False)
+    for model, info in data["embeddings"].items():
+        out.print(f"  vectors: {model} ({info['dim']} dims): {info['vectors']}", highlight=False)
+    for name, n in data["top_sources"].items():
+        out.print(f"  {name}: {n}", highlight=False)
+
+
+def remove(
+    refs: list[str] = typer.Argument(None, help="Document ids or key prefixes (8+ chars)."),
+    source: str | None = typer.Option(None, "--source", help="Remove every document of a source."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Remove documents (with their passages and vectors) from the corpus."""
+    if not refs and not source:
+        fail("give document ids/keys or --source", 2)
+    bad = [r for r in refs or [] if not r.isdigit() and len(r) < 8]
+    if bad:
+        fail(f"not an id or key prefix of 8+ characters: {', '.join(bad)}", 2)
+    with _open(db) as store:
+        n = store.remove(refs or [], source=source)
+    if as_json:
+        print_json({"removed": n})
+    else:
+        out.print(f"removed {n} document(s)")
+    if n == 0:
+        raise SystemExit(EXIT_FINDINGS)

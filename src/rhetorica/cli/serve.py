@@ -1,0 +1,80 @@
+"""``rhetorica serve``: the local web app and JSON API."""
+
+from __future__ import annotations
+
+import typer
+
+from rhetorica.cli.common import EXIT_STORE, EXIT_USAGE, err, fail
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host",
+                             help="Address to bind; anything but loopback needs --token."),
+    port: int = typer.Option(8765, "--port", min=1, max=65535, help="TCP port."),
+    token: str | None = typer.Option(None, "--token", envvar="RHETORICA_TOKEN",
+                                     help="Access token clients must send (Bearer header, or "
+                                          "?token= once in the browser). Env: RHETORICA_TOKEN."),
+    db: str | None = typer.Option(None, "--db", help="Store path or URL (default: RHETORICA_DB "
+                                  "or the user data dir)."),
+    max_body: int = typer.Option(2_000_000, "--max-body", min=1024,
+                                 help="Largest request body accepted, in bytes (else 413)."),
+    workers: int = typer.Option(1, "--job-workers", min=1, max=8,
+                                help="Background jobs (batch ingest) run at once."),
+    processes: int = typer.Option(1, "--processes", min=0, max=16,
+                                  help="Worker processes for analyses (0: inside the server "
+                                       "process). One is enough on 2 cores: the pipeline then "
+                                       "runs beside, not against, the HTTP loop."),
+    pipeline: str | None = typer.Option(None, "--pipeline",
+                                        help="Comma-separated component names (default: all)."),
+    log_level: str = typer.Option("warning", "--log-level",
+                                  help="uvicorn log level: critical, error, warning, info."),
+) -> None:
+    """Serve the web app and JSON API (http://127.0.0.1:8765 by default)."""
+    from rhetorica import registry
+    from rhetorica.config import Settings
+    from rhetorica.store import StoreError
+    from rhetorica.web.settings import UnsafeBindError, WebSettings
+
+    core = Settings().with_(db=db)
+    if pipeline:
+        names = tuple(n.strip() for n in pipeline.split(",") if n.strip())
+        unknown = [n for n in names if n not in registry.components]
+        if unknown:
+            fail(f"unknown component(s) {', '.join(unknown)}; known: "
+                 f"{', '.join(registry.components.names())}", EXIT_USAGE)
+        core = core.with_(pipeline=names)
+    settings = WebSettings(core=core, host=host, port=port, token=token,
+                           max_body_bytes=max_body, job_workers=workers,
+                           analysis_processes=processes)
+    try:
+        settings.check()
+    except UnsafeBindError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror}; pass another --port",
+                 EXIT_USAGE)
+
+    import uvicorn
+
+    from rhetorica.web.app import create_app
+
+    try:
+        app = create_app(settings)
+    except StoreError as exc:
+        fail(str(exc), EXIT_STORE)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    err.print(f"Rhetorica is serving on [bold]{url}[/] (Ctrl-C to stop)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False,
+                server_header=False, proxy_headers=False)

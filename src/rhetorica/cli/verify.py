@@ -1,0 +1,133 @@
+"""``rhetorica verify "claim" | FILE``: check claims against the evidence corpus."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from rhetorica.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_STORE, fail, out, print_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)
+
+
+def _claims(inputs: list[str]) -> list[str]:
+    """Each argument is a claim, or a file of claims (.txt: one per line; .json/.jsonl)."""
+    from rhetorica.ingest.errors import InputError
+    from rhetorica.ingest.statements import read_statements
+
+    claims: list[str] = []
+    for item in inputs:
+        p = Path(item)
+        if item == "-" or (len(item) < 4096 and "\n" not in item and p.is_file()):
+            try:
+                if p.suffix.lower() in (".txt", "") and item != "-":
+                    claims.extend(ln.strip() for ln in
+                                  p.read_text(encoding="utf-8").splitlines() if ln.strip())
+                else:
+                    claims.extend(d.text for d in read_statements(item))
+            except (InputError, UnicodeDecodeError, OSError) as exc:
+                fail(str(exc), EXIT_INPUT)
+        elif item.strip():
+            claims.append(item.strip())
+    return claims
+
+
+def verify(
+    inputs: list[str] = typer.Argument(..., help="Claim text(s), or files of claims "
+                                       "(.txt one per line, .json/.jsonl statements)."),
+    k: int = typer.Option(5, "-k", "--top", min=1, max=50, help="Passages per claim."),
+    since: str | None = typer.Option(None, "--since", help="Only evidence published on/after "
+                                     "this ISO date."),
+    until: str | None = typer.Option(None, "--until", help="Only evidence published on/before."),
+    source: list[str] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid, bm25 or dense."),
+    embedder: str = typer.Option("wordllama", "--embedder",
+                                 help="Dense vectors to search (as given to `corpus add`)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, markdown, json or "
+                            "claimreview."),
+    db: str | None = typer.Option(None, "--db", help="Store path (default: user data dir)."),
+    as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
+) -> None:
+    """Verify claims: top passages with stance, a verdict, a calibrated confidence, citations.
+
+    Exit code 1 when any claim is refuted or disputed (a finding), 0 otherwise.
+    """
+    from rhetorica.config import Settings
+    from rhetorica.evidence.index import MODES, HybridIndex
+    from rhetorica.evidence.store import Filters, open_corpus_store
+    from rhetorica.ingest.corpus import normalise_date
+    from rhetorica.store import StoreError
+
+    fmt = "json" if as_json else fmt
+    if fmt not in ("table", "markdown", "json", "claimreview"):
+        fail(f"unknown format {fmt!r}; choose table, markdown, json or claimreview", 2)
+    if mode not in MODES:
+        fail(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", 2)
+    for name, value in (("--since", since), ("--until", until)):
+        if value and normalise_date(value) is None:
+            fail(f"{name} {value!r} is not a date (use YYYY-MM-DD)", 2)
+    claims = _claims(inputs)
+    if not claims:
+        fail("no claim to verify", EXIT_INPUT)
+    url = Settings().with_(db=db).db
+    try:
+        store = open_corpus_store(url)
+    except StoreError as exc:
+        fail(str(exc), EXIT_STORE)
+    with store:
+        if store.stats()["passages"] == 0:
+            fail(f"the evidence corpus in {url} is empty; add documents with "
+                 "`rhetorica corpus add`", EXIT_INPUT)
+        from rhetorica.evidence.verify import Verifier
+
+        if embedder not in store.stats()["embeddings"] and mode != "bm25":
+            fail(f"the corpus has no {embedder!r} vectors; add documents with "
+                 f"`rhetorica corpus add --embedder {embedder}` or pass --mode bm25", 2)
+        verifier = Verifier(HybridIndex(store, model=embedder), k=k)
+        filters = Filters(normalise_date(since) if since else None,
+                          normalise_date(until) if until else None, tuple(source or ()))
+        results = [verifier.verify(c, filters=filters, mode=mode) for c in claims]
+    items = [{"claim": {"text": r.claim, "start": 0, "end": len(r.claim)},
+              **{k_: v for k_, v in r.to_dict().items() if k_ != "claim"}} for r in results]
+    if fmt == "json":
+        print_json(items)
+    elif fmt == "claimreview":
+        from rhetorica.evidence.claimreview import claim_review
+
+        print_json([claim_review(it) for it in items])
+    elif fmt == "markdown":
+        from rhetorica.document import Document
+        from rhetorica.evidence.report import EVIDENCE
+
+        doc = Document(" ".join(claims))
+        doc.results["evidence"] = items
+        sys.stdout.write(EVIDENCE.markdown(doc) + "\n")
+    else:
+        _print_table(items)
+    if any(it["verdict"] in ("refuted", "disputed") for it in items):
+        raise SystemExit(EXIT_FINDINGS)
+
+
+def _print_table(items: list[dict]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    colours = {"supported": "green", "refuted": "red", "disputed": "yellow",
+               "not_enough_evidence": "bright_black"}
+    for it in items:
+        c = colours[it["verdict"]]
+        out.print(f"[bold]{escape(it['claim']['text'])}[/]\n[{c}]{it['verdict'].replace('_', ' ')}"
+                  f"[/] (confidence {it['confidence']:.2f}) — {escape(it['summary'])}")
+        if not it["passages"]:
+            continue
+        table = Table(show_header=True, expand=False)
+        for col in ("stance", "score", "passage", "source", "date"):
+            table.add_column(col)
+        for p in it["passages"]:
+            table.add_row(p["stance"], f"{p['score']:.2f}", escape(p["text"][:200]),
+                          escape(p.get("source") or p.get("title") or ""), p.get("date") or "")
+        out.print(table)

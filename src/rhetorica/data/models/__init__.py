@@ -1,0 +1,1 @@
+"""Trained model artefacts, one folder per model, each with a MODEL_CARD.md."""

@@ -1,0 +1,1 @@
+"""Stance and verdict weights (see MODEL_CARD.md)."""

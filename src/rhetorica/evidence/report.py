@@ -1,0 +1,94 @@
+"""The "evidence" report section: one card per verified claim, with its cited passages.
+
+A card shows the verdict and its calibrated confidence, the plain-language summary (including
+"No report in the corpus supports this claim." when nothing relevant was found — itself a
+finding), and each passage with its stance, source, date and link. All text is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from rhetorica.document import Document
+from rhetorica.report.sections import Section, md_cell
+
+_COLOURS = {"supported": "#1b7f3b", "refuted": "#b3261e", "disputed": "#b26a00",
+            "not_enough_evidence": "#555555"}
+_STANCE_COLOURS = {"supports": "#1b7f3b", "refutes": "#b3261e", "unrelated": "#777777"}
+
+
+def _label(verdict: str) -> str:
+    return verdict.replace("_", " ")
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web links are linked (no ``javascript:``); characters that end a link are encoded."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    return url.replace(" ", "%20").replace(">", "%3E").replace("<", "%3C")
+
+
+def _cite(p: dict[str, Any]) -> str:
+    parts = [p.get("source") or "", p.get("title") or "", p.get("date") or ""]
+    return " · ".join(x for x in parts if x) or (p.get("origin") or "corpus")
+
+
+def _evidence_html(doc: Document) -> str | None:
+    items = doc.results.get("evidence")
+    if items is None:
+        return None
+    if not items:
+        return "<p>No check-worthy claim to verify.</p>"
+    cards = []
+    for item in items:
+        colour = _COLOURS.get(item["verdict"], "#555")
+        rows = []
+        for p in item.get("passages", []):
+            url = _safe_url(p.get("url"))
+            cite = escape(_cite(p))
+            cite = f'<a href="{escape(url, quote=True)}" rel="noopener">{cite}</a>' if url \
+                else cite
+            sc = _STANCE_COLOURS.get(p["stance"], "#777")
+            rows.append(
+                f'<li><span class="stance" style="color:{sc}">{escape(p["stance"])} '
+                f'{p["score"]:.2f}</span> <q>{escape(p["text"])}</q> '
+                f'<cite>{cite}</cite></li>')
+        passages = f'<ol class="passages">{"".join(rows)}</ol>' if rows else \
+            "<p><em>The corpus returned no passage for this claim.</em></p>"
+        cards.append(
+            f'<div class="evidence-card" style="border-left:4px solid {colour};'
+            'padding:0.5em 1em;margin:0.8em 0">'
+            f'<p><q>{escape(item["claim"]["text"])}</q></p>'
+            f'<p><strong style="color:{colour}">{escape(_label(item["verdict"]))}</strong>, '
+            f'confidence {item["confidence"]:.2f}. {escape(item.get("summary", ""))}</p>'
+            f"{passages}</div>")
+    return "".join(cards)
+
+
+def _evidence_md(doc: Document) -> str | None:
+    items = doc.results.get("evidence")
+    if items is None:
+        return None
+    if not items:
+        return "No check-worthy claim to verify."
+    out = []
+    for i, item in enumerate(items, 1):
+        lines = [f"**{i}. “{md_cell(item['claim']['text'], 300)}”** "
+                 f"({item['claim']['start']}-{item['claim']['end']})",
+                 "",
+                 f"Verdict: **{_label(item['verdict'])}** (confidence {item['confidence']:.2f}). "
+                 f"{item.get('summary', '')}", ""]
+        for p in item.get("passages", []):
+            cite = _cite(p)
+            url = _safe_url(p.get("url"))
+            cite = f"[{cite}](<{url}>)" if url else cite
+            lines.append(f"- *{p['stance']}* {p['score']:.2f}: “{md_cell(p['text'], 300)}” "
+                         f"— {cite}")
+        if not item.get("passages"):
+            lines.append("- The corpus returned no passage for this claim.")
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+EVIDENCE = Section("evidence", "Evidence for the claims", 15, _evidence_html, _evidence_md)

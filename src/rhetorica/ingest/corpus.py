@@ -1,0 +1,437 @@
+"""Readers for the evidence corpus: text, Markdown, HTML, PDF, JSON/JSONL and RSS/Atom files.
+
+Every reader returns :class:`CorpusDocument` objects with the clean text plus what a citation
+needs (title, source, author, published date, URL). Readers never touch the store, so a
+caller can read *all* inputs first and abort before anything is written when one is bad:
+that is what makes ``rhetorica corpus add`` transactional.
+
+Safety: XML is checked with defusedxml before feedparser sees it (entity declarations,
+i.e. billion-laughs bombs and external entities, are refused); HTML boilerplate is removed
+by trafilatura when it finds an article, else by a plain tag stripper that drops
+``<script>``/``<style>``; every error is an :class:`InputError` naming the file (and line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from rhetorica.ingest.errors import InputError
+from rhetorica.ingest.text import check_size, decode
+
+DEFAULT_MAX_FILE_BYTES = 50_000_000
+
+TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml", ".feed"}
+SUPPORTED = sorted(TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
+                   | {".pdf", ".json", ".jsonl", ".ndjson"})
+
+# JSON field names accepted for each attribute, first match wins.
+_TEXT_KEYS = ("text", "content", "body", "article", "evidence", "summary")
+_TITLE_KEYS = ("title", "headline", "article_title")
+_SOURCE_KEYS = ("source", "publisher", "site", "sitename", "outlet")
+_AUTHOR_KEYS = ("author", "authors", "byline", "speaker")
+_DATE_KEYS = ("published", "date", "published_at", "pubdate", "datePublished", "created_at")
+_URL_KEYS = ("url", "link", "source_url", "href")
+
+
+@dataclass
+class CorpusDocument:
+    """One document of the evidence corpus, as read from a file (not yet stored)."""
+
+    text: str
+    origin: str
+    title: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO date
+    url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Identity is the text alone: the same article from two feeds is one document."""
+        return text_key(self.text)
+
+
+def text_key(text: str) -> str:
+    norm = " ".join(text.lower().split())
+    return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# -- helpers ------------------------------------------------------------------------------
+def clean_text(text: str) -> str:
+    """Normalise whitespace inside lines and collapse runs of blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    lines = [re.sub(r"[ \t\f\v]+", " ", ln).strip() for ln in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+def normalise_date(value: Any) -> str | None:
+    """ISO ``YYYY-MM-DD`` from the many ways sources write dates; ``None`` when unparseable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    if hasattr(value, "tm_year"):  # time.struct_time from feedparser
+        return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
+    s = str(value).strip()
+    m = re.match(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", s)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    m = re.match(r"D:(\d{4})(\d{2})(\d{2})", s)  # PDF dates
+    if m:
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    m = re.match(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", s)  # day-month-year
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    m = re.search(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})", s)  # 3 March 2024, RFC 822
+    if m and m.group(2).lower() in _MONTHS:
+        return f"{int(m.group(3)):04d}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    m = re.search(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})", s)  # March 3, 2024
+    if m and m.group(1).lower() in _MONTHS:
+        return f"{int(m.group(3)):04d}-{_MONTHS[m.group(1).lower()]:02d}-{int(m.group(2)):02d}"
+    return None
+
+
+class _TagStripper(HTMLParser):
+    """Fallback HTML-to-text: drops script/style/nav/etc., keeps block structure as newlines."""
+
+    SKIP = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer",
+                      "aside", "form", "button", "svg", "iframe", "head"})
+    BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                       "section", "article", "blockquote", "pre", "ul", "ol", "table"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.title: str | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag in self.SKIP and self.skip:
+            self.skip -= 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title = (self.title or "") + data.strip()
+        elif not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """(text, title) without any boilerplate-removal library: the safe fallback."""
+    parser = _TagStripper()
+    parser.feed(html)
+    parser.close()
+    text = re.sub(r"[ \t]+", " ", "".join(parser.parts))
+    text = "\n\n".join(p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip())
+    return text, parser.title
+
+
+def _first(data: dict[str, Any], keys: Iterable[str]) -> Any:
+    for k in keys:
+        v = data.get(k)
+        if v not in (None, "", []):
+            if isinstance(v, list):
+                return ", ".join(str(x.get("name", x)) if isinstance(x, dict) else str(x)
+                                 for x in v)
+            if isinstance(v, dict):
+                return v.get("name") or v.get("text")
+            return v
+    return None
+
+
+# -- readers ------------------------------------------------------------------------------
+def read_plain(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    text = clean_text(decode(data, origin, encoding))
+    return [CorpusDocument(text, origin, title=Path(origin).stem)] if text else []
+
+
+def read_markdown(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    raw = decode(data, origin, encoding)
+    meta: dict[str, str] = {}
+    fm = re.match(r"---\n(.*?)\n---\n", raw, flags=re.S)  # YAML-ish front matter
+    if fm:
+        for line in fm.group(1).split("\n"):
+            k, sep, v = line.partition(":")
+            if sep:
+                meta[k.strip().lower()] = v.strip().strip("'\"")
+        raw = raw[fm.end():]
+    title = meta.get("title")
+    lines = []
+    for line in raw.split("\n"):
+        h = re.match(r"#{1,6}\s+(.*)", line)
+        if h and title is None:
+            title = h.group(1).strip()
+        line = re.sub(r"^#{1,6}\s+|^\s*[-*+]\s+|^\s*>\s?", "", line)
+        line = re.sub(r"!\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)",
+                      lambda m: m.group(1) or m.group(2) or "", line)
+        line = re.sub(r"(\*\*|__|`)", "", line)
+        lines.append(line)
+    text = clean_text("\n".join(lines))
+    if not text:
+        return []
+    return [CorpusDocument(text, origin, title=title or Path(origin).stem,
+                           source=meta.get("source"), author=meta.get("author"),
+                           published=normalise_date(meta.get("date") or meta.get("published")),
+                           url=meta.get("url"))]
+
+
+def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    html = decode(data, origin, encoding)
+    text, title, author, published, url, source = "", None, None, None, None, None
+    try:
+        import trafilatura
+
+        # No "extensive" date search: it turns any year in the text into a publication date.
+        res = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, favor_precision=True,
+            date_extraction_params={"extensive_search": False, "original_date": True})
+        if res is not None:
+            get = (lambda k: getattr(res, k, None)) if not isinstance(res, dict) else res.get
+            # trafilatura writes one paragraph per line: make paragraphs explicit.
+            text = re.sub(r"\n+", "\n\n", get("text") or "")
+            title, author, url = get("title"), get("author"), get("url")
+            published = normalise_date(get("date"))
+            source = get("sitename") or get("hostname")
+    except Exception:  # trafilatura missing or confused: fall back to the plain stripper
+        text = ""
+    fallback_text, fallback_title = html_to_text(html)
+    if len(text.strip()) < 0.2 * len(fallback_text.strip()):
+        text = fallback_text  # extraction dropped most of a page with real content
+    text = clean_text(text)
+    if not text:
+        return []
+    return [CorpusDocument(text, origin, title=title or fallback_title or Path(origin).stem,
+                           source=source, author=author, published=published, url=url)]
+
+
+def read_pdf(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    import io
+
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        pages = [(p.extract_text() or "") for p in reader.pages]
+        info = reader.metadata or {}
+    except Exception as exc:
+        raise InputError(origin, f"cannot read PDF: {type(exc).__name__}: {exc}") from None
+    text = clean_text("\n\n".join(pages))
+    if not text:
+        raise InputError(origin, "PDF has no extractable text (scanned? run OCR first)")
+    return [CorpusDocument(text, origin, title=(info.get("/Title") or Path(origin).stem),
+                           author=info.get("/Author") or None,
+                           published=normalise_date(info.get("/CreationDate")),
+                           extra={"pages": len(pages)})]
+
+
+def _doc_from_record(rec: Any, origin: str, line: int | None) -> CorpusDocument | None:
+    if not isinstance(rec, dict):
+        raise InputError(origin, f"expected a JSON object, got {type(rec).__name__}", line=line)
+    text = _first(rec, _TEXT_KEYS)
+    if not isinstance(text, str):
+        raise InputError(origin, f"record has no text field (one of {', '.join(_TEXT_KEYS)})",
+                         line=line)
+    try:  # JSON can spell lone surrogates ("\ud800"): valid JSON, not storable text
+        json.dumps(rec, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(origin, "contains an unpaired surrogate; that is not valid Unicode "
+                         "text", line=line) from None
+    text = clean_text(text)
+    if not text:
+        return None
+    where = f"{origin}:{line}" if line is not None else origin
+    known = set(_TEXT_KEYS + _TITLE_KEYS + _SOURCE_KEYS + _AUTHOR_KEYS + _DATE_KEYS + _URL_KEYS)
+    extra = {k: v for k, v in rec.items() if k not in known and isinstance(v, (str, int, float))}
+    return CorpusDocument(
+        text, where,
+        title=_str(_first(rec, _TITLE_KEYS)), source=_str(_first(rec, _SOURCE_KEYS)),
+        author=_str(_first(rec, _AUTHOR_KEYS)), published=normalise_date(_first(rec, _DATE_KEYS)),
+        url=_str(_first(rec, _URL_KEYS)), extra=extra)
+
+
+def _str(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def read_json(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    text = decode(data, origin, encoding)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(origin, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(origin, "JSON nested too deeply") from None
+    if isinstance(obj, dict):
+        for k in ("documents", "articles", "items", "data"):
+            if isinstance(obj.get(k), list):
+                obj = obj[k]
+                break
+        else:
+            obj = [obj]
+    if not isinstance(obj, list):
+        raise InputError(origin, "expected a JSON object or array of objects")
+    out = []
+    for i, rec in enumerate(obj):
+        doc = _doc_from_record(rec, f"{origin}#{i}", None)
+        if doc:
+            out.append(doc)
+    return out
+
+
+def read_jsonl(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    out = []
+    for n, line in enumerate(decode(data, origin, encoding).split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(origin, f"invalid JSON: {exc.msg}", line=n) from None
+        except RecursionError:
+            raise InputError(origin, "JSON nested too deeply", line=n) from None
+        doc = _doc_from_record(rec, origin, n)
+        if doc:
+            out.append(doc)
+    return out
+
+
+def check_xml_safe(data: bytes, origin: str) -> None:
+    """Refuse entity declarations (billion laughs, XXE) before any XML parser expands them."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise InputError(origin, f"unsafe XML refused ({type(exc).__name__}): entity "
+                         "declarations are not allowed in feeds") from None
+    except ParseError as exc:
+        line = getattr(exc, "position", (None,))[0]
+        raise InputError(origin, f"malformed XML: {exc}", line=line) from None
+
+
+def read_feed(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    check_xml_safe(data, origin)
+    import feedparser
+
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    if not parsed.entries and not parsed.get("feed"):
+        raise InputError(origin, "not an RSS or Atom feed")
+    feed_title = parsed.feed.get("title") or Path(origin).stem
+    out = []
+    for i, entry in enumerate(parsed.entries):
+        body = ""
+        if entry.get("content"):
+            body = " ".join(c.get("value", "") for c in entry.content)
+        body = body or entry.get("summary", "") or entry.get("description", "")
+        text = clean_text(html_to_text(body)[0] if "<" in body else body)
+        if not text:
+            continue
+        published = normalise_date(entry.get("published_parsed") or entry.get("updated_parsed")
+                                   or entry.get("published") or entry.get("updated"))
+        out.append(CorpusDocument(
+            text, f"{origin}#{entry.get('id') or i}", title=entry.get("title"),
+            source=feed_title, author=entry.get("author"), published=published,
+            url=entry.get("link")))
+    return out
+
+
+def _sniff(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in FEED_SUFFIXES:
+        return "feed"
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        return "pdf"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"<?xml") or b"<rss" in head or b"<feed" in head:
+        return "feed"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    raise InputError(str(path), f"unsupported file type {suffix or '(none)'}; supported: "
+                     f"{', '.join(SUPPORTED)}")
+
+
+READERS = {"text": read_plain, "markdown": read_markdown, "html": read_html, "pdf": read_pdf,
+           "json": read_json, "jsonl": read_jsonl, "feed": read_feed}
+
+
+def read_corpus_file(path: str | Path, *, encoding: str = "utf-8",
+                     max_bytes: int = DEFAULT_MAX_FILE_BYTES, fmt: str | None = None,
+                     source: str | None = None) -> list[CorpusDocument]:
+    """Read one file into corpus documents; ``source`` fills in where the file names none."""
+    p = Path(path)
+    origin = str(p)
+    try:
+        size = p.stat().st_size
+        check_size(origin, size, max_bytes)
+        # Bounded read: a device, FIFO or /proc file reports size 0 and may never end.
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+        check_size(origin, len(data), max_bytes)
+    except FileNotFoundError:
+        raise InputError(origin, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(origin, "is a folder (pass its files, or the folder to `corpus add`)"
+                         ) from None
+    except PermissionError:
+        raise InputError(origin, "permission denied") from None
+    kind = fmt or _sniff(p, data)
+    if kind not in READERS:
+        raise InputError(origin, f"unknown format {kind!r}; choose one of {', '.join(READERS)}")
+    docs = READERS[kind](data, origin, encoding)
+    for d in docs:
+        d.source = d.source or source or (p.parent.name or None)
+    return docs
+
+
+def expand_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
+    """Files as given; folders walked recursively for supported files, in sorted order."""
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED:
+                    yield child
+        else:
+            yield p

@@ -1,0 +1,331 @@
+"""Watched sources: folders of files, RSS/Atom feeds (files or URLs) and JSONL post exports.
+
+A source turns its location plus a saved *cursor* into new :class:`Item` objects. Each item has
+a stable ``key`` (the watcher records it, so an item is never processed twice) and the cursor
+the source will have once that item is done (the watcher saves it in the same transaction as
+the item, so after a crash the source resumes exactly after the last committed item).
+
+* ``jsonl`` — a growing export of posts: the cursor is a byte offset; only complete lines
+  (ending in a newline) are read, so a line being appended is picked up on the next poll. A
+  file that shrank was rotated or rewritten: reading restarts at 0 and the per-line keys
+  (offset + content hash) keep old lines from being processed twice.
+* ``folder`` — every .txt/.md/.json/.jsonl file below the folder; the cursor remembers each
+  file's size, mtime and SHA-256 so unchanged files are not even re-read, and an edited file
+  is processed again as new content.
+* ``feed`` — an RSS/Atom file, or an http(s) URL (the only case where the network is used).
+  Parsed with feedparser from bytes we fetched ourselves with a size cap and a timeout;
+  entries are keyed by their id/link, HTML is reduced to text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from rhetorica.document import Document, DocumentMeta
+from rhetorica.ingest.errors import InputError
+from rhetorica.ingest.statements import parse_json, parse_jsonl, post_to_document
+from rhetorica.ingest.text import DEFAULT_MAX_BYTES, decode, require_text
+
+FOLDER_SUFFIXES = {".txt", ".md", ".json", ".jsonl", ".ndjson"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+
+
+@dataclass
+class Item:
+    """One new thing from a source: a document, or the reason it could not be read."""
+
+    key: str
+    doc: Document | None
+    cursor: dict[str, Any] | None = None  # the source's cursor once this item is done
+    error: str | None = None
+
+
+@dataclass
+class Source:
+    kind: str
+    location: str
+    max_bytes: int = DEFAULT_MAX_BYTES
+    encoding: str = "utf-8"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def uri(self) -> str:
+        return f"{self.kind}:{self.location}"
+
+    def poll(self, cursor: dict[str, Any]) -> Iterator[Item]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _fill(self, doc: Document) -> Document:
+        for key, value in self.meta.items():
+            if value is not None and getattr(doc.meta, key, None) is None:
+                setattr(doc.meta, key, value)
+        return doc
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _iso_mtime(mtime: float) -> str:
+    return datetime.fromtimestamp(mtime, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class JsonlSource(Source):
+    def __init__(self, location: str, **kw: Any) -> None:
+        super().__init__("jsonl", str(Path(location).resolve()), **kw)
+
+    def poll(self, cursor: dict[str, Any]) -> Iterator[Item]:
+        path = Path(self.location)
+        if not path.exists():
+            raise InputError(self.location, "no such file")
+        size = path.stat().st_size
+        offset = int(cursor.get("offset", 0))
+        if size < offset:  # truncated or rotated: start over, keys prevent reprocessing
+            offset = 0
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            while True:
+                raw = fh.readline(self.max_bytes + 1)
+                if not raw or not raw.endswith(b"\n"):
+                    if raw and len(raw) > self.max_bytes:
+                        yield Item(f"{offset}:oversize", None, {"offset": offset + len(raw)},
+                                   f"line at byte {offset} is above {self.max_bytes} bytes")
+                    return  # an incomplete last line waits for its newline
+                start, offset = offset, offset + len(raw)
+                key = f"{start}:{_sha(raw)[:16]}"
+                nxt = {"offset": offset}
+                if not raw.strip():
+                    continue
+                try:
+                    obj = json.loads(decode(raw, self.location, self.encoding))
+                    doc = self._fill(post_to_document(obj, self.location, line=None))
+                    doc.meta.origin = f"{self.location}@{start}"
+                    yield Item(key, doc, nxt)
+                except json.JSONDecodeError as exc:
+                    yield Item(key, None, nxt, f"{self.location}@{start}: malformed JSON: "
+                               f"{exc.msg}")
+                except (InputError, RecursionError) as exc:
+                    yield Item(key, None, nxt, f"{self.location}@{start}: {exc}")
+
+
+class FolderSource(Source):
+    def __init__(self, location: str, settle_s: float = 0.0, **kw: Any) -> None:
+        super().__init__("folder", str(Path(location).resolve()), **kw)
+        # A file modified less than settle_s ago may still be being written (editors and
+        # copy tools rarely write atomically): leave it for the next poll.
+        self.settle_s = settle_s
+
+    def _files(self) -> list[Path]:
+        root = Path(self.location)
+        return sorted(p for p in root.rglob("*")
+                      if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES
+                      and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+    def poll(self, cursor: dict[str, Any]) -> Iterator[Item]:
+        root = Path(self.location)
+        if not root.is_dir():
+            raise InputError(self.location, "no such folder")
+        known: dict[str, list[Any]] = dict(cursor.get("files", {}))
+        for path in self._files():
+            rel = path.relative_to(root).as_posix()
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # vanished between listing and stat
+            stamp = [st.st_mtime_ns, st.st_size]
+            if known.get(rel, [None, None, None])[:2] == stamp:
+                continue
+            if self.settle_s > 0 and time.time() - st.st_mtime < self.settle_s:
+                continue
+            done = {"files": {**known, rel: [*stamp, None]}}
+            if st.st_size > self.max_bytes:
+                known = done["files"]
+                yield Item(f"{rel}:oversize:{st.st_mtime_ns}", None, done,
+                           f"{path}: {st.st_size} bytes is above the {self.max_bytes} limit")
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError as exc:  # key "" = warn only; the file is retried next poll
+                yield Item("", None, None, f"{path}: cannot read: {exc.strerror}")
+                continue
+            digest = _sha(data)
+            done["files"][rel] = [*stamp, digest]
+            if known.get(rel, [None, None, None])[2] == digest:  # touched, not changed
+                known = done["files"]
+                yield Item(f"{rel}:{digest[:16]}:touch", None, done, None)
+                continue
+            known = done["files"]
+            try:
+                docs = self._parse(path, data)
+            except InputError as exc:
+                yield Item(f"{rel}:{digest[:16]}", None, done, str(exc))
+                continue
+            for i, doc in enumerate(docs):
+                if doc.meta.date is None:
+                    doc.meta.date = _iso_mtime(st.st_mtime)
+                yield Item(f"{rel}:{digest[:16]}:{i}", self._fill(doc),
+                           done if i == len(docs) - 1 else None)
+
+    def _parse(self, path: Path, data: bytes) -> list[Document]:
+        origin = str(path)
+        text = decode(data, origin, self.encoding)
+        suffix = path.suffix.lower()
+        if suffix in JSONL_SUFFIXES:
+            return parse_jsonl(text, origin)
+        if suffix == ".json":
+            return parse_json(text, origin)
+        require_text(text, origin)
+        return [Document(text, DocumentMeta(origin=origin, title=path.stem))]
+
+
+class _TextOnly(HTMLParser):
+    """Feed summaries are HTML: keep the text, drop tags, scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in {"script", "style"}:
+            self._skip += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in {"p", "div", "li", "h1", "h2", "h3", "h4", "blockquote"}:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style"} and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(value: str) -> str:
+    if "<" not in value:
+        return html.unescape(value).strip()
+    parser = _TextOnly()
+    parser.feed(value)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+class FeedSource(Source):
+    def __init__(self, location: str, timeout: float = 20.0, **kw: Any) -> None:
+        is_url = location.startswith(("http://", "https://"))
+        super().__init__("feed", location if is_url else str(Path(location).resolve()), **kw)
+        self.is_url = is_url
+        self.timeout = timeout
+
+    def _fetch(self, cursor: dict[str, Any]) -> tuple[bytes | None, dict[str, Any]]:
+        if not self.is_url:
+            path = Path(self.location)
+            if not path.exists():
+                raise InputError(self.location, "no such feed file")
+            if path.stat().st_size > self.max_bytes:
+                raise InputError(self.location, f"feed is above the {self.max_bytes} byte limit")
+            return path.read_bytes(), {}
+        import urllib.error
+        import urllib.request
+
+        headers = {"User-Agent": "rhetorica-watch"}
+        if cursor.get("etag"):
+            headers["If-None-Match"] = cursor["etag"]
+        if cursor.get("modified"):
+            headers["If-Modified-Since"] = cursor["modified"]
+        req = urllib.request.Request(self.location, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                data = resp.read(self.max_bytes + 1)
+                if len(data) > self.max_bytes:
+                    raise InputError(self.location, f"feed is above the {self.max_bytes} "
+                                     "byte limit")
+                return data, {k: v for k, v in (("etag", resp.headers.get("ETag")),
+                                                ("modified", resp.headers.get("Last-Modified")))
+                              if v}
+        except urllib.error.HTTPError as exc:
+            if exc.code == 304:
+                return None, {}
+            raise InputError(self.location, f"HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise InputError(self.location, f"cannot fetch: {getattr(exc, 'reason', exc)}"
+                             ) from None
+
+    def poll(self, cursor: dict[str, Any]) -> Iterator[Item]:
+        import feedparser
+
+        data, validators = self._fetch(cursor)
+        if data is None:  # 304 Not Modified
+            return
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+        if parsed.bozo and not parsed.entries:
+            exc = parsed.get("bozo_exception")
+            raise InputError(self.location, f"not a readable RSS/Atom feed: {exc}")
+        feed_title = parsed.feed.get("title")
+        entries = []
+        for n, entry in enumerate(parsed.entries):
+            title = html_to_text(entry.get("title", ""))
+            body = ""
+            if entry.get("content"):
+                body = html_to_text(entry.content[0].get("value", ""))
+            if not body:
+                body = html_to_text(entry.get("summary", ""))
+            text = f"{title}\n\n{body}".strip() if body and body != title else title
+            when = entry.get("published_parsed") or entry.get("updated_parsed")
+            date = (datetime.fromtimestamp(calendar.timegm(when), tz=timezone.utc)
+                    .strftime("%Y-%m-%dT%H:%M:%SZ") if when else None)
+            ident = entry.get("id") or entry.get("link") or _sha(text.encode())[:24]
+            entries.append((date or "", n, ident, text, title, entry, date))
+        entries.sort(key=lambda e: (e[0], e[1]))  # oldest first: alerts fire in time order
+        last = len(entries) - 1
+        for i, (_d, _n, ident, text, title, entry, date) in enumerate(entries):
+            done = {**cursor, **validators} if i == last else None
+            key = "id:" + _sha(str(ident).encode())[:24]
+            if not text.strip():
+                yield Item(key, None, done, f"{self.location}: entry {ident!r} has no text")
+                continue
+            meta = DocumentMeta(speaker=entry.get("author"), date=date,
+                                source=feed_title, title=title or None,
+                                url=entry.get("link"), origin=self.location,
+                                extra={"id": str(ident)})
+            yield Item(key, self._fill(Document(text, meta)), done)
+
+
+def make_source(spec: str, settle_s: float = 0.0, **kw: Any) -> Source:
+    """``spec`` is a path or URL, optionally prefixed ``jsonl:``, ``folder:`` or ``feed:``.
+    ``settle_s`` applies to folders (see :class:`FolderSource`)."""
+    kind, sep, rest = spec.partition(":")
+    if sep and kind in {"jsonl", "folder", "feed"} and not spec.startswith(("http:", "https:")):
+        if kind == "folder":
+            return FolderSource(rest, settle_s=settle_s, **kw)
+        return {"jsonl": JsonlSource, "feed": FeedSource}[kind](rest, **kw)
+    if spec.startswith(("http://", "https://")):
+        return FeedSource(spec, **kw)
+    path = Path(spec)
+    if path.is_dir():
+        return FolderSource(spec, settle_s=settle_s, **kw)
+    if not path.exists():
+        raise InputError(spec, "no such file or folder (a feed URL must start with http(s)://)")
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return JsonlSource(spec, **kw)
+    if suffix in FEED_SUFFIXES:
+        return FeedSource(spec, **kw)
+    raise InputError(spec, "cannot tell the source type: give a folder, a .jsonl export, an "
+                     ".xml/.rss/.atom feed or a URL (or prefix jsonl:, folder:, feed:)")

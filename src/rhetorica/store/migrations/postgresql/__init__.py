@@ -1,0 +1,1 @@
+"""PostgreSQL schema migrations: numbered SQL files, applied in order, one transaction each."""

@@ -1,0 +1,216 @@
+"""The app's long-lived services: one pipeline worker and one store handle.
+
+Why a worker thread instead of calling the pipeline from each request thread: spaCy
+components are not documented as thread-safe, and on a small machine the GIL serialises the
+work anyway. A single worker that drains whatever requests are waiting and analyses them as
+one ``pipe()`` batch is both safe and faster under load (batching roughly halves the cost per
+short statement), while a lone request still goes straight through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from typing import Any
+
+from rhetorica.config import Settings
+from rhetorica.document import Document
+from rhetorica.pipeline import Pipeline
+from rhetorica.store import Store, open_store
+
+_STOP = object()
+
+
+class ServiceBusy(RuntimeError):
+    """More analyses are waiting than the server will queue; the client should retry later."""
+
+
+class AnalysisService:
+    """Runs every analysis on a worker, batching concurrent requests.
+
+    ``processes=0``: one worker thread in this process (tests, small machines). ``processes=N``:
+    N worker processes, each with its own pipeline, fed by one dispatcher thread each.
+    """
+
+    def __init__(self, settings: Settings, pipeline: Pipeline | None = None,
+                 max_batch: int = 32, cache_size: int = 4, processes: int = 0,
+                 max_queue: int = 2000) -> None:
+        self.settings = settings
+        self.max_batch = max_batch
+        self.max_queue = max_queue
+        self.processes = processes if pipeline is None else 0
+        self._pool: Any = None
+        if self.processes:
+            # Analyses in worker processes: the pipeline then runs on other cores than the
+            # HTTP event loop instead of sharing one interpreter lock with it. "spawn" so no
+            # child inherits the server's threads or sockets.
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_process, initargs=(settings,))
+            # Load the models now (in every process) so the first request is not slow.
+            list(self._pool.map(_ping, range(self.processes)))
+            pipeline = Pipeline.__new__(Pipeline)  # names only; the work happens elsewhere
+            pipeline.settings, pipeline.names, pipeline.components = (
+                settings, list(settings.pipeline), [])
+        self._default = pipeline or Pipeline(settings=settings)
+        self._pipelines: OrderedDict[tuple[str, ...], Pipeline] = OrderedDict(
+            {tuple(self._default.names): self._default})
+        self._cache_size = cache_size
+        self._closed = False
+        self._queue: queue.Queue[Any] = queue.Queue()
+        # One dispatcher per worker process (one in-process worker without processes).
+        self._threads = [threading.Thread(target=self._run, name=f"rhetorica-pipeline-{i}",
+                                          daemon=True) for i in range(max(1, self.processes))]
+        for t in self._threads:
+            t.start()
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._default.names)
+
+    def submit(self, docs: Sequence[Document], names: Sequence[str] | None = None
+               ) -> list[Future[Document]]:
+        """Queue ``docs`` for the worker; async routes await these futures without a thread."""
+        if self._closed:
+            raise RuntimeError("the analysis service has been shut down")
+        if self._queue.qsize() + len(docs) > self.max_queue and self._queue.qsize() > 0:
+            raise ServiceBusy(f"{self._queue.qsize()} analyses are already waiting; "
+                              "retry in a few seconds")
+        futures = []
+        key = tuple(names) if names else tuple(self._default.names)
+        for doc in docs:
+            fut: Future[Document] = Future()
+            self._queue.put((key, doc, fut))
+            futures.append(fut)
+        return futures
+
+    def analyze(self, docs: Sequence[Document], names: Sequence[str] | None = None,
+                timeout: float | None = 600.0) -> list[Document]:
+        """Analyse ``docs`` (blocking); raises whatever the pipeline raised."""
+        return [f.result(timeout=timeout) for f in self.submit(docs, names)]
+
+    async def analyze_async(self, docs: Sequence[Document], names: Sequence[str] | None = None
+                            ) -> list[Document]:
+        import asyncio
+
+        return list(await asyncio.gather(
+            *(asyncio.wrap_future(f) for f in self.submit(docs, names))))
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for _ in self._threads:
+            self._queue.put(_STOP)
+        for t in self._threads:
+            t.join(timeout=10)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- worker -------------------------------------------------------------------------
+    def _pipeline(self, key: tuple[str, ...]) -> Pipeline:
+        pipe = self._pipelines.get(key)
+        if pipe is None:
+            pipe = Pipeline(key, self.settings)
+            self._pipelines[key] = pipe
+            while len(self._pipelines) > self._cache_size:
+                old = next(iter(self._pipelines))
+                if old == tuple(self._default.names):
+                    self._pipelines.move_to_end(old)
+                    old = next(iter(self._pipelines))
+                del self._pipelines[old]
+        else:
+            self._pipelines.move_to_end(key)
+        return pipe
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            batch = [item]
+            with contextlib.suppress(queue.Empty):
+                while len(batch) < self.max_batch:
+                    nxt = self._queue.get_nowait()
+                    if nxt is _STOP:
+                        self._queue.put(_STOP)
+                        break
+                    batch.append(nxt)
+            groups: dict[tuple[str, ...], list[tuple[Document, Future[Document]]]] = {}
+            for key, doc, fut in batch:
+                if fut.set_running_or_notify_cancel():
+                    groups.setdefault(key, []).append((doc, fut))
+            for key, items in groups.items():
+                self._process(key, items)
+
+    def _process(self, key: tuple[str, ...],
+                 items: list[tuple[Document, Future[Document]]]) -> None:
+        try:
+            if self._pool is not None:  # blocks this dispatcher; requests queue up meanwhile
+                done = self._pool.submit(_analyse_in_process, key,
+                                         [d for d, _ in items]).result()
+            else:
+                done = list(self._pipeline(key).pipe([d for d, _ in items]))
+        except Exception:  # one bad document must not fail its batch-mates: retry singly
+            if len(items) > 1:
+                for one in items:
+                    self._process(key, [one])
+                return
+            import sys
+
+            items[0][1].set_exception(sys.exc_info()[1])  # type: ignore[arg-type]
+            return
+        for (_, fut), doc in zip(items, done, strict=True):
+            fut.set_result(doc)
+
+
+# -- worker processes (module level so that "spawn" can pickle them) -------------------------
+_PROCESS_STATE: dict[str, Any] = {}
+
+
+def _init_process(settings: Settings) -> None:
+    _PROCESS_STATE["settings"] = settings
+    _PROCESS_STATE["pipelines"] = {tuple(settings.pipeline): Pipeline(settings=settings)}
+
+
+def _ping(_: int) -> int:
+    return os.getpid()
+
+
+def _analyse_in_process(key: tuple[str, ...], docs: list[Document]) -> list[Document]:
+    pipelines = _PROCESS_STATE["pipelines"]
+    if key not in pipelines:
+        if len(pipelines) >= 4:
+            pipelines.pop(next(k for k in pipelines if k != tuple(
+                _PROCESS_STATE["settings"].pipeline)))
+        pipelines[key] = Pipeline(key, _PROCESS_STATE["settings"])
+    return list(pipelines[key].pipe(docs))
+
+
+class StoreAccess:
+    """One store per app. SQLite serialises itself with a lock; other backends get ours."""
+
+    def __init__(self, url: str) -> None:
+        self.store = open_store(url)
+        from rhetorica.store.sqlite import SQLiteStore
+
+        self._lock: contextlib.AbstractContextManager[Any] = (
+            contextlib.nullcontext() if isinstance(self.store, SQLiteStore)
+            else threading.RLock())
+
+    @contextlib.contextmanager
+    def use(self) -> Iterator[Store]:
+        with self._lock:
+            yield self.store
+
+    def close(self) -> None:
+        with self._lock:
+            self.store.close()

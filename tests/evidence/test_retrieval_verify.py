@@ -1,0 +1,186 @@
+"""Retrieval finds the right passage; verdicts, no-evidence findings, ClaimReview, reports."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rhetorica.evidence.index import HybridIndex, rrf
+from rhetorica.evidence.store import Filters, fts_or_query
+from rhetorica.evidence.verify import NO_EVIDENCE, VERDICTS, Verifier
+
+
+@pytest.fixture
+def index(corpus_store):
+    return HybridIndex(corpus_store)
+
+
+def test_rrf_rewards_agreement() -> None:
+    fused = rrf({"bm25": [1, 2, 3], "dense": [3, 1, 4]})
+    assert [p for p, _, _ in fused][:2] == [1, 3]
+    assert fused[0][2] == {"bm25": 1, "dense": 2}
+
+
+def test_fts_query_is_safe() -> None:
+    assert fts_or_query('the "bridge" OR NEAR(') == '"bridge" OR "near"'
+    assert fts_or_query("the of and") == ""
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "bm25", "dense"])
+def test_retrieval_finds_the_right_passage(index, mode: str) -> None:
+    hits = index.search("How many containers did Westport harbour handle?", k=3, mode=mode)
+    assert hits and hits[0].source == "Westport Gazette"
+    assert "container" in hits[0].text
+    doc_text = next(a.text for a in __import__("tests.evidence.conftest", fromlist=["x"]).ARTICLES
+                    if a.source == "Westport Gazette")
+    assert doc_text[hits[0].start:hits[0].end] == hits[0].text
+
+
+def test_date_and_source_filters(index) -> None:
+    q = "bridge reopened repairs"
+    assert index.search(q, k=3)[0].source == "Coastal Ledger"
+    for mode in ("bm25", "dense", "hybrid"):
+        hits = index.search(q, k=5, mode=mode, filters=Filters(since="2024-01-01"))
+        assert all(h.published >= "2024-01-01" for h in hits)
+        hits = index.search(q, k=5, mode=mode, filters=Filters(sources=("Eastbury Times",)))
+        assert {h.source for h in hits} <= {"Eastbury Times"}  # BM25: no shared word, none
+        assert hits or mode == "bm25"
+    hits = index.search(q, k=5, filters=Filters(until="2022-12-31"))
+    assert [h.title for h in hits] == ["Dry years"]
+
+
+def test_vector_cache_reloads_after_changes(corpus_store, index) -> None:
+    first = corpus_store.vectors("wordllama")
+    assert corpus_store.vectors("wordllama") is first
+    corpus_store.remove([], source="Coastal Ledger")
+    assert len(corpus_store.vectors("wordllama").ids) < len(first.ids)
+
+
+@pytest.fixture
+def verifier(index):
+    return Verifier(index)
+
+
+def test_supported_claim(verifier) -> None:
+    res = verifier.verify("Container traffic at Westport harbour rose in 2024.")
+    assert res.verdict == "supported"
+    top = res.passages[0]
+    assert top["stance"] == "supports" and top["source"] == "Westport Gazette"
+    assert top["date"] == "2025-01-20" and top["url"].startswith("https://")
+    assert 0.0 < res.confidence <= 1.0
+    assert abs(sum(res.probabilities.values()) - 1.0) < 1e-3
+
+
+def test_refuted_claim(verifier) -> None:
+    res = verifier.verify("Unemployment in Eastbury did not fall in March.")
+    assert res.verdict == "refuted", res
+    assert any(p["stance"] == "refutes" and p["source"] == "Eastbury Times"
+               for p in res.passages)
+
+
+def test_claim_without_evidence_says_so_plainly(verifier) -> None:
+    res = verifier.verify("The mayor of Lindholm banned electric scooters from the old town.")
+    assert res.verdict == "not_enough_evidence"
+    assert res.summary == NO_EVIDENCE == "No report in the corpus supports this claim."
+
+
+def test_empty_hits_are_not_enough_evidence(verifier) -> None:
+    res = verifier.judge("Anything at all.", [])
+    assert res.verdict == "not_enough_evidence" and res.passages == []
+
+
+def test_stance_model_is_fitted_and_scores(verifier) -> None:
+    m = verifier.stance
+    probs = m.predict_proba(["Traffic rose."], ["Traffic rose sharply last year."])
+    assert probs.shape == (1, 3) and np.isclose(probs.sum(), 1.0)
+    assert m.metrics["test_macro_f1"] > m.metrics["baseline_macro_f1"]
+
+
+def test_claimreview_has_all_required_fields(verifier) -> None:
+    from rhetorica.document import Document, DocumentMeta
+    from rhetorica.evidence.claimreview import claim_review, write_claimreview
+
+    res = verifier.verify("Container traffic at Westport harbour rose in 2024.")
+    item = {"claim": {"text": res.claim, "start": 0, "end": len(res.claim)}, **res.to_dict()}
+    item.pop("claim")
+    item["claim"] = {"text": res.claim, "start": 0, "end": len(res.claim)}
+    doc = Document(res.claim, DocumentMeta(speaker="Mayor Ana Pike", date="2025-02-01",
+                                           url="https://council.example/speech"))
+    doc.results["evidence"] = [item]
+    [cr] = json.loads(write_claimreview([doc]))
+    assert cr == claim_review(item, doc, published=cr["datePublished"])
+    assert cr["@context"] == "https://schema.org" and cr["@type"] == "ClaimReview"
+    for key in ("claimReviewed", "reviewRating", "author", "datePublished", "url",
+                "itemReviewed"):
+        assert cr[key], key
+    rating = cr["reviewRating"]
+    assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+    assert rating["alternateName"] == "True"
+    claim = cr["itemReviewed"]
+    assert claim["@type"] == "Claim" and claim["author"]["name"] == "Mayor Ana Pike"
+    assert claim["datePublished"] == "2025-02-01"
+    assert claim["appearance"]["url"] == "https://council.example/speech"
+    assert cr["citation"] and cr["citation"][0]["publisher"]["name"] == "Westport Gazette"
+    assert set(VERDICTS) <= set(__import__("rhetorica.evidence.claimreview",
+                                           fromlist=["x"]).RATINGS)
+
+
+def test_component_and_report_sections(tmp_path, monkeypatch, corpus_store) -> None:
+    from rhetorica.config import Settings
+    from rhetorica.document import Document
+    from rhetorica.evidence.verify import make_verify
+    from rhetorica.report.markdown import write_markdown
+
+    text = ("Container traffic at Westport harbour rose in 2024. <script>alert(1)</script> "
+            "The mayor of Lindholm banned electric scooters.")
+    doc = Document(text)
+    first_end = text.index("2024.") + 5
+    doc.add_span(0, first_end, "checkworthy", layer="claim", score=0.9)
+    doc.add_span(text.index("The mayor"), len(text), "checkworthy", layer="claim", score=0.8)
+    doc.add_span(first_end + 1, text.index("The mayor") - 1, "not", layer="claim", score=0.1)
+    comp = make_verify(Settings(db=corpus_store.store.url))
+    comp(doc)
+    ev = doc.results["evidence"]
+    assert len(ev) == 2  # the low-score span is not verified
+    assert ev[0]["claim"]["text"] == text[ev[0]["claim"]["start"]:ev[0]["claim"]["end"]]
+    assert ev[0]["verdict"] == "supported" and ev[1]["verdict"] == "not_enough_evidence"
+    md = write_markdown([doc])
+    assert "## Evidence for the claims" in md and NO_EVIDENCE in md
+    assert "Westport Gazette" in md
+    from rhetorica.evidence.report import EVIDENCE
+
+    doc.results["evidence"][0]["passages"][0]["text"] = "<img src=x onerror=alert(1)>"
+    doc.results["evidence"][0]["passages"][0]["url"] = "javascript:alert(1)"
+    html = EVIDENCE.html(doc)
+    assert "<img" not in html and "&lt;img" in html and "javascript:" not in html
+    assert EVIDENCE.html(Document("no evidence key")) is None
+
+
+def test_coarse_dense_search_agrees_with_exact(corpus_store, monkeypatch) -> None:
+    import rhetorica.evidence.store as store_mod
+
+    index = HybridIndex(corpus_store)
+    q = "container traffic record at the harbour"
+    exact = index.dense(q, 3)
+    monkeypatch.setattr(store_mod, "COARSE_MIN_ROWS", 0)
+    corpus_store._cache.clear()
+    assert corpus_store.vectors("wordllama").coarse is not None
+    assert index.dense(q, 3)[0][0] == exact[0][0]
+    only = index.dense(q, 3, Filters(sources=("Eastbury Times",)))
+    assert only and all(corpus_store.passages([p])[p]["source"] == "Eastbury Times"
+                        for p, _ in only)
+
+
+def test_fts_stemming_matches_sqlite_and_common_terms_are_dropped(corpus_store, monkeypatch
+                                                                  ) -> None:
+    import rhetorica.evidence.store as store_mod
+    from rhetorica.evidence.store import _Stemmer
+
+    assert _Stemmer().stems(["rising", "hospitals", "2024"]) == ["rise", "hospit", "2024"]
+    monkeypatch.setattr(store_mod, "PRUNE_MIN_ROWS", 0)
+    monkeypatch.setattr(store_mod, "COMMON_TERM_SHARE", 0.0)  # every indexed term is common
+    terms = corpus_store._selective_terms(["percent", "westport", "zzzunseen", "traffic",
+                                           "record"])
+    assert len(terms) == 3 and terms[0] == "zzzunseen"  # unknown term (df 0) is rarest

@@ -1,0 +1,115 @@
+"""The evidence CorpusStore contract on SQLite and PostgreSQL (same behaviour, both backends)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from rhetorica.ingest.corpus import CorpusDocument
+from tests.evidence.conftest import ARTICLES
+
+DIM = 8
+
+
+def fake_embed(texts: list[str]) -> np.ndarray:
+    """Deterministic unit vectors from a hash: no model needed to test storage."""
+    out = np.array([[b - 128 for b in hashlib.sha256(t.encode()).digest()[:DIM]]
+                    for t in texts], dtype=np.float32)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def corpus(store_url):
+    from rhetorica.evidence.store import SQLiteCorpusStore
+    from rhetorica.store import open_store
+    from rhetorica.store.postgres import PostgresStore
+    from rhetorica.store.postgres_corpus import PostgresCorpusStore
+
+    st = open_store(store_url)
+    cs = PostgresCorpusStore(st) if isinstance(st, PostgresStore) else SQLiteCorpusStore(st)
+    rep = cs.add_documents(ARTICLES, fake_embed, "fake")
+    assert rep.documents_added == 4 and rep.passages_added >= 4
+    yield cs
+    cs.close()
+
+
+def test_add_is_idempotent_and_bumps_generation(corpus):
+    before = corpus.stats()
+    assert before["documents"] == 4 and before["sources"] == 3
+    assert before["embeddings"]["fake"] == {"dim": DIM, "vectors": before["passages"]}
+    assert (before["earliest"], before["latest"]) == ("2022-09-12", "2025-01-20")
+    gen = corpus.generation()
+    again = corpus.add_documents(ARTICLES, fake_embed, "fake")
+    assert (again.documents_added, again.documents_skipped) == (0, 4)
+    assert corpus.generation() == gen and corpus.stats()["passages"] == before["passages"]
+
+
+def test_duplicate_passages_indexed_once(corpus):
+    copy = CorpusDocument(ARTICLES[2].text + "\n\nA syndicated footer line was added here.",
+                          "test:copy", source="Other Paper")
+    rep = corpus.add_documents([copy], fake_embed, "fake")
+    assert rep.documents_added == 1 and rep.passages_skipped >= 1 and rep.passages_added == 1
+
+
+def test_failure_in_the_middle_leaves_nothing(corpus):
+    before = corpus.stats()
+
+    def exploding(texts):
+        raise RuntimeError("embedding failed")
+
+    new = [CorpusDocument(f"Fresh report number {i} about the harbour.", f"t:{i}")
+           for i in range(3)]
+    with pytest.raises(RuntimeError):
+        corpus.add_documents(new, exploding, "fake")
+    after = corpus.stats()
+    assert (after["documents"], after["passages"]) == (before["documents"], before["passages"])
+    assert corpus.add_documents(new, fake_embed, "fake").documents_added == 3  # still usable
+
+
+def test_lexical_with_filters_and_passages_with_offsets(corpus):
+    hits = corpus.lexical("harbour container traffic", 5)
+    assert hits and all(score > 0 for _, score in hits)
+    found = corpus.passages([pid for pid, _ in hits])
+    top = found[hits[0][0]]
+    assert "harbour" in top["text"].lower() and top["source"] == "Westport Gazette"
+    doc_text = ARTICLES[0].text
+    assert doc_text[top["start"]:top["end"]] == top["text"]
+    from rhetorica.evidence.store import Filters
+
+    assert corpus.lexical("harbour containers", 5, Filters(until="2024-12-31")) == []
+    assert corpus.lexical("harbour containers", 5, Filters(since="2025-01-01", until="2025-01-20"))
+    assert corpus.lexical("bridge cables", 5, Filters(sources=("Coastal Ledger",)))
+    assert corpus.lexical("bridge cables", 5, Filters(sources=("Westport Gazette",))) == []
+    assert corpus.lexical("the and of", 5) == []
+    assert corpus.lexical("'); DROP TABLE passages; --", 5) == []
+
+
+def test_vectors_roundtrip_and_cache(corpus):
+    m = corpus.vectors("fake")
+    assert m.vectors.shape == (corpus.stats()["passages"], DIM)
+    texts = corpus.passages(m.ids.tolist())
+    expected = fake_embed([texts[int(i)]["text"] for i in m.ids])
+    assert np.allclose(m.vectors, expected, atol=2e-3)  # float16 storage
+    assert corpus.vectors("fake") is m  # cached until the corpus changes
+    corpus.add_documents([CorpusDocument("A new passage about trams.", "t:tram")], fake_embed,
+                         "fake")
+    assert corpus.vectors("fake") is not m
+    assert corpus.vectors("other-model").vectors.shape[0] == 0
+
+
+def test_list_and_remove_cascade(corpus):
+    docs = corpus.list_documents()
+    assert [d["published"] for d in docs] == ["2025-01-20", "2024-04-10", "2023-06-05",
+                                              "2022-09-12"]
+    assert [d["title"] for d in corpus.list_documents(source="Coastal Ledger")] == [
+        "Bridge reopens", "Dry years"]
+    n = corpus.stats()["passages"]
+    assert corpus.remove([docs[0]["id"]]) == 1
+    assert corpus.stats()["passages"] == n - docs[0]["passages"]
+    assert corpus.remove([docs[1]["key"][:12]]) == 1
+    assert corpus.remove([], source="Coastal Ledger") == 2
+    stats = corpus.stats()
+    assert stats["documents"] == 0 and stats["sources"] == 0
+    assert stats["embeddings"] == {} and corpus.lexical("bridge cables", 5) == []

@@ -1,0 +1,158 @@
+"""End to end in a real headless Chromium: paste -> analyse -> highlights -> evidence -> download.
+
+Uses Debian's chromium (``.ci/run`` installs it) through Playwright's Python API; skips
+cleanly when the browser or the package is missing. No ``playwright install``: nothing is
+downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import HOSTILE
+
+CHROMIUM = Path(os.environ.get("RHETORICA_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--disable-default-apps", "--disable-extensions"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"chromium not found at {CHROMIUM} (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(accept_downloads=True, base_url=live_server.url)
+    # Any request leaving the loopback server is a failure: the app makes no outbound calls.
+    outbound = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        live_server.url) else (outbound.append(route.request.url), route.abort()))
+    pg = context.new_page()
+    errors = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    yield pg
+    context.close()
+    assert not errors, errors  # no script ran from the statement, no JS errors
+    assert not outbound, outbound
+
+
+def test_paste_analyse_highlight_evidence_download(page, tmp_path):
+    page.goto("/")
+    page.fill("#text", HOSTILE)
+    page.fill("#speaker", "Mayor <b>Example</b>")
+    page.fill("#date", "2024-05-01")
+    page.click("#analyse-button")
+    page.wait_for_url("**/documents/*")
+
+    # Highlights with a legend; the hostile markup is shown as text, never run.
+    marks = page.locator("#statement mark.hl")
+    assert marks.count() >= 2
+    assert page.locator("#legend").is_visible()
+    war = page.locator('#statement mark[data-labels*="war_frame"]')
+    assert war.first.inner_text() == "war zone"
+    assert "<script>" in page.inner_text("#statement")
+    assert page.locator("#statement script, #statement img").count() == 0
+    assert "Mayor <b>Example</b>" in page.inner_text(".meta")
+
+    # Clicking a highlight explains it in words (tooltips need a mouse).
+    war.first.click()
+    assert "war frame" in page.inner_text("#span-info")
+
+    # Open the top claim's evidence card.
+    card = page.locator("details.claim-card").first
+    assert not card.evaluate("el => el.open")
+    card.locator("summary").click()
+    assert card.evaluate("el => el.open")
+    body = card.locator(".card-body")
+    assert body.is_visible()
+    assert "Evidence" in body.inner_text()
+    assert card.locator("q").inner_text() in HOSTILE
+
+    # Baseline chart for the speaker (one statement so far).
+    assert page.locator("#baseline svg circle").count() == 1
+
+    # Download the JSON and HTML reports through the browser.
+    with page.expect_download() as info:
+        page.click("#download-json")
+    path = tmp_path / "report.json"
+    info.value.save_as(path)
+    data = json.loads(path.read_text("utf-8"))
+    assert data["text"] == HOSTILE and data["meta"]["speaker"] == "Mayor <b>Example</b>"
+    with page.expect_download() as info:
+        page.click("#download-html")
+    html = info.value.path().read_text("utf-8")
+    assert "&lt;script&gt;" in html and "<script>alert" not in html
+
+
+def test_empty_paste_shows_a_clear_error(page):
+    page.goto("/")
+    page.fill("#text", "   ")
+    page.click("#analyse-button")
+    # the browser's own "required" check passes whitespace; the server answers clearly
+    assert "is empty" in page.inner_text("#form-error")
+    assert page.input_value("#text") == "   "
+
+
+def test_background_ingest_shows_progress_until_done(page, live_server, tmp_path):
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("".join(json.dumps({"text": f"Bus fares rose {i}% in 2023, said Ann.",
+                                         "speaker": "Ann", "date": f"2023-02-{i + 1:02d}"}) + "\n"
+                             for i in range(24)), encoding="utf-8")
+    page.goto("/")
+    page.click("details.upload summary")
+    page.set_input_files("input[name=file]", str(posts))
+    page.click("details.upload button[type=submit]")
+    page.wait_for_url("**/jobs/*")
+    # a selector, not wait_for_function: the strict CSP forbids the eval() that would need
+    page.wait_for_selector('#job[data-status="done"]', timeout=30_000)
+    assert page.inner_text("#job-count") == "24/24"
+    assert page.evaluate("document.getElementById('job-progress').value") == 24
+    assert page.locator("#job-result").is_visible()
+    page.goto("/speakers/Ann")
+    assert page.locator("#baseline svg circle").count() == 24
+    page.goto("/documents?q=fares")
+    assert page.locator("table.rows tbody tr").count() == 24
+
+
+def test_corpus_verify_and_open_the_evidence_card(page, tmp_path):
+    from rhetorica.web.features import available
+
+    if not (available("corpus") and available("verify")):
+        pytest.skip("evidence corpus / verification not installed")
+    corpus = tmp_path / "reports.jsonl"
+    corpus.write_text(json.dumps({
+        "title": "Police annual report", "source": "City Police", "date": "2024-12-30",
+        "text": "Recorded crime in the city rose by 40 percent in 2024 compared with 2023, "
+                "the police annual report shows."}) + "\n", encoding="utf-8")
+    page.goto("/corpus")
+    page.set_input_files("input[name=file]", str(corpus))
+    page.click("form[action='/corpus/upload'] button[type=submit]")
+    page.wait_for_selector('#job[data-status="done"]', timeout=60_000)
+
+    page.goto("/")
+    page.fill("#text", "Crime rose 40% in 2024, the police say.")
+    page.click("#analyse-button")
+    page.wait_for_url("**/documents/*")
+    page.click("form.verify button")
+    page.wait_for_selector('#job[data-status="done"]', timeout=60_000)
+    page.click("#job-link")
+    page.wait_for_url("**/documents/*")
+    card = page.locator("details.claim-card").first
+    card.locator("summary").click()
+    assert card.locator(".verdict").is_visible()
+    assert "40 percent" in card.locator(".evidence").inner_text()

@@ -1,0 +1,122 @@
+"""Optional areas through the web: corpus upload -> verify -> evidence on the page; baseline;
+watch. Each test skips when its area is not installed (the app then says "not available")."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rhetorica.web.features import available
+
+CORPUS = [
+    {"title": "Police annual report", "source": "City Police", "date": "2024-12-30",
+     "url": "https://police.example/report",
+     "text": "Recorded crime in the city rose by 40 percent in 2024 compared with 2023, "
+             "the police annual report shows. Burglaries accounted for most of the increase."},
+    {"title": "Budget vote", "source": "Council Gazette", "date": "2024-03-15",
+     "text": "The council approved the transport budget in March 2024 by nine votes to four."},
+]
+
+
+def need(name: str) -> None:
+    if not available(name):
+        pytest.skip(f"{name} is not installed in this tree")
+
+
+def test_unavailable_features_say_so(client, monkeypatch):
+    from rhetorica.web import features as feat
+
+    monkeypatch.setattr(feat, "_detect", lambda: {"corpus": False, "watch": False,
+                                                   "verify": False, "baseline": False})
+    page = client.get("/corpus")
+    assert page.status_code == 404 and "not available in this installation" in page.text
+    r = client.get("/api/v1/corpus/stats")
+    assert r.status_code == 404
+    assert r.json()["error"]["message"] == "corpus is not available in this installation"
+    assert client.get("/watch").status_code == 404
+    assert 'class="off" href="/features/corpus"' in client.get("/").text
+
+
+def test_corpus_upload_then_verify_claims(app, client, tmp_path):
+    need("corpus")
+    need("verify")
+    data = "".join(json.dumps(d) + "\n" for d in CORPUS).encode()
+    r = client.post("/corpus/upload", files={"file": ("reports.jsonl", data)},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    job_id = r.headers["location"].rsplit("/", 1)[-1]
+    job = app.state.services.jobs.wait(job_id, timeout=120)
+    assert job.status == "done", job.error
+    assert job.done == job.total == 2
+    stats = client.get("/api/v1/corpus/stats").json()
+    assert stats["documents"] == 2 and stats["passages"] >= 2
+    listing = client.get("/corpus").text
+    assert "Police annual report" in listing and 'href="https://police.example/report"' in listing
+
+    items = client.post("/api/v1/verify", json={"claims": ["Crime rose 40% in 2024."]}).json()
+    assert len(items) == 1
+    item = items[0]
+    assert item["verdict"] in ("supported", "refuted", "disputed", "not_enough_evidence")
+    assert 0 <= item["confidence"] <= 1
+    assert any("40 percent" in p["text"] for p in item["passages"])
+
+    # The page flow: analyse, verify in the background, see the verdict on the claim card.
+    doc = client.post("/api/v1/analyze", json={"text": "Crime rose 40% in 2024, police say."})
+    doc_id = doc.json()["id"]
+    page = client.get(f"/documents/{doc_id}").text
+    assert f'action="/documents/{doc_id}/verify"' in page
+    r = client.post(f"/documents/{doc_id}/verify", follow_redirects=False)
+    assert r.status_code == 303
+    job = app.state.services.jobs.wait(r.headers["location"].rsplit("/", 1)[-1], timeout=120)
+    assert job.status == "done", job.error
+    assert job.result["document_url"] == f"/documents/{doc_id}"
+    page = client.get(f"/documents/{doc_id}").text
+    verdict = job.result["verdicts"][0].replace("_", " ")
+    assert f'class="verdict verdict-{verdict.replace(" ", "_")}"' in page
+    assert "40 percent" in page  # the cited passage is on the card
+
+
+def test_bad_corpus_upload_is_refused_before_any_work(client):
+    need("corpus")
+    r = client.post("/api/v1/corpus/upload",
+                    files={"file": ("bad.jsonl", b'{"text": "ok"}\n{"text": \n')})
+    assert r.status_code == 400
+    assert r.json()["error"]["message"].startswith("bad.jsonl")
+    assert client.get("/api/v1/corpus/stats").json()["documents"] == 0
+
+
+def test_verify_api_validates_input(client):
+    need("verify")
+    assert client.post("/api/v1/verify", json={"claims": []}).status_code == 422
+    r = client.post("/api/v1/verify", json={"claims": ["x"], "since": "yesterday"})
+    assert r.status_code == 400
+    r = client.post("/api/v1/verify", json={"claims": ["Taxes rose."]})
+    assert r.status_code == 400 and "corpus is empty" in r.json()["error"]["message"]
+
+
+def test_speaker_baseline_api_and_page(client):
+    need("baseline")
+    ids = []
+    for i, text in enumerate(["We will fix the roads.", "We opened two schools this year.",
+                              "Our budget is balanced.",
+                              "They are vermin and traitors destroying our nation; this is war!"
+                              ]):
+        ids.append(client.post("/api/v1/analyze", json={
+            "text": text, "speaker": "Sen. Vale", "date": f"2024-0{i + 1}-01"}).json()["id"])
+    data = client.get("/api/v1/speakers/baseline", params={"name": "Sen. Vale"}).json()
+    assert data["statement_id"] == ids[-1] and data["history_n"] == 3
+    assert data["verdict"]
+    page = client.get(f"/documents/{ids[-1]}").text
+    assert 'class="baseline-verdict' in page
+    assert page.count("<circle") == 4
+    r = client.get("/api/v1/speakers/baseline", params={"name": "Nobody"})
+    assert r.status_code == 404
+
+
+def test_watch_pages_render_without_data(client):
+    need("watch")
+    page = client.get("/watch")
+    assert page.status_code == 200 and "Watch timeline" in page.text
+    assert client.get("/api/v1/watch/alerts").json() == []
+    assert isinstance(client.get("/api/v1/watch/timeline").json(), dict)

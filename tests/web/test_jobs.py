@@ -1,0 +1,92 @@
+"""Background jobs: progress, cancellation, failures, and batch ingest through API and page."""
+
+from __future__ import annotations
+
+import threading
+
+from rhetorica.web.jobs import CANCELLED, DONE, FAILED, JobRunner
+
+
+def test_runner_reports_progress_and_result():
+    runner = JobRunner()
+    gate = threading.Event()
+    seen = []
+
+    def work(job):
+        for _ in range(4):
+            job.advance(1, f"step {job.done + 1}")
+            seen.append(job.to_dict()["progress"])
+            gate.wait(1)
+        return {"answer": 42}
+
+    job = runner.submit("test", "four steps", work, total=4)
+    gate.set()
+    finished = runner.wait(job.id)
+    assert finished.status == DONE and finished.result == {"answer": 42}
+    assert seen == [0.25, 0.5, 0.75, 1.0]
+    assert finished.to_dict()["message"] == "step 4"
+    runner.close()
+
+
+def test_runner_cancel_and_failure_are_reported_not_raised():
+    runner = JobRunner()
+    started, release = threading.Event(), threading.Event()
+
+    def slow(job):
+        for _ in range(100):
+            started.set()
+            release.wait(5)
+            job.check()
+            job.advance()
+        return {}
+
+    job = runner.submit("test", "slow", slow, total=100)
+    started.wait(5)
+    runner.cancel(job.id)
+    release.set()
+    assert runner.wait(job.id).status == CANCELLED
+    assert "cancelled after" in job.message
+
+    def broken(job):
+        raise ValueError("the feed was malformed")
+
+    bad = runner.wait(runner.submit("test", "broken", broken).id)
+    assert bad.status == FAILED and bad.error == "ValueError: the feed was malformed"
+    assert [j.id for j in runner.list()][:2] == [bad.id, job.id]
+    runner.close()
+
+
+def test_api_ingest_runs_in_background_and_stores_everything(app, client):
+    posts = [{"text": f"Rents rose {i}% in 2024, the mayor said.", "speaker": "Mayor Li",
+              "date": f"2024-01-{i + 1:02d}"} for i in range(30)]
+    r = client.post("/api/v1/jobs/ingest", json={"posts": posts})
+    assert r.status_code == 202
+    job_id = r.json()["id"]
+    assert r.json()["total"] == 30 and r.json()["status"] in ("queued", "running", "done")
+    app.state.services.jobs.wait(job_id)
+    job = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] == "done" and job["done"] == 30 and job["progress"] == 1.0
+    assert job["result"]["created"] == 30 and len(job["result"]["document_ids"]) == 30
+    assert client.get("/api/v1/stats").json()["documents"] == 30
+    history = client.get("/api/v1/speakers/history", params={"name": "Mayor Li"}).json()
+    assert [h["date"] for h in history] == [p["date"] for p in posts]
+    page = client.get(f"/jobs/{job_id}").text
+    assert 'id="job-progress"' in page and 'value="30"' in page
+    assert client.get("/api/v1/jobs").json()[0]["id"] == job_id
+    assert client.get("/api/v1/jobs/nope").status_code == 404
+
+
+def test_upload_page_validates_first_then_ingests(app, client):
+    good = b"".join(b'{"text": "Wages grew %d%% last year.", "author": "Ana"}\n' % i
+                    for i in range(5))
+    r = client.post("/upload", files={"file": ("posts.jsonl", good)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+    job_id = r.headers["location"].rsplit("/", 1)[-1]
+    assert app.state.services.jobs.wait(job_id).status == "done"
+    assert client.get("/api/v1/stats").json()["documents"] == 5
+    bad = good + b'{"text": "broken\n'
+    r = client.post("/upload", files={"file": ("posts.jsonl", bad)})
+    assert r.status_code == 400 and "posts.jsonl:6: malformed JSON" in r.text
+    r = client.post("/api/v1/jobs/upload", files={"file": ("blob.txt", b"\x00\x01\x02" * 10)})
+    assert r.status_code == 400 and "binary" in r.json()["error"]["message"]
+    assert client.get("/api/v1/stats").json()["documents"] == 5  # nothing half-written
