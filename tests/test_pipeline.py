@@ -43,3 +43,11 @@ def test_rerun_does_not_duplicate_spans(pipeline):
     n = len(doc.spans)
     again = pipeline(doc)
     assert len(again.spans) == n
+
+
+def test_forked_workers_give_the_same_results_in_order(pipeline):
+    texts = [f"Statement {i}: crime rose {i}% and it is a war zone." for i in range(12)]
+    one = [d.to_dict() for d in pipeline.pipe([Document(t) for t in texts], batch_size=2)]
+    two = [d.to_dict() for d in pipeline.pipe([Document(t) for t in texts], batch_size=2,
+                                              n_process=2)]
+    assert two == one

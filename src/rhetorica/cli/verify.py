@@ -25,11 +25,11 @@ def _claims(inputs: list[str]) -> list[str]:
         if item == "-" or (len(item) < 4096 and "\n" not in item and p.is_file()):
             try:
                 if p.suffix.lower() in (".txt", "") and item != "-":
-                    claims.extend(ln.strip() for ln in
-                                  p.read_text(encoding="utf-8").splitlines() if ln.strip())
+                    (doc,) = read_statements(item, fmt="txt")
+                    claims.extend(ln.strip() for ln in doc.text.splitlines() if ln.strip())
                 else:
                     claims.extend(d.text for d in read_statements(item))
-            except (InputError, UnicodeDecodeError, OSError) as exc:
+            except InputError as exc:
                 fail(str(exc), EXIT_INPUT)
         elif item.strip():
             claims.append(item.strip())

@@ -16,7 +16,13 @@ from typing import Any, BinaryIO
 
 from rhetorica.document import Document, DocumentMeta
 from rhetorica.ingest.errors import InputError
-from rhetorica.ingest.text import DEFAULT_MAX_BYTES, check_size, decode, require_text
+from rhetorica.ingest.text import (
+    POSTS_FILE_FACTOR,
+    STATEMENT_MAX_BYTES,
+    check_size,
+    decode,
+    require_text,
+)
 
 TEXT_KEYS = ("text", "content", "body", "full_text", "statement")
 META_KEYS = {
@@ -125,7 +131,7 @@ def parse_json(text: str, origin: str) -> list[Document]:
     return [post_to_document(item, origin) for item in items]
 
 
-def read_bytes(path: str, stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+def read_bytes(path: str, stdin: BinaryIO | None = None, max_bytes: int = STATEMENT_MAX_BYTES
                ) -> tuple[str, bytes]:
     if path == "-":
         stream = stdin or sys.stdin.buffer
@@ -152,19 +158,28 @@ def read_statements(
     path: str,
     *,
     encoding: str = "utf-8",
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = STATEMENT_MAX_BYTES,
     stdin: BinaryIO | None = None,
     fmt: str | None = None,
     meta: dict[str, str | None] | None = None,
 ) -> list[Document]:
-    """All documents from one input, fully validated (raises InputError, reads nothing lazily)."""
-    origin, data = read_bytes(path, stdin, max_bytes)
-    text = decode(data, origin, encoding)
+    """All documents from one input, fully validated (raises InputError, reads nothing lazily).
+
+    ``max_bytes`` bounds each statement; a JSON/JSONL file of posts may be larger as a whole.
+    """
     suffix = (fmt or Path(path).suffix.lstrip(".")).lower()
-    if suffix == "jsonl" or suffix == "ndjson":
-        docs = parse_jsonl(text, origin)
-    elif suffix == "json":
-        docs = parse_json(text, origin)
+    posts = suffix in {"json", "jsonl", "ndjson"}
+    origin, data = read_bytes(path, stdin, max_bytes * POSTS_FILE_FACTOR if posts else max_bytes)
+    text = decode(data, origin, encoding)
+    if posts:
+        docs = parse_jsonl(text, origin) if suffix != "json" else parse_json(text, origin)
+        for doc in docs:
+            size = len(doc.text.encode("utf-8", "surrogatepass"))
+            if size > max_bytes:
+                where = doc.meta.origin or origin
+                raise InputError(where, f"post is {size / 1e6:.1f} MB, above the "
+                                 f"{max_bytes / 1e6:.1f} MB limit for one statement; raise "
+                                 "RHETORICA_MAX_BYTES to analyse it")
     else:
         require_text(text, origin)
         docs = [Document(text, DocumentMeta(origin=origin))]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from rhetorica.ingest.errors import InputError
 
-DEFAULT_MAX_BYTES = 5_000_000
+DEFAULT_MAX_BYTES = 5_000_000  # one file or feed read whole (monitor sources)
+# One statement's text. The full pipeline needs about 1.3 GB of memory per MB of text, so a
+# larger single statement is refused with a clear message rather than exhausting memory.
+STATEMENT_MAX_BYTES = 1_000_000
+# A JSON/JSONL file of posts may be this many times the per-statement limit; each post in it
+# is still held to the statement limit.
+POSTS_FILE_FACTOR = 50
 
 
 def check_size(origin: str, size: int, max_bytes: int) -> None:

@@ -50,10 +50,12 @@ def highlight_html(text: str, spans: Sequence[Span], colour_of: dict[str, str]) 
 
 
 def _md_escape(text: str) -> str:
+    from rhetorica.report.sections import md_text
+
     out = text
-    for ch in "\\`*_[]<>#|":
+    for ch in "\\`*_[]#|":
         out = out.replace(ch, "\\" + ch)
-    return out
+    return md_text(out)
 
 
 def highlight_markdown(text: str, spans: Sequence[Span],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rhetorica.document import Document
-from rhetorica.report.sections import ordered_sections
+from rhetorica.report.sections import md_text, ordered_sections
 
 
 def _header(doc: Document) -> str:
@@ -13,13 +13,13 @@ def _header(doc: Document) -> str:
     title = meta.title or (f"Statement by {meta.speaker}" if meta.speaker else "Statement")
     facts = [f"{k}: {v}" for k, v in (("speaker", meta.speaker), ("date", meta.date),
              ("source", meta.source), ("url", meta.url), ("origin", meta.origin)) if v]
-    lines = [f"# {title}"]
+    lines = [f"# {md_text(title)}"]
     if facts:
-        lines.append("*" + " · ".join(facts) + "*")
+        lines.append("*" + md_text(" · ".join(facts)) + "*")
     warning = doc.results.get("language", {}).get("warning")
     if warning:
         lines.append(f"> **Warning:** {warning}")
-    quoted = "\n".join("> " + line if line else ">" for line in doc.text.split("\n"))
+    quoted = "\n".join("> " + md_text(line) if line else ">" for line in doc.text.split("\n"))
     lines.append(quoted)
     return "\n\n".join(lines)
 

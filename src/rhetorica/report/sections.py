@@ -23,9 +23,14 @@ class Section:
     markdown: Callable[[Document], str | None]
 
 
+def md_text(text: str) -> str:
+    """Untrusted text in Markdown: many renderers pass raw HTML through, so neutralise tags."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def md_cell(text: str, limit: int = 160) -> str:
-    """Markdown table cells: one line, pipes escaped, long quotes cut."""
-    text = " ".join(text.split()).replace("|", "\\|")
+    """Markdown table cells: one line, pipes and tags escaped, long quotes cut."""
+    text = md_text(" ".join(text.split()).replace("|", "\\|"))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
