@@ -388,34 +388,6 @@ class SQLiteCorpusStore(CorpusStore):
             self._count = (gen, int(self.store.query("SELECT count(*) FROM passages")[0][0]))
         return self._count[1]
 
-    def _selective_terms(self, terms: list[str]) -> list[str]:
-        """Drop very common terms (by document frequency), keeping at least the rarest few.
-
-        Only in large corpora, where it bounds latency; in small ones every term is kept
-        (dropping "climate" from climate claims cost 3 points of recall@5 on CLIMATE-FEVER).
-        """
-        if len(terms) <= 3 or self._passage_count() < PRUNE_MIN_ROWS:
-            return terms
-        if not hasattr(self, "_stemmer"):
-            self._stemmer = _Stemmer()
-        stems = self._stemmer.stems(terms)
-        rows = self.store.query(
-            f"SELECT term, doc FROM passages_fts_vocab WHERE term IN "
-            f"({','.join('?' * len(stems))})", stems)
-        df = {r[0]: int(r[1]) for r in rows}
-        n = self._passage_count()
-        ranked = sorted(zip(terms, stems, strict=True), key=lambda ts: df.get(ts[1], 0))
-        keep = [t for t, st in ranked if df.get(st, 0) <= COMMON_TERM_SHARE * n]
-        if len(keep) < 3:
-            keep = [t for t, _ in ranked[:3]]
-        return keep
-
-    def _passage_count(self) -> int:
-        gen = self.generation()
-        if getattr(self, "_count", (None, 0))[0] != gen:
-            self._count = (gen, int(self.store.query("SELECT count(*) FROM passages")[0][0]))
-        return self._count[1]
-
     def vectors(self, model: str) -> VectorMatrix:
         gen = self.generation()
         cached = self._cache.get(model)
@@ -427,25 +399,7 @@ class SQLiteCorpusStore(CorpusStore):
             "JOIN passages p ON p.id = e.passage_id "
             "JOIN corpus_documents d ON d.id = p.document_id "
             "WHERE e.model = ? ORDER BY e.passage_id", (model,))
-        if rows:
-            dim = rows[0]["dim"]
-            buf = b"".join(r["vector"] for r in rows)
-            vecs = np.frombuffer(buf, dtype="<f2").reshape(len(rows), dim).astype(np.float32)
-        else:
-            vecs = np.zeros((0, 1), dtype=np.float32)
-        matrix = VectorMatrix(
-            ids=np.fromiter((r["passage_id"] for r in rows), dtype=np.int64, count=len(rows)),
-            vectors=vecs,
-            published=np.fromiter((date_int(r["published"]) for r in rows), dtype=np.int32,
-                                  count=len(rows)),
-            source=np.fromiter((r["source"] for r in rows), dtype=np.int32, count=len(rows)),
-            source_ids={r["name"]: int(r["id"]) for r in self.store.query(
-                "SELECT id, name FROM corpus_sources")},
-            generation=gen)
-        if len(rows) > COARSE_MIN_ROWS and vecs.shape[1] > COARSE_DIMS:
-            coarse = np.ascontiguousarray(vecs[:, :COARSE_DIMS])
-            coarse /= np.maximum(np.linalg.norm(coarse, axis=1, keepdims=True), 1e-6)
-            matrix.coarse = coarse
+        matrix = vector_matrix(rows, self.store.query("SELECT id, name FROM corpus_sources"), gen)
         self._cache[model] = matrix
         return matrix
 
@@ -485,3 +439,27 @@ def open_corpus_store(url: str | None = None) -> CorpusStore:
     from rhetorica.store import open_store
 
     return corpus_store_for(open_store(url))
+
+
+def vector_matrix(rows: Sequence[Any], sources: Sequence[Any], generation: int) -> VectorMatrix:
+    """The in-memory dense index from stored rows (passage_id, dim, vector as float16 bytes,
+    published, source), shared by every backend so they search identically."""
+    if rows:
+        dim = rows[0]["dim"]
+        buf = b"".join(bytes(r["vector"]) for r in rows)
+        vecs = np.frombuffer(buf, dtype="<f2").reshape(len(rows), dim).astype(np.float32)
+    else:
+        vecs = np.zeros((0, 1), dtype=np.float32)
+    matrix = VectorMatrix(
+        ids=np.fromiter((r["passage_id"] for r in rows), dtype=np.int64, count=len(rows)),
+        vectors=vecs,
+        published=np.fromiter((date_int(r["published"]) for r in rows), dtype=np.int32,
+                              count=len(rows)),
+        source=np.fromiter((r["source"] for r in rows), dtype=np.int32, count=len(rows)),
+        source_ids={r["name"]: int(r["id"]) for r in sources},
+        generation=generation)
+    if len(rows) > COARSE_MIN_ROWS and vecs.shape[1] > COARSE_DIMS:
+        coarse = np.ascontiguousarray(vecs[:, :COARSE_DIMS])
+        coarse /= np.maximum(np.linalg.norm(coarse, axis=1, keepdims=True), 1e-6)
+        matrix.coarse = coarse
+    return matrix

@@ -19,15 +19,13 @@ import numpy as np
 
 from rhetorica.evidence.passages import split_passages
 from rhetorica.evidence.store import (
-    COARSE_DIMS,
-    COARSE_MIN_ROWS,
     STOPWORDS,
     AddReport,
     CorpusStore,
     Filters,
     VectorMatrix,
-    date_int,
     passage_key,
+    vector_matrix,
 )
 from rhetorica.ingest.corpus import CorpusDocument
 from rhetorica.store.postgres import PostgresStore
@@ -246,25 +244,7 @@ class PostgresCorpusStore(CorpusStore):
             "JOIN passages p ON p.id = e.passage_id "
             "JOIN corpus_documents d ON d.id = p.document_id "
             "WHERE e.model = %s ORDER BY e.passage_id", (model,))
-        if rows:
-            dim = rows[0]["dim"]
-            buf = b"".join(bytes(r["vector"]) for r in rows)
-            vecs = np.frombuffer(buf, dtype="<f2").reshape(len(rows), dim).astype(np.float32)
-        else:
-            vecs = np.zeros((0, 1), dtype=np.float32)
-        matrix = VectorMatrix(
-            ids=np.fromiter((r["passage_id"] for r in rows), dtype=np.int64, count=len(rows)),
-            vectors=vecs,
-            published=np.fromiter((date_int(r["published"]) for r in rows), dtype=np.int32,
-                                  count=len(rows)),
-            source=np.fromiter((r["source"] for r in rows), dtype=np.int32, count=len(rows)),
-            source_ids={r["name"]: int(r["id"]) for r in self.store.query(
-                "SELECT id, name FROM corpus_sources")},
-            generation=gen)
-        if len(rows) > COARSE_MIN_ROWS and vecs.shape[1] > COARSE_DIMS:
-            coarse = np.ascontiguousarray(vecs[:, :COARSE_DIMS])
-            coarse /= np.maximum(np.linalg.norm(coarse, axis=1, keepdims=True), 1e-6)
-            matrix.coarse = coarse
+        matrix = vector_matrix(rows, self.store.query("SELECT id, name FROM corpus_sources"), gen)
         self._cache[model] = matrix
         return matrix
 
