@@ -123,3 +123,22 @@ def test_read_only_via_uri(tmp_path, analyze):
                               check_same_thread=False)
     with pytest.raises(StoreError, match="read-only"):
         st.save(analyze("Some text."))
+
+
+def test_many_processes_opening_a_new_file_migrate_once(tmp_path):
+    """Opening a fresh store from several processes at once must not race on migrations."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "race.db"
+    code = ("import sys; from rhetorica.store import open_store; "
+            "st = open_store(sys.argv[1]); print(st.schema_version()); st.close()")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for _ in range(6)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err.decode()[-300:] for _, err in results]
+    versions = {out.decode().strip() for out, _ in results}
+    assert versions == {str(max(v for v, _, _ in migrations()))}
+    with open_store(str(path)) as st:
+        rows = st.query("SELECT version, count(*) FROM schema_migrations GROUP BY version")
+        assert all(n == 1 for _, n in rows)

@@ -47,6 +47,22 @@ def _translate(exc: sqlite3.Error, path: str) -> StoreError:
     return StoreError(f"{path}: {msg}")
 
 
+def _statements(script: str) -> list[str]:
+    """Split a SQL script into statements (trigger bodies included) so it can run inside one
+    explicit transaction; ``executescript`` would commit first."""
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if not current and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            out.append(current.strip())
+            current = ""
+    if current.strip():
+        out.append(current.strip())
+    return out
+
+
 def fts_query(text: str) -> str:
     """Turn free text into a safe FTS5 query: quoted terms joined by AND."""
     terms = re.findall(r"\w+", text, flags=re.UNICODE)
@@ -113,21 +129,27 @@ class SQLiteStore(Store):
             self.conn.close()
 
     def migrate(self) -> int:
+        """Apply pending migrations. Each runs under BEGIN IMMEDIATE and re-reads what is
+        applied inside that lock, so processes opening a new file at once never race."""
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
             "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
         )
+        pending = migrations()
         done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
-        for version, name, sql in migrations():
+        for version, name, sql in pending:
             if version in done:
                 continue
+            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\n"
-                    f"INSERT INTO schema_migrations(version, name) VALUES ({version}, '{name}');\n"
-                    "COMMIT;"
-                )
-            except sqlite3.Error:
+                if not self.conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?",
+                                         (version,)).fetchone():
+                    for statement in _statements(sql):
+                        self.conn.execute(statement)
+                    self.conn.execute("INSERT INTO schema_migrations(version, name) "
+                                      "VALUES (?, ?)", (version, name))
+                self.conn.execute("COMMIT")
+            except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
