@@ -59,7 +59,7 @@ def _claims_html(doc: Document) -> str | None:
     rows = [[str(i), f"{c.score:.2f}", escape(c.label.replace("_", " ")),
              f'<q>{escape(c.text_in(doc.text))}</q>', escape(c.explanation),
              f"{c.start}–{c.end}"] for i, c in enumerate(claims, 1)]
-    return html_table(["#", "score", "verdict", "sentence", "why", "chars"], rows, "claims")
+    return html_table(["#", "score", "label", "sentence", "why", "chars"], rows, "claims")
 
 
 def _claims_md(doc: Document) -> str | None:
