@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from rhetorica.cli.common import EXIT_INPUT, EXIT_STORE, err, fail
+from rhetorica.cli.common import EXIT_INPUT, EXIT_STORE, cli_settings, err, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +39,6 @@ def analyze(
 ) -> None:
     """Analyse statements: sentences, entities, claims, rhetoric and tone."""
     from rhetorica import registry
-    from rhetorica.config import Settings
     from rhetorica.ingest.errors import InputError
     from rhetorica.ingest.statements import read_statements
     from rhetorica.store import StoreError, open_store
@@ -47,14 +46,7 @@ def analyze(
     fmt = "json" if as_json else fmt
     if fmt not in registry.formats:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(registry.formats.names())}", 2)
-    settings = Settings().with_(db=db)
-    if pipeline:
-        names = tuple(n.strip() for n in pipeline.split(",") if n.strip())
-        unknown = [n for n in names if n not in registry.components]
-        if unknown:
-            fail(f"unknown component(s) {', '.join(unknown)}; known: "
-                 f"{', '.join(registry.components.names())}", 2)
-        settings = settings.with_(pipeline=names)
+    settings = cli_settings(db, pipeline)
     if verify and "verify" not in settings.pipeline:
         settings = settings.with_(pipeline=(*settings.pipeline, "verify"))
 

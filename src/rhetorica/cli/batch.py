@@ -18,6 +18,7 @@ from rhetorica.cli.common import (
     EXIT_INPUT,
     EXIT_STORE,
     EXIT_USAGE,
+    cli_settings,
     err,
     fail,
     out,
@@ -66,9 +67,8 @@ def batch(
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Analyse millions of posts with bounded memory, in parallel, resumably."""
-    from rhetorica import __version__, registry
+    from rhetorica import __version__
     from rhetorica.batch.runner import BatchConfig, BatchError, run_batch
-    from rhetorica.config import Settings
     from rhetorica.ingest.errors import InputError
     from rhetorica.store import StoreError
 
@@ -82,14 +82,7 @@ def batch(
         fail("--workers and --chunk-size must be at least 1, --prefetch at least 0", EXIT_USAGE)
     if dask and not (dask.startswith(("tcp://", "tls://")) or dask.startswith("local")):
         fail("--dask must be tcp://host:port, tls://host:port or local:N", EXIT_USAGE)
-    settings = Settings().with_(db=db)
-    if pipeline:
-        names = tuple(n.strip() for n in pipeline.split(",") if n.strip())
-        unknown = [n for n in names if n not in registry.components]
-        if unknown:
-            fail(f"unknown component(s) {', '.join(unknown)}; known: "
-                 f"{', '.join(registry.components.names())}", EXIT_USAGE)
-        settings = settings.with_(pipeline=names)
+    settings = cli_settings(db, pipeline)
     store_url = settings.db if (store or db) else None
     if store_url and not store_url.startswith(("postgresql://", "postgres://")):
         store_url = os.path.abspath(store_url.removeprefix("sqlite:///"))  # workers' cwd

@@ -26,5 +26,22 @@ def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     raise SystemExit(code)
 
 
+def cli_settings(db: str | None = None, pipeline: str | None = None) -> Any:
+    """Settings from the shared ``--db`` and ``--pipeline`` flags; an unknown component is a
+    usage error (exit 2) naming the known ones."""
+    from rhetorica import registry
+    from rhetorica.config import Settings
+
+    settings = Settings().with_(db=db)
+    if pipeline:
+        names = tuple(n.strip() for n in pipeline.split(",") if n.strip())
+        unknown = [n for n in names if n not in registry.components]
+        if unknown:
+            fail(f"unknown component(s) {', '.join(unknown)}; known: "
+                 f"{', '.join(registry.components.names())}", EXIT_USAGE)
+        settings = settings.with_(pipeline=names)
+    return settings
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rhetorica.cli.common import EXIT_STORE, EXIT_USAGE, err, fail
+from rhetorica.cli.common import EXIT_STORE, EXIT_USAGE, cli_settings, err, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -34,19 +34,10 @@ def serve(
                                   help="uvicorn log level: critical, error, warning, info."),
 ) -> None:
     """Serve the web app and JSON API (http://127.0.0.1:8765 by default)."""
-    from rhetorica import registry
-    from rhetorica.config import Settings
     from rhetorica.store import StoreError
     from rhetorica.web.settings import UnsafeBindError, WebSettings
 
-    core = Settings().with_(db=db)
-    if pipeline:
-        names = tuple(n.strip() for n in pipeline.split(",") if n.strip())
-        unknown = [n for n in names if n not in registry.components]
-        if unknown:
-            fail(f"unknown component(s) {', '.join(unknown)}; known: "
-                 f"{', '.join(registry.components.names())}", EXIT_USAGE)
-        core = core.with_(pipeline=names)
+    core = cli_settings(db, pipeline)
     settings = WebSettings(core=core, host=host, port=port, token=token,
                            max_body_bytes=max_body, job_workers=workers,
                            analysis_processes=processes)

@@ -19,6 +19,7 @@ from rhetorica.cli.common import (
     EXIT_INPUT,
     EXIT_STORE,
     EXIT_USAGE,
+    cli_settings,
     err,
     fail,
     out,
@@ -96,8 +97,7 @@ def run(
     db: str | None = DB_OPT,
 ) -> None:
     """Poll sources, analyse new items, match indicators, track intensity and alert."""
-    from rhetorica import __version__, registry
-    from rhetorica.config import Settings
+    from rhetorica import __version__
     from rhetorica.ingest.errors import InputError
     from rhetorica.monitor.alerts import (
         ConsoleSink,
@@ -112,13 +112,7 @@ def run(
     from rhetorica.monitor.watchlist import load_watchlist
     from rhetorica.store import StoreError
 
-    settings = Settings().with_(db=db)
-    if pipeline:
-        names = tuple(n.strip() for n in pipeline.split(",") if n.strip())
-        unknown = [n for n in names if n not in registry.components]
-        if unknown:
-            fail(f"unknown component(s) {', '.join(unknown)}", EXIT_USAGE)
-        settings = settings.with_(pipeline=names)
+    settings = cli_settings(db, pipeline)
     try:
         wl = load_watchlist(watchlist)
         srcs = [make_source(s, settle_s=settle, max_bytes=settings.max_input_bytes)
