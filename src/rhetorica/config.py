@@ -23,6 +23,7 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
 ENV_DB = "RHETORICA_DB"
 ENV_HOME = "RHETORICA_HOME"
 ENV_MAX_BYTES = "RHETORICA_MAX_BYTES"
+ENV_STANCE_MODEL = "RHETORICA_STANCE_MODEL"  # folder of another stance model artefact
 
 
 class ConfigError(ValueError):
@@ -49,6 +50,12 @@ def data_home() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("rhetorica", appauthor=False))
+
+
+def stance_model_dir() -> Path | None:
+    """A stance-model artefact folder chosen by the environment (None: the packaged one)."""
+    raw = os.environ.get(ENV_STANCE_MODEL, "").strip()
+    return Path(raw) if raw else None
 
 
 def default_db() -> str:

@@ -113,3 +113,28 @@ def test_list_and_remove_cascade(corpus):
     stats = corpus.stats()
     assert stats["documents"] == 0 and stats["sources"] == 0
     assert stats["embeddings"] == {} and corpus.lexical("bridge cables", 5) == []
+
+
+def test_fact_checks_lists_stored_claimreviews_cached_per_generation(corpus):
+    review = CorpusDocument(
+        "The Lindholm tram carries 90,000 riders a day.\n\nHarbour Check rated this claim: False.",
+        "test:review", title="Fact-check: tram riders", source="Harbour Check",
+        published="2024-05-02", url="https://check.example/tram",
+        extra={"kind": "claimreview", "claim_reviewed": "The Lindholm tram carries 90,000 riders "
+               "a day.", "rating": "False", "rating_value": 1, "best_rating": 5,
+               "worst_rating": 1, "publisher": None, "claimant": "Mayor Ana Pike",
+               "claim_date": "2024-04-28", "claim_appearance": None})
+    lookalike = CorpusDocument("An article that mentions claimreview markup in passing.",
+                               "test:article", extra={"kind": "article", "note": "claimreview"})
+    assert corpus.fact_checks() == []  # the four ARTICLES are not fact-checks
+    corpus.add_documents([review, lookalike], fake_embed, "fake")
+    [fc] = rows = corpus.fact_checks()
+    assert fc["claim_reviewed"] == "The Lindholm tram carries 90,000 riders a day."
+    assert (fc["rating"], fc["rating_value"], fc["best_rating"], fc["worst_rating"]) == (
+        "False", 1, 5, 1)
+    assert fc["publisher"] == "Harbour Check"  # falls back to the source when not stored
+    assert (fc["date"], fc["url"], fc["claimant"], fc["claim_date"]) == (
+        "2024-05-02", "https://check.example/tram", "Mayor Ana Pike", "2024-04-28")
+    assert corpus.fact_checks() is rows  # cached until the corpus changes
+    assert corpus.remove([fc["id"]]) == 1
+    assert corpus.fact_checks() == []

@@ -21,6 +21,7 @@ EVALUATORS: dict[str, str] = {
     "monitor": "rhetorica.monitor.evaluate",
     "rhetoric": "rhetorica.rhetoric.evaluate",
     "verify": "rhetorica.evidence.evaluate",
+    "stance": "rhetorica.evidence.evaluate_stance",
 }
 
 DEFAULT_DATA = Path("../shared/data")

@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "rhetorica.cli.context",
     "rhetorica.cli.serve",
     "rhetorica.cli.watch",
+    "rhetorica.cli.train",
 ]
 
 

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
-from rhetorica.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_STORE, fail, out, print_json
+from rhetorica.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_STORE,
+    fail,
+    out,
+    print_json,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -43,6 +51,8 @@ def verify(
     since: str | None = typer.Option(None, "--since", help="Only evidence published on/after "
                                      "this ISO date."),
     until: str | None = typer.Option(None, "--until", help="Only evidence published on/before."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Check as of this ISO date: only "
+                                     "evidence published by then (undated documents left out)."),
     source: list[str] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
     mode: str = typer.Option("hybrid", "--mode", help="hybrid, bm25 or dense."),
     embedder: str = typer.Option("wordllama", "--embedder",
@@ -67,7 +77,7 @@ def verify(
         fail(f"unknown format {fmt!r}; choose table, markdown, json or claimreview", 2)
     if mode not in MODES:
         fail(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", 2)
-    for name, value in (("--since", since), ("--until", until)):
+    for name, value in (("--since", since), ("--until", until), ("--as-of", as_of)):
         if value and normalise_date(value) is None:
             fail(f"{name} {value!r} is not a date (use YYYY-MM-DD)", 2)
     claims = _claims(inputs)
@@ -82,15 +92,21 @@ def verify(
         if store.stats()["passages"] == 0:
             fail(f"the evidence corpus in {url} is empty; add documents with "
                  "`rhetorica corpus add`", EXIT_INPUT)
+        from rhetorica.evidence.cross_encoder import ModelArtefactError
         from rhetorica.evidence.verify import Verifier
 
         if embedder not in store.stats()["embeddings"] and mode != "bm25":
             fail(f"the corpus has no {embedder!r} vectors; add documents with "
                  f"`rhetorica corpus add --embedder {embedder}` or pass --mode bm25", 2)
-        verifier = Verifier(HybridIndex(store, model=embedder), k=k)
+        try:
+            verifier = Verifier(HybridIndex(store, model=embedder), k=k)
+        except ModelArtefactError as exc:
+            fail(str(exc), EXIT_INTERNAL)
         filters = Filters(normalise_date(since) if since else None,
                           normalise_date(until) if until else None, tuple(source or ()))
-        results = [verifier.verify(c, filters=filters, mode=mode) for c in claims]
+        as_of_iso = normalise_date(as_of) if as_of else None
+        results = [verifier.verify(c, filters=filters, mode=mode, as_of=as_of_iso)
+                   for c in claims]
     items = [{"claim": {"text": r.claim, "start": 0, "end": len(r.claim)},
               **{k_: v for k_, v in r.to_dict().items() if k_ != "claim"}} for r in results]
     if fmt == "json":
@@ -120,7 +136,18 @@ def _print_table(items: list[dict]) -> None:
                "not_enough_evidence": "bright_black"}
     for it in items:
         c = colours[it["verdict"]]
-        out.print(f"[bold]{escape(it['claim']['text'])}[/]\n[{c}]{it['verdict'].replace('_', ' ')}"
+        out.print(f"[bold]{escape(it['claim']['text'])}[/]")
+        # Published fact-checks of this claim come first: a newsroom reads them before ours.
+        for fc in it.get("prior_fact_checks") or []:
+            rating = fc.get("rating") or (
+                f"{fc['rating_value']}" + (f"/{fc['best_rating']}" if fc.get("best_rating")
+                                           not in (None, "") else "")
+                if fc.get("rating_value") not in (None, "") else "rated")
+            where = ", ".join(str(x) for x in (fc.get("publisher"), fc.get("date")) if x)
+            out.print(f"  [bold magenta]already fact-checked:[/] [bold]{escape(str(rating))}[/]"
+                      f"{' — ' + escape(where) if where else ''} {escape(fc.get('url') or '')}"
+                      f"\n    “{escape(fc.get('claim_reviewed') or '')}”")
+        out.print(f"[{c}]{it['verdict'].replace('_', ' ')}"
                   f"[/] (confidence {it['confidence']:.2f}) — {escape(it['summary'])}")
         if not it["passages"]:
             continue

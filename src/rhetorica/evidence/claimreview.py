@@ -1,11 +1,21 @@
 """schema.org ClaimReview JSON-LD for verified claims (``--format claimreview``).
 
-One ClaimReview per verified claim, with every property Google's fact-check markup asks
-for: ``claimReviewed``, ``reviewRating`` (``ratingValue`` on a 1-5 scale with
-``bestRating``/``worstRating`` and the verdict as ``alternateName``), ``author``,
-``datePublished``, ``url`` and ``itemReviewed`` (a ``Claim`` with its ``author``,
-``datePublished`` and ``appearance``, i.e. where the claim was made). The passages the verdict
-rests on are listed under ``citation``, so a reader can check the check.
+One ClaimReview per verified claim, written so a newsroom can publish it as it stands:
+
+* ``reviewRating`` (``ratingValue`` on a 1-5 scale with ``bestRating``/``worstRating``, the
+  verdict as ``alternateName`` and the summary as ``ratingExplanation``) is given only when
+  a rating can be stood behind: the automated verdict is ``supported`` or ``refuted`` with
+  ``confidence >= PUBLISH_CONFIDENCE`` (0.80), or a person reviewed the item (the item
+  carries ``"reviewed_by": "<person name>"``; the review's ``author`` is then that person
+  and Rhetorica is the ``publisher``). Otherwise the ClaimReview has no ``reviewRating``
+  and its ``description`` says why no rating is given, with the summary.
+* Nothing is invented: ``itemReviewed.datePublished`` is the statement's date only when it
+  is known, and ``itemReviewed.author`` is the claimant (``item["claim"]["claimant"]``),
+  else the document's speaker, else absent — never "Unknown". ``appearance`` is where the
+  claim was made, when known. The review's own ``datePublished`` is the generation date.
+* The passages the verdict rests on are listed under ``citation``, and fact-checks already
+  published about the claim (``item["prior_fact_checks"]``, from
+  :func:`rhetorica.evidence.fact_checks.find_prior_fact_checks`) under ``isBasedOn``.
 """
 
 from __future__ import annotations
@@ -26,7 +36,70 @@ RATINGS = {
     "supported": (5, "True"),
 }
 REVIEWER = "Rhetorica (automated evidence check)"
+PUBLISHER = "Rhetorica"
 BASE_URL = "urn:rhetorica:claimreview:"
+# An automated verdict is published as a rating only at or above this calibrated confidence
+# (and only for supported/refuted); anything else needs a person's review first.
+PUBLISH_CONFIDENCE = 0.80
+RATEABLE = ("supported", "refuted")
+
+
+def _clean(value: Any) -> str | None:
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def publishable_rating(item: dict[str, Any]) -> bool:
+    """Whether ``item`` may carry a ``reviewRating`` (see the module docstring)."""
+    if _clean(item.get("reviewed_by")):
+        return True
+    conf = item.get("confidence")
+    return (item.get("verdict") in RATEABLE and isinstance(conf, (int, float))
+            and conf >= PUBLISH_CONFIDENCE)
+
+
+def _why_no_rating(item: dict[str, Any]) -> str:
+    verdict = str(item.get("verdict", "")).replace("_", " ") or "no verdict"
+    conf = item.get("confidence")
+    conf_txt = f" (confidence {conf:.2f})" if isinstance(conf, (int, float)) else ""
+    if item.get("verdict") in RATEABLE:
+        why = (f"the automated check found the claim {verdict}{conf_txt}, below the "
+               f"{PUBLISH_CONFIDENCE:.2f} confidence needed to publish a rating without a "
+               "person's review")
+    else:
+        why = (f"the automated check's verdict is '{verdict}'{conf_txt}; a rating is "
+               f"published only for supported or refuted claims with confidence >= "
+               f"{PUBLISH_CONFIDENCE:.2f}, or after a person's review")
+    summary = _clean(item.get("summary"))
+    return f"No rating given: {why}." + (f" {summary}" if summary else "")
+
+
+def _claimant(claim: Any, meta: Any) -> dict[str, Any] | None:
+    who = claim.get("claimant") if isinstance(claim, dict) else None
+    if isinstance(who, dict) and _clean(who.get("name")):
+        return {"@type": who.get("@type") or "Person", "name": _clean(who["name"])}
+    if _clean(who):
+        return {"@type": "Person", "name": _clean(who)}
+    if meta is not None and _clean(meta.speaker):
+        return {"@type": "Person", "name": _clean(meta.speaker)}
+    return None
+
+
+def _prior(fc: dict[str, Any]) -> dict[str, Any]:
+    """A published fact-check (find_prior_fact_checks result) as a ClaimReview reference."""
+    ref: dict[str, Any] = {"@type": "ClaimReview", "url": fc.get("url")}
+    if fc.get("claim_reviewed"):
+        ref["claimReviewed"] = fc["claim_reviewed"]
+    if fc.get("publisher"):
+        ref["publisher"] = {"@type": "Organization", "name": fc["publisher"]}
+    if fc.get("date"):
+        ref["datePublished"] = fc["date"]
+    rating = {k: fc[f] for k, f in (("alternateName", "rating"), ("ratingValue", "rating_value"),
+                                    ("bestRating", "best_rating"),
+                                    ("worstRating", "worst_rating"))
+              if fc.get(f) not in (None, "")}
+    if rating:
+        ref["reviewRating"] = {"@type": "Rating", **rating}
+    return {k: v for k, v in ref.items() if v not in (None, "")}
 
 
 def claim_review(item: dict[str, Any], doc: Document | None = None,
@@ -34,25 +107,25 @@ def claim_review(item: dict[str, Any], doc: Document | None = None,
     """One ClaimReview object for an evidence result ``item`` (see verify.make_verify)."""
     claim = item["claim"]
     claim_text = claim["text"] if isinstance(claim, dict) else str(claim)
-    value, name = RATINGS[item["verdict"]]
     today = published or datetime.now(timezone.utc).strftime("%Y-%m-%d")
     meta = doc.meta if doc is not None else None
     ident = hashlib.sha256(f"{claim_text}|{meta.speaker if meta else ''}".encode()).hexdigest()
-    appearance: dict[str, Any] = {"@type": "CreativeWork"}
+    item_reviewed: dict[str, Any] = {"@type": "Claim"}
+    author = _claimant(claim, meta)
+    if author:
+        item_reviewed["author"] = author
+    stated = (claim.get("date") if isinstance(claim, dict) else None) or (meta and meta.date)
+    if stated:  # never today's date for a statement whose date is unknown
+        item_reviewed["datePublished"] = stated
+    appearance: dict[str, Any] = {}
     if meta and meta.url:
         appearance["url"] = meta.url
     if meta and (meta.title or meta.source):
         appearance["name"] = meta.title or meta.source
     if meta and meta.date:
         appearance["datePublished"] = meta.date
-    item_reviewed: dict[str, Any] = {
-        "@type": "Claim",
-        "author": ({"@type": "Person", "name": meta.speaker} if meta and meta.speaker
-                   else {"@type": "Organization", "name": (meta.source if meta and meta.source
-                                                           else "Unknown")}),
-        "datePublished": (meta.date if meta and meta.date else today),
-        "appearance": appearance,
-    }
+    if appearance:
+        item_reviewed["appearance"] = {"@type": "CreativeWork", **appearance}
     citations = [
         {"@type": "CreativeWork", "name": p.get("title") or p.get("source") or "passage",
          **({"url": p["url"]} if p.get("url") else {}),
@@ -62,21 +135,37 @@ def claim_review(item: dict[str, Any], doc: Document | None = None,
          "text": p["text"], "description": f"{p['stance']} (score {p['score']:.2f})"}
         for p in item.get("passages", []) if p.get("stance") != "unrelated"
     ]
-    return {
+    reviewer = _clean(item.get("reviewed_by"))
+    review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": f"{BASE_URL}{ident[:24]}",
         "claimReviewed": claim_text,
         "datePublished": today,
-        "author": {"@type": "Organization", "name": REVIEWER},
-        "reviewRating": {
-            "@type": "Rating", "ratingValue": value, "bestRating": 5, "worstRating": 1,
-            "alternateName": name,
-            "ratingExplanation": f"{item.get('summary', '')} Confidence {item['confidence']:.2f}.",
-        },
-        "itemReviewed": item_reviewed,
-        "citation": citations,
+        "author": ({"@type": "Person", "name": reviewer} if reviewer
+                   else {"@type": "Organization", "name": REVIEWER}),
     }
+    if reviewer:
+        review["publisher"] = {"@type": "Organization", "name": PUBLISHER}
+    conf = item.get("confidence")
+    if publishable_rating(item):
+        value, name = RATINGS[item["verdict"]]
+        explanation = " ".join(x for x in (
+            _clean(item.get("summary")),
+            f"Confidence {conf:.2f}." if isinstance(conf, (int, float)) else None,
+            f"Reviewed by {reviewer}." if reviewer else None) if x)
+        review["reviewRating"] = {
+            "@type": "Rating", "ratingValue": value, "bestRating": 5, "worstRating": 1,
+            "alternateName": name, **({"ratingExplanation": explanation} if explanation else {}),
+        }
+    else:
+        review["description"] = _why_no_rating(item)
+    review["itemReviewed"] = item_reviewed
+    review["citation"] = citations
+    prior = [_prior(fc) for fc in item.get("prior_fact_checks") or [] if fc.get("url")]
+    if prior:
+        review["isBasedOn"] = prior
+    return review
 
 
 def claim_reviews(docs: Sequence[Document]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CF_STANCE = {"SUPPORTS": "supports", "REFUTES": "refutes", "NOT_ENOUGH_INFO": "unrelated"}
 CF_VERDICT = {"SUPPORTS": "supported", "REFUTES": "refuted", "DISPUTED": "disputed",
@@ -70,3 +71,38 @@ def load_averitec(data_dir: Path) -> list[ClaimItem]:
         items.append(ClaimItem(str(i), r["claim"], AVERITEC_VERDICT.get(r["label"],
                                                                         "not_enough_evidence"), ev))
     return items
+
+
+# -- our own newsroom set (written by the Rhetorica team; ships with the package) -------------
+NEWSDESK_PACKAGE = "rhetorica.data.evidence"
+
+
+@dataclass
+class DeskClaim:
+    id: str
+    claim: str
+    verdict: str
+    cite: list[str]
+    kind: str
+    as_of: str | None = None
+
+
+def load_newsdesk() -> tuple[list[Any], list[DeskClaim]]:
+    """(corpus documents, claims with expected verdicts and cited document ids)."""
+    from importlib import resources
+
+    import yaml
+
+    from rhetorica.ingest.corpus import CorpusDocument, normalise_date
+
+    raw = yaml.safe_load(resources.files(NEWSDESK_PACKAGE).joinpath("newsdesk.yaml")
+                         .read_text(encoding="utf-8"))
+    docs = [CorpusDocument(d["text"].strip(), f"newsdesk:{d['id']}", title=d.get("title"),
+                           source=d.get("source"), author=d.get("author"),
+                           published=normalise_date(d.get("published")), url=d.get("url"),
+                           extra={"newsdesk_id": d["id"]})
+            for d in raw["documents"]]
+    claims = [DeskClaim(c["id"], c["claim"], c["verdict"], list(c.get("cite") or []),
+                        c.get("kind", ""), normalise_date(c.get("as_of")))
+              for c in raw["claims"]]
+    return docs, claims

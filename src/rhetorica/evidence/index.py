@@ -43,6 +43,7 @@ class Hit:
     end: int = 0
     ranks: dict[str, int] = field(default_factory=dict)  # rank per retriever, 1-based
     cosine: float | None = None
+    lead: str | None = None  # the article's first characters: its dateline, if any
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -137,5 +138,6 @@ class HybridIndex:
                 continue
             hits.append(Hit(pid, score, row["text"], row["title"], row["source"], row["author"],
                             row["published"], row["url"], row["origin"], row["document_id"],
-                            row["start"], row["end"], ranks, cosines.get(pid)))
+                            row["start"], row["end"], ranks, cosines.get(pid),
+                            row.get("lead")))
         return hits

@@ -63,13 +63,53 @@ def _add(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
         out.append((start, end))
 
 
+_HEADING_END = re.compile(r"[.!?…:;\"'”’)]$")
+
+
+def is_heading(sentence: str) -> bool:
+    """A headline or section heading: short, on its own line, no closing punctuation."""
+    return len(sentence) <= 120 and len(sentence.split()) <= 16 \
+        and not _HEADING_END.search(sentence)
+
+
+_DATELINE = re.compile(
+    r"^\s*([A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.]+)?)"  # RIVERTON / SAN JOSE, Calif.
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"                 # , Jan. 14
+    r"(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s")                  # (Agency) —
+
+
+def dateline(text: str) -> str | None:
+    """The dateline that opens a news article ("RIVERTON, Jan. 14 —"), without the dash."""
+    m = _DATELINE.match(text)
+    return m.group(0).strip().rstrip("—–-").strip() if m else None
+
+
+def passage_context(passage: str, title: str | None, lead: str | None) -> str:
+    """What a reader of the passage knows from its article: the title and the dateline.
+
+    The stance model reads ``context + passage``, so "the city" in a passage is Riverton when
+    the article is datelined RIVERTON; nothing is added that the passage already says.
+    """
+    parts = []
+    if title and title.strip() and title.strip().lower() not in passage.lower():
+        parts.append(title.strip().rstrip(".") + ".")
+    where = dateline(lead or "")
+    if where and where.lower() not in passage.lower():
+        parts.append(f"({where})")
+    return " ".join(parts)
+
+
 def split_passages(text: str, max_sentences: int = 3, max_chars: int = 400,
                    min_chars: int = 20) -> list[Passage]:
     """Group consecutive sentences into passages of at most ``max_sentences`` / ``max_chars``.
 
-    A paragraph break always ends a passage. A sentence longer than ``max_chars`` becomes a
-    passage by itself (cut at a word boundary near ``2 * max_chars`` so FTS rows stay small).
-    Fragments shorter than ``min_chars`` are merged into their neighbour when possible.
+    A paragraph break always ends a passage, except after a *heading* (a short line without
+    closing punctuation, such as the headline): a heading is never a passage alone, it opens
+    the passage that follows it, so "Rapids win in extra time" is indexed together with the
+    sports report it heads and cannot pass for a claim about anything else. A sentence longer
+    than ``max_chars`` becomes a passage by itself (cut at a word boundary near
+    ``2 * max_chars`` so FTS rows stay small). Fragments shorter than ``min_chars`` are merged
+    into their neighbour when possible.
     """
     sents = sentence_bounds(text)
     out: list[Passage] = []
@@ -91,7 +131,8 @@ def split_passages(text: str, max_sentences: int = 3, max_chars: int = 400,
             s = cut
             while s < e and text[s].isspace():
                 s += 1
-        paragraph_break = bool(cur) and "\n\n" in text[cur[-1][1]:s]
+        paragraph_break = bool(cur) and "\n" in text[cur[-1][1]:s] \
+            and not all(is_heading(text[a:b]) for a, b in cur)
         full = bool(cur) and (len(cur) >= max_sentences or e - cur[0][0] > max_chars)
         if paragraph_break or (full and cur[-1][1] - cur[0][0] >= min_chars):
             flush()

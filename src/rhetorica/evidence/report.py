@@ -2,7 +2,9 @@
 
 A card shows the verdict and its calibrated confidence, the plain-language summary (including
 "No report in the corpus supports this claim." when nothing relevant was found — itself a
-finding), and each passage with its stance, source, date and link. All text is escaped.
+finding), and each passage with its stance, source, date and link. Fact-checks already
+published about the claim (``item["prior_fact_checks"]``) come first, right under the claim,
+with their rating, publisher, date and link. All text is escaped.
 """
 
 from __future__ import annotations
@@ -34,6 +36,44 @@ def _cite(p: dict[str, Any]) -> str:
     return " · ".join(x for x in parts if x) or (p.get("origin") or "corpus")
 
 
+def rating_text(fc: dict[str, Any]) -> str:
+    """A prior fact-check's rating as its publisher wrote it ("False", else "2/5")."""
+    if fc.get("rating"):
+        return str(fc["rating"])
+    if fc.get("rating_value") not in (None, ""):
+        best = fc.get("best_rating")
+        return f"{fc['rating_value']}" + (f"/{best}" if best not in (None, "") else "")
+    return "rated"
+
+
+def _prior_html(item: dict[str, Any]) -> str:
+    rows = []
+    for fc in item.get("prior_fact_checks") or []:
+        url = _safe_url(fc.get("url"))
+        where = ", ".join(escape(str(x)) for x in (fc.get("publisher"), fc.get("date")) if x)
+        link = (f'<a href="{escape(url, quote=True)}" rel="noopener">{escape(url)}</a>' if url
+                else escape(fc.get("url") or ""))
+        claim = f' <q>{escape(fc["claim_reviewed"])}</q>' if fc.get("claim_reviewed") else ""
+        rows.append(f"<li><strong>{escape(rating_text(fc))}</strong>"
+                    f"{' — ' + where if where else ''}{claim} {link}</li>")
+    if not rows:
+        return ""
+    return ('<div class="prior-fact-checks"><p><strong>Already fact-checked:</strong></p>'
+            f'<ul>{"".join(rows)}</ul></div>')
+
+
+def _prior_md(item: dict[str, Any]) -> list[str]:
+    lines = []
+    for fc in item.get("prior_fact_checks") or []:
+        url = _safe_url(fc.get("url"))
+        where = ", ".join(md_cell(str(x)) for x in (fc.get("publisher"), fc.get("date")) if x)
+        link = f"<{url}>" if url else md_cell(fc.get("url") or "")
+        claim = f" “{md_cell(fc['claim_reviewed'], 300)}”" if fc.get("claim_reviewed") else ""
+        lines.append(f"- **{md_cell(rating_text(fc))}**{' — ' + where if where else ''}"
+                     f"{claim} {link}".rstrip())
+    return ["Already fact-checked:", *lines, ""] if lines else []
+
+
 def _evidence_html(doc: Document) -> str | None:
     items = doc.results.get("evidence")
     if items is None:
@@ -60,6 +100,7 @@ def _evidence_html(doc: Document) -> str | None:
             f'<div class="evidence-card" style="border-left:4px solid {colour};'
             'padding:0.5em 1em;margin:0.8em 0">'
             f'<p><q>{escape(item["claim"]["text"])}</q></p>'
+            f"{_prior_html(item)}"
             f'<p><strong style="color:{colour}">{escape(_label(item["verdict"]))}</strong>, '
             f'confidence {item["confidence"]:.2f}. {escape(item.get("summary", ""))}</p>'
             f"{passages}</div>")
@@ -76,7 +117,7 @@ def _evidence_md(doc: Document) -> str | None:
     for i, item in enumerate(items, 1):
         lines = [f"**{i}. “{md_cell(item['claim']['text'], 300)}”** "
                  f"({item['claim']['start']}-{item['claim']['end']})",
-                 "",
+                 "", *_prior_md(item),
                  f"Verdict: **{_label(item['verdict'])}** (confidence {item['confidence']:.2f}). "
                  f"{item.get('summary', '')}", ""]
         for p in item.get("passages", []):

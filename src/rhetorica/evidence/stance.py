@@ -1,4 +1,8 @@
-"""Stance of a passage towards a claim: supports, refutes or unrelated.
+"""The *previous* stance model (a linear baseline): supports, refutes or unrelated.
+
+``verify`` reads stance with the trained cross-encoder (:mod:`rhetorica.evidence.cross_encoder`);
+this model stays so that ``rhetorica eval stance`` / ``eval verify`` can show it beside the
+new one, as the figure to beat.
 
 A scikit-learn-style estimator (``fit`` / ``predict`` / ``predict_proba`` / ``score``) over
 features of the (claim, passage) pair that a CPU can compute at retrieval time:
@@ -10,7 +14,7 @@ features of the (claim, passage) pair that a CPU can compute at retrieval time:
   claim missing from or contradicted by the passage, and lexical overlap.
 
 The weights (a multinomial logistic regression, a few hundred kB) are trained by
-``scripts/train_stance.py`` on CLIMATE-FEVER and committed under ``data/models/stance``.
+``scripts/train_stance_linear.py`` on CLIMATE-FEVER and committed under ``data/models/stance``.
 """
 
 from __future__ import annotations
@@ -182,7 +186,7 @@ class StanceModel:
     def load(cls, folder: Path | None = None, embedder: Any | None = None) -> StanceModel:
         base = Path(folder) if folder else Path(str(resources.files(MODEL_PACKAGE)))
         if not (base / "stance.npz").exists():
-            raise FileNotFoundError(f"no stance model at {base}; run scripts/train_stance.py")
+            raise FileNotFoundError(f"no stance model at {base}; run scripts/train_stance_linear.py")
         info = json.loads((base / "stance.json").read_text())
         model = cls(C=info["C"], seed=info["seed"], embedder=embedder,
                     embedder_name=info["embedder"])

@@ -177,12 +177,36 @@ class CorpusStore(ABC):
     def generation(self) -> int:
         """Changes whenever the corpus changes (cache key for vectors)."""
 
+    @abstractmethod
+    def fact_checks(self) -> list[dict[str, Any]]:
+        """Every stored published fact-check (documents whose meta ``kind`` is
+        "claimreview"), as :func:`fact_check_record` dicts in id order.
+
+        Read once per :meth:`generation` and cached: callers get the same list object until
+        the corpus changes, and must not modify it.
+        """
+
+
+FACT_CHECK_FIELDS = ("claim_reviewed", "rating", "rating_value", "best_rating", "worst_rating",
+                     "publisher", "claimant", "claim_date", "claim_appearance")
+
+
+def fact_check_record(row: Any, meta: dict[str, Any]) -> dict[str, Any]:
+    """A stored ClaimReview document (row: id, title, published, url, source) with its meta,
+    as both backends return it from :meth:`CorpusStore.fact_checks`."""
+    rec = {"id": int(row["id"]), **{k: meta.get(k) for k in FACT_CHECK_FIELDS},
+           "date": row["published"], "url": row["url"], "title": row["title"],
+           "source": row["source"]}
+    rec["publisher"] = rec["publisher"] or row["source"]
+    return rec
+
 
 class SQLiteCorpusStore(CorpusStore):
     def __init__(self, store: Any) -> None:
         """``store`` is an open :class:`rhetorica.store.sqlite.SQLiteStore`."""
         self.store = store
         self._cache: dict[str, VectorMatrix] = {}
+        self._fact_checks: tuple[int, list[dict[str, Any]]] | None = None
 
     @classmethod
     def open(cls, url: str | None = None) -> SQLiteCorpusStore:
@@ -403,6 +427,20 @@ class SQLiteCorpusStore(CorpusStore):
         self._cache[model] = matrix
         return matrix
 
+    def fact_checks(self) -> list[dict[str, Any]]:
+        gen = self.generation()
+        if self._fact_checks is not None and self._fact_checks[0] == gen:
+            return self._fact_checks[1]
+        # LIKE first: a cheap scan that skips json parsing for ordinary documents.
+        rows = self.store.query(
+            "SELECT d.id, d.title, d.published, d.url, s.name AS source, d.meta_json "
+            "FROM corpus_documents d LEFT JOIN corpus_sources s ON s.id = d.source_id "
+            "WHERE d.meta_json LIKE '%claimreview%' AND CASE WHEN json_valid(d.meta_json) "
+            "THEN json_extract(d.meta_json, '$.kind') END = 'claimreview' ORDER BY d.id")
+        records = [fact_check_record(r, json.loads(r["meta_json"])) for r in rows]
+        self._fact_checks = (gen, records)
+        return records
+
     def passages(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         if not ids:
             return {}
@@ -412,7 +450,8 @@ class SQLiteCorpusStore(CorpusStore):
             chunk = ids[i:i + 500]
             rows = self.store.query(
                 'SELECT p.id, p.text, p.start, p."end", p.document_id, d.title, d.author, '
-                "d.published, d.url, d.origin, s.name AS source FROM passages p "
+                "d.published, d.url, d.origin, s.name AS source, substr(d.text, 1, 120) AS lead "
+                "FROM passages p "
                 "JOIN corpus_documents d ON d.id = p.document_id "
                 "LEFT JOIN corpus_sources s ON s.id = d.source_id "
                 f"WHERE p.id IN ({','.join('?' * len(chunk))})", chunk)

@@ -1,14 +1,21 @@
-"""From retrieved passages to a verdict with a calibrated confidence and citations.
+"""From retrieved passages to an honest verdict with a calibrated confidence and its reasons.
 
-Each claim gets the top passages from the hybrid index, a stance per passage (the stance
-model), and an aggregated verdict: ``supported``, ``refuted``, ``disputed`` (evidence both
-ways) or ``not_enough_evidence``. Aggregation is a rule with two thresholds fitted on held-out
-claims (see :class:`VerdictModel`), and its confidence is calibrated on *other* held-out claims
-so that "0.7 confident" means right about 70 % of the time on that data; the expected
-calibration error (ECE) on the test split is recorded in the model card.
+Each claim gets candidate passages from the hybrid index; the stance cross-encoder reads each
+(context + passage, claim) pair and returns supports / refutes / unrelated probabilities; the
+explicit checks (:mod:`rhetorica.evidence.checks`: figures, changes, negation, opposite
+predicates, quantifiers) compare the claim with the passage's closest sentence. A conflict
+found by the checks vetoes that passage's support (a passage that says *fell by a third*
+cannot support *tripled*, however alike the sentences read) and counts as refutation; each
+finding is a reason on the card.
 
-Finding *nothing* is a result: a claim whose passages are all unrelated gets
-``not_enough_evidence`` and the plain sentence "No report in the corpus supports this claim."
+The verdict is a rule a reader can check (:class:`VerdictModel`): **supported** only when a
+passage supports the claim with at least ``tau_support`` and none refutes it with
+``tau_refute``; **refuted** the other way round; **disputed** only when strong evidence
+stands on both sides; otherwise **not enough evidence**. The thresholds are fitted on held-out
+CLIMATE-FEVER claims with a floor, so weak evidence never settles a claim; the confidence is
+a logistic model of "is this verdict right", fitted on *other* held-out claims, with its
+expected calibration error (ECE) on the test split in the model card. The summary sentence is
+written from the passages listed under it, so the two never disagree.
 """
 
 from __future__ import annotations
@@ -16,31 +23,45 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rhetorica.evidence.stance import LABELS as STANCES
-from rhetorica.evidence.stance import MODEL_PACKAGE, StanceModel
+from rhetorica.evidence.checks import Finding, compare
+from rhetorica.evidence.cross_encoder import STANCES, artefact_dir
+from rhetorica.evidence.passages import passage_context
 
 VERDICTS = ("supported", "refuted", "disputed", "not_enough_evidence")
 NO_EVIDENCE = "No report in the corpus supports this claim."
-SUMMARIES = {
-    "supported": "The corpus supports this claim.",
-    "refuted": "The corpus contradicts this claim; no report in it supports the claim as stated.",
-    "disputed": "Reports in the corpus disagree: some support this claim, some contradict it.",
-    "not_enough_evidence": NO_EVIDENCE,
-}
-def evidence_strength(probs: np.ndarray, relevant: float) -> tuple[float, float, float]:
-    """(strongest support, strongest refutation, least-unrelated) over relevant passages."""
+# Below this probability of "unrelated" a passage is about the claim (checks may compare
+# figures across different wording; the passage is listed as relevant).
+RELATED = 0.5
+# Share of support a conflict found by the checks moves to refutation.
+VETO = 0.9
+
+
+def adjust(probs: np.ndarray, findings: list[list[Finding]]) -> np.ndarray:
+    """Stance probabilities after the explicit checks: a conflict vetoes support.
+
+    A passage with a conflict keeps 10 % of its support; the rest moves to *refutes*. When the
+    model thought the passage unrelated but the checks compared figures or found a negation
+    on the claim's own words, half of the unrelated mass moves to *refutes* as well.
+    """
+    out = probs.copy()
+    for i, fs in enumerate(findings):
+        if any(f.relation == "conflict" for f in fs):
+            s, r, u = out[i]
+            moved = VETO * s + 0.5 * u
+            out[i] = [s - VETO * s, r + moved, u - 0.5 * u]
+    return out
+
+
+def evidence_strength(probs: np.ndarray) -> tuple[float, float]:
+    """(strongest support, strongest refutation) over the passages."""
     if len(probs) == 0:
-        return 0.0, 0.0, 1.0
-    rel = probs[:, 2] < relevant
-    if not rel.any():
-        return 0.0, 0.0, float(probs[:, 2].min())
-    return float(probs[rel, 0].max()), float(probs[rel, 1].max()), float(probs[:, 2].min())
+        return 0.0, 0.0
+    return float(probs[:, 0].max()), float(probs[:, 1].max())
 
 
 def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> float:
@@ -58,53 +79,56 @@ def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int 
 class VerdictModel:
     """Transparent aggregation with thresholds fitted on data, and a calibrated confidence.
 
-    The verdict is a rule a reader can check: passages count when the stance model puts less
-    than ``relevant`` on *unrelated*; if the strongest counted support and refutation both
-    reach ``tau`` the claim is *disputed*, else the stronger side wins; with nothing counted,
-    *not enough evidence*. (On CLIMATE-FEVER this beat a logistic regression over the same
-    summaries: macro-F1 0.34 vs 0.31 on the test split.) ``fit`` grid-searches ``tau`` and
-    ``relevant`` for macro-F1; ``calibrate`` fits a Platt-style logistic model of "is the
-    verdict right" on *other* held-out claims, so ``confidence`` is a probability.
+    ``decide``: support ``S`` and refutation ``R`` are the strongest adjusted probabilities
+    over the passages. ``S >= tau_support`` and ``R >= tau_refute``: disputed; only one of
+    them: that side; neither: not enough evidence. ``fit`` grid-searches both thresholds for
+    macro-F1 on held-out claims, never below ``floor`` (0.5: "strong" evidence means the
+    model gives that reading better-than-even odds). ``calibrate`` fits a logistic model of
+    "the verdict is right" on *other* held-out claims, so ``confidence`` is a probability.
     """
 
-    def __init__(self, tau: float = 0.5, relevant: float = 0.2, seed: int = 0) -> None:
-        self.tau, self.relevant, self.seed = tau, relevant, seed
+    def __init__(self, tau_support: float = 0.7, tau_refute: float = 0.7, seed: int = 0,
+                 floor: float = 0.5) -> None:
+        self.tau_support, self.tau_refute, self.seed, self.floor = \
+            tau_support, tau_refute, seed, floor
         self.cal_coef_ = np.zeros(len(VERDICTS) + 3)
         self.cal_intercept_ = 0.0
         self.metrics: dict[str, Any] = {}
 
     def decide(self, probs: np.ndarray) -> str:
-        s, r, _ = evidence_strength(probs, self.relevant)
-        if s == 0.0 and r == 0.0:
-            return "not_enough_evidence"
-        if s >= self.tau and r >= self.tau:
+        s, r = evidence_strength(probs)
+        if s >= self.tau_support and r >= self.tau_refute:
             return "disputed"
-        return "supported" if s >= r else "refuted"
+        if s >= self.tau_support:
+            return "supported"
+        if r >= self.tau_refute:
+            return "refuted"
+        return "not_enough_evidence"
 
     def _cal_features(self, probs: np.ndarray, verdict: str) -> np.ndarray:
-        s, r, u = evidence_strength(probs, self.relevant)
+        s, r = evidence_strength(probs)
         onehot = [float(verdict == v) for v in VERDICTS]
-        return np.array([*onehot, max(s, r), abs(s - r), u])
+        return np.array([*onehot, max(s, r), abs(s - r), min(s, r)])
 
     def fit(self, probs_list: list[np.ndarray], y: list[str]) -> VerdictModel:
         from sklearn.metrics import f1_score
 
-        best = (-1.0, self.tau, self.relevant)
-        for tau in np.arange(0.40, 0.951, 0.05):
-            for rel in np.arange(0.20, 0.701, 0.05):
-                self.tau, self.relevant = float(tau), float(rel)
-                f = f1_score(y, [self.decide(p) for p in probs_list], labels=list(VERDICTS),
+        best = (-1.0, self.tau_support, self.tau_refute)
+        grid = np.round(np.arange(self.floor, 0.951, 0.05), 2)
+        for ts in grid:
+            for tr in grid:
+                self.tau_support, self.tau_refute = float(ts), float(tr)
+                f = f1_score(y, self.predict(probs_list), labels=list(VERDICTS),
                              average="macro", zero_division=0)
                 if f > best[0] + 1e-9:
-                    best = (f, float(tau), float(rel))
-        _, self.tau, self.relevant = best
-        self.tau, self.relevant = round(self.tau, 2), round(self.relevant, 2)
+                    best = (f, float(ts), float(tr))
+        _, self.tau_support, self.tau_refute = best
         return self
 
     def calibrate(self, probs_list: list[np.ndarray], y: list[str]) -> VerdictModel:
         from sklearn.linear_model import LogisticRegression
 
-        verdicts = [self.decide(p) for p in probs_list]
+        verdicts = self.predict(probs_list)
         X = np.stack([self._cal_features(p, v) for p, v in zip(probs_list, verdicts,
                                                                   strict=True)])
         ok = np.array([v == g for v, g in zip(verdicts, y, strict=True)], dtype=int)
@@ -137,16 +161,25 @@ class VerdictModel:
 
     def save(self, folder: Path) -> None:
         (folder / "verdict.json").write_text(json.dumps({
-            "labels": list(VERDICTS), "tau": self.tau, "relevant": self.relevant,
+            "labels": list(VERDICTS), "tau_support": self.tau_support,
+            "tau_refute": self.tau_refute, "floor": self.floor,
             "calibration_coef": np.round(self.cal_coef_, 6).tolist(),
             "calibration_intercept": round(self.cal_intercept_, 6), "seed": self.seed,
             "metrics": self.metrics}, indent=2) + "\n")
 
     @classmethod
     def load(cls, folder: Path | None = None) -> VerdictModel:
-        base = Path(folder) if folder else Path(str(resources.files(MODEL_PACKAGE)))
-        info = json.loads((base / "verdict.json").read_text())
-        m = cls(info["tau"], info["relevant"], info["seed"])
+        from rhetorica.config import stance_model_dir
+        from rhetorica.evidence.cross_encoder import ModelArtefactError
+
+        base = Path(folder) if folder else (stance_model_dir() or artefact_dir())
+        try:
+            info = json.loads((base / "verdict.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise ModelArtefactError(
+                f"verdict rule at {base} is missing or damaged ({type(exc).__name__}); "
+                "rebuild it with: rhetorica train verdict --data ../shared/data") from None
+        m = cls(info["tau_support"], info["tau_refute"], info["seed"], info.get("floor", 0.5))
         m.cal_coef_ = np.array(info["calibration_coef"])
         m.cal_intercept_ = float(info["calibration_intercept"])
         m.metrics = info.get("metrics", {})
@@ -166,57 +199,149 @@ class Verification:
     summary: str
     probabilities: dict[str, float]
     passages: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    prior_fact_checks: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-class Verifier:
-    """Retrieve, classify stance, aggregate: one object per corpus, reused across claims."""
+def summarise(verdict: str, passages: list[dict[str, Any]]) -> str:
+    """The card's sentence, written from the passages listed under it."""
+    sup = sum(p["stance"] == "supports" and p["strong"] for p in passages)
+    ref = sum(p["stance"] == "refutes" and p["strong"] for p in passages)
 
-    def __init__(self, index: Any, stance: StanceModel | None = None,
-                 verdict: VerdictModel | None = None, k: int = 5) -> None:
+    def n(k: int) -> str:
+        return f"{k} passage" + ("s" if k != 1 else "")
+
+    if verdict == "supported":
+        return f"{n(sup)} in the corpus support{'s' if sup == 1 else ''} this claim; none " \
+               "contradicts it."
+    if verdict == "refuted":
+        return f"{n(ref)} in the corpus contradict{'s' if ref == 1 else ''} this claim; none " \
+               "supports it as stated."
+    if verdict == "disputed":
+        return f"Reports in the corpus disagree: {n(sup)} support this claim, {n(ref)} " \
+               "contradict it."
+    if any(p["stance"] != "unrelated" for p in passages):
+        return "Some passages touch on this claim, but none settles it either way."
+    return NO_EVIDENCE
+
+
+def _reason(p: dict[str, Any], f: Finding) -> str:
+    where = " · ".join(x for x in (p.get("source"), p.get("date")) if x)
+    return f"{f.reason}" + (f" [{where}]" if where else "")
+
+
+class Verifier:
+    """Retrieve, read, check, aggregate: one object per corpus, reused across claims.
+
+    ``k`` passages are reported per claim, chosen from ``2 * k`` retrieved candidates by the
+    stance model's relevance (1 - P(unrelated)): the cross-encoder reranks what BM25 and the
+    embeddings found.
+    """
+
+    def __init__(self, index: Any, stance: Any | None = None,
+                 verdict: VerdictModel | None = None, k: int = 5,
+                 fact_checks: bool = True) -> None:
         self.index = index
-        self.stance = stance or _stance_for(index)
+        self.stance = stance or _default_stance()
         self.verdict_model = verdict or default_verdict_model()
         self.k = k
+        self.fact_checks = fact_checks
 
-    def judge(self, claim: str, hits: list[Any]) -> Verification:
-        """Verdict for ``claim`` from already-retrieved hits (objects with text/cosine...)."""
-        texts = [h.text for h in hits]
-        probs = self.stance.predict_proba([claim] * len(texts), texts) if texts \
+    def judge(self, claim: str, hits: list[Any], rerank: bool = False,
+              as_of: str | None = None) -> Verification:
+        """Verdict for ``claim`` from already-retrieved hits (objects with text/title/...).
+
+        Stored fact-checks are shown as prior fact-checks, never weighed as passages: a
+        review repeats the claim word for word, whatever its rating.
+        """
+        notes = []
+        reviews = {r["id"] for r in self._fact_check_rows()}
+        hits = [h for h in hits if getattr(h, "document_id", None) not in reviews]
+        premises = [" ".join(x for x in (passage_context(h.text, h.title,
+                                                         getattr(h, "lead", None)), h.text) if x)
+                    for h in hits]
+        truncated_before = getattr(self.stance, "truncated", 0)
+        probs = self.stance.predict_proba([claim] * len(hits), premises) if hits \
             else np.zeros((0, 3))
-        cos = np.array([h.cosine if h.cosine is not None else np.nan for h in hits], float)
-        if len(hits) and np.isnan(cos).any():  # BM25-only hits: compute cosine directly
-            emb = self.stance.embedder.encode([claim, *texts])
-            cos = emb[1:] @ emb[0]
-        p = self.verdict_model.predict_proba(probs)
+        if getattr(self.stance, "truncated", 0) > truncated_before:
+            notes.append("a passage or the claim was longer than the model's window and was "
+                         "truncated")
+        if rerank and len(hits) > self.k:
+            keep = np.argsort(probs[:, 2], kind="stable")[:self.k]
+            keep.sort()
+            hits = [hits[i] for i in keep]
+            probs = probs[keep]
+        findings = [compare(claim, h.text, related=bool(pr[2] < RELATED))
+                    for h, pr in zip(hits, probs, strict=True)]
+        adj = adjust(probs, findings)
+        p = self.verdict_model.predict_proba(adj)
         verdict = max(p, key=p.get)
-        passages = []
-        for h, pr, c in zip(hits, probs, cos, strict=True):
+        vm = self.verdict_model
+        passages, reasons = [], []
+        for h, raw, pr, fs in zip(hits, probs, adj, findings, strict=True):
             s = int(pr.argmax())
-            passages.append({
+            stance = STANCES[s]
+            strong = (stance == "supports" and pr[0] >= vm.tau_support) or \
+                (stance == "refutes" and pr[1] >= vm.tau_refute)
+            d = {
                 "text": h.text, "source": h.source, "title": h.title, "date": h.published,
                 "url": h.url, "author": h.author, "origin": h.origin,
                 "document_id": h.document_id, "passage_id": h.passage_id,
-                "start": h.start, "end": h.end, "stance": STANCES[s],
-                "stance_probabilities": {k: round(float(v), 4) for k, v in zip(STANCES, pr,
-                                                                               strict=True)},
-                "score": round(float(pr[s]), 4), "retrieval_score": round(float(h.score), 5),
-                "similarity": round(float(c), 4)})
+                "start": h.start, "end": h.end, "stance": stance, "strong": bool(strong),
+                "stance_probabilities": {k: round(float(v), 4)
+                                         for k, v in zip(STANCES, pr, strict=True)},
+                "model_probabilities": {k: round(float(v), 4)
+                                        for k, v in zip(STANCES, raw, strict=True)},
+                "checks": [f.to_dict() for f in fs],
+                "score": round(float(pr[s]), 4), "retrieval_score": round(float(h.score), 5)}
+            passages.append(d)
+            reasons.extend(_reason(d, f) for f in fs)
         order = {"supports": 0, "refutes": 0, "unrelated": 1}
-        passages.sort(key=lambda d: (order[d["stance"]], -d["score"]))
-        return Verification(claim, verdict, round(p[verdict], 4), SUMMARIES[verdict],
-                            {v: round(x, 4) for v, x in p.items()}, passages)
+        passages.sort(key=lambda d: (not d["strong"], order[d["stance"]], -d["score"]))
+        priors = self._prior_fact_checks(claim, as_of)
+        return Verification(claim, verdict, round(p[verdict], 4), summarise(verdict, passages),
+                            {v: round(x, 4) for v, x in p.items()}, passages,
+                            list(dict.fromkeys(reasons)), priors, notes)
 
-    def verify(self, claim: str, filters: Any = None, mode: str = "hybrid") -> Verification:
-        return self.judge(claim, self.index.search(claim, k=self.k, filters=filters, mode=mode))
+    def _fact_check_rows(self) -> list[dict[str, Any]]:
+        """Stored reviews; none when ``fact_checks=False`` (evaluation corpora hold none)."""
+        store = getattr(self.index, "store", None)
+        if not self.fact_checks or store is None or not hasattr(store, "fact_checks"):
+            return []
+        return store.fact_checks()
+
+    def _prior_fact_checks(self, claim: str, as_of: str | None) -> list[dict[str, Any]]:
+        if not self._fact_check_rows():
+            return []
+        from rhetorica.evidence.fact_checks import find_prior_fact_checks
+
+        found = find_prior_fact_checks(self.index.store, claim)
+        return [f for f in found if not as_of or (f.get("date") and f["date"] <= as_of)]
+
+    def verify(self, claim: str, filters: Any = None, mode: str = "hybrid",
+               as_of: str | None = None) -> Verification:
+        """Verify ``claim`` against the corpus; ``as_of``: only evidence published by then
+        (undated documents are left out, since nobody can say they were)."""
+        if as_of:
+            from dataclasses import replace
+
+            from rhetorica.evidence.store import Filters
+
+            f = filters or Filters()
+            until = min(x for x in (f.until, as_of) if x)
+            filters = replace(f, until=until)
+        hits = self.index.search(claim, k=2 * self.k, filters=filters, mode=mode)
+        return self.judge(claim, hits, rerank=True, as_of=as_of)
 
 
-def _stance_for(index: Any) -> StanceModel:
-    from rhetorica.evidence.stance import default_stance_model
+def _default_stance() -> Any:
+    from rhetorica.evidence.cross_encoder import default_cross_encoder
 
-    return default_stance_model()
+    return default_cross_encoder()
 
 
 # -- pipeline component -------------------------------------------------------------------
@@ -227,6 +352,7 @@ def make_verify(settings: Any) -> Any:
     """The ``verify`` component: evidence for each check-worthy claim (layer ``claim``)."""
     from rhetorica.evidence.index import HybridIndex
     from rhetorica.evidence.store import open_corpus_store
+    from rhetorica.ingest.corpus import normalise_date
 
     state: dict[str, Any] = {}
 
@@ -242,10 +368,16 @@ def make_verify(settings: Any) -> Any:
         results = []
         if claims:
             v = verifier()
+            # Evidence published after the statement cannot have informed it, and a check
+            # "as of" the statement's date is what a reader of that statement could verify.
+            as_of = normalise_date(doc.meta.date) if doc.meta.date else None
             for c in claims:
-                res = v.verify(c.text_in(doc.text))
-                results.append({"claim": {"start": c.start, "end": c.end,
-                                          "text": c.text_in(doc.text), "score": c.score},
+                res = v.verify(c.text_in(doc.text), as_of=as_of)
+                claim = {"start": c.start, "end": c.end, "text": c.text_in(doc.text),
+                         "score": c.score}
+                if doc.meta.speaker:
+                    claim["claimant"] = doc.meta.speaker
+                results.append({"claim": claim, **({"as_of": as_of} if as_of else {}),
                                 **{k: val for k, val in res.to_dict().items() if k != "claim"}})
         doc.results["evidence"] = results
         return doc

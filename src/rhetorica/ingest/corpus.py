@@ -5,6 +5,11 @@ needs (title, source, author, published date, URL). Readers never touch the stor
 caller can read *all* inputs first and abort before anything is written when one is bad:
 that is what makes ``rhetorica corpus add`` transactional.
 
+Published fact-checks (schema.org ClaimReview JSON-LD: one object, an array, ``@graph``, a
+DataFeed, JSONL, or ``ld+json`` blocks in an HTML page) are recognised by their ``@type``
+in the JSON/JSONL/HTML readers and become one document each, with ``extra["kind"] ==
+"claimreview"`` and the rating (see :func:`doc_from_claimreview`).
+
 Safety: XML is checked with defusedxml before feedparser sees it (entity declarations,
 i.e. billion-laughs bombs and external entities, are refused); HTML boilerplate is removed
 by trafilatura when it finds an article, else by a plain tag stripper that drops
@@ -206,8 +211,36 @@ def read_markdown(data: bytes, origin: str, encoding: str = "utf-8") -> list[Cor
                            url=meta.get("url"))]
 
 
+_LD_JSON = re.compile(r"<script\b[^>]*\btype\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>"
+                      r"(.*?)</script\s*>", flags=re.I | re.S)
+
+
+def claimreviews_in_html(html: str, origin: str) -> list[CorpusDocument]:
+    """Published fact-checks in a page's ``<script type="application/ld+json">`` blocks.
+
+    A block that is not valid JSON is skipped (news pages often carry broken markup for
+    other types, and the page still reads as an article); a ClaimReview in a valid block is
+    checked like any other (error names the file and the block's line).
+    """
+    if "claimreview" not in html.lower():
+        return []
+    out: list[CorpusDocument] = []
+    for m in _LD_JSON.finditer(html):
+        body = re.sub(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$", "", m.group(1).strip())
+        try:
+            obj = json.loads(body)
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        line = html.count("\n", 0, m.start()) + 1
+        for rec in obj if isinstance(obj, list) else [obj]:
+            if is_claimreview(rec) or claimreview_nodes(rec):
+                out.extend(_docs_from_record(rec, origin, line))
+    return out
+
+
 def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
     html = decode(data, origin, encoding)
+    fact_checks = claimreviews_in_html(html, origin)
     text, title, author, published, url, source = "", None, None, None, None, None
     try:
         import trafilatura
@@ -230,8 +263,9 @@ def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
         text = fallback_text  # extraction dropped most of a page with real content
     text = clean_text(text)
     if not text:
-        return []
-    return [CorpusDocument(text, origin, title=title or fallback_title or Path(origin).stem,
+        return fact_checks
+    return [*fact_checks,
+            CorpusDocument(text, origin, title=title or fallback_title or Path(origin).stem,
                            source=source, author=author, published=published, url=url)]
 
 
@@ -255,29 +289,169 @@ def read_pdf(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDo
                            extra={"pages": len(pages)})]
 
 
-def _doc_from_record(rec: Any, origin: str, line: int | None) -> CorpusDocument | None:
+# -- ClaimReview (published fact-checks) -----------------------------------------------------
+def is_claimreview(rec: Any) -> bool:
+    """A schema.org ClaimReview node: ``@type`` "ClaimReview" (a string or in a list)."""
+    if not isinstance(rec, dict):
+        return False
+    kind = rec.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    # "schema:ClaimReview" and "https://schema.org/ClaimReview" are the same type.
+    return any(isinstance(k, str) and re.split(r"[/:#]", k)[-1] == "ClaimReview"
+               for k in kinds)
+
+
+def claimreview_nodes(obj: Any) -> list[tuple[str, dict[str, Any]]] | None:
+    """ClaimReview nodes nested in a JSON-LD container, with where each sits.
+
+    Containers: ``{"@graph": [...]}`` and Google's ``DataFeed`` (``dataFeedElement[].item``).
+    ``None`` when ``obj`` is no such container or holds no ClaimReview (other graph nodes,
+    e.g. the WebPage or the Organization, are not evidence and are left out).
+    """
+    if not isinstance(obj, dict):
+        return None
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(obj.get("@graph"), list):
+        for i, node in enumerate(obj["@graph"]):
+            if is_claimreview(node):
+                found.append((f"@graph[{i}]", node))
+    if isinstance(obj.get("dataFeedElement"), list):
+        for i, el in enumerate(obj["dataFeedElement"]):
+            items = el.get("item") if isinstance(el, dict) else None
+            items = items if isinstance(items, list) else [items]
+            for j, node in enumerate(items):
+                if is_claimreview(node):
+                    found.append((f"dataFeedElement[{i}].item[{j}]", node))
+    return found or None
+
+
+def _name(value: Any) -> str | None:
+    """The name of a schema.org Person/Organization (a dict, a plain string or a list)."""
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value) if n]
+        return ", ".join(names) if names else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _url_of(value: Any) -> str | None:
+    """A URL from a string, a CreativeWork ``{"url": ...}`` or the first of a list."""
+    if isinstance(value, list):
+        return next((u for u in (_url_of(v) for v in value) if u), None)
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("@id")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _number(value: Any) -> Any:
+    """Rating values as numbers where they are numeric ("1" -> 1), else as given."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        f = float(value)
+        return int(f) if f.is_integer() else f
+    return value if value not in ("", None) else None
+
+
+def _text_of(value: Any) -> str | None:
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def doc_from_claimreview(rec: dict[str, Any], origin: str, line: int | None = None,
+                         where: str = "") -> CorpusDocument:
+    """One published fact-check as a corpus document (see :func:`is_claimreview`).
+
+    Required: ``claimReviewed``, ``reviewRating`` with ``alternateName`` or ``ratingValue``,
+    ``url`` and ``author`` with a name; a missing one is an :class:`InputError` naming the
+    file, the record (``origin`` ends in ``#index``; ``line`` for JSONL; ``where`` inside a
+    container) and the field.
+    """
+    label = f"ClaimReview{' ' + where if where else ''}"
+
+    def missing(field: str) -> InputError:
+        return InputError(origin, f"{label} has no {field}", line=line)
+
+    claim = _text_of(rec.get("claimReviewed"))
+    if not claim:
+        raise missing("claimReviewed")
+    rating = rec.get("reviewRating")
+    if isinstance(rating, list):
+        rating = next((r for r in rating if isinstance(r, dict)), None)
+    if not isinstance(rating, dict):
+        raise missing("reviewRating")
+    alt = _text_of(rating.get("alternateName"))
+    value = _number(rating.get("ratingValue"))
+    if alt is None and value is None:
+        raise missing("reviewRating.alternateName or reviewRating.ratingValue")
+    url = _url_of(rec.get("url"))
+    if not url:
+        raise missing("url")
+    author = _name(rec.get("author"))
+    if not author:
+        raise missing("author name" if rec.get("author") else "author")
+    item = rec.get("itemReviewed") if isinstance(rec.get("itemReviewed"), dict) else {}
+    headline = _text_of(rec.get("headline")) or _text_of(rec.get("name"))
+    explanation = _text_of(rating.get("ratingExplanation"))
+    shown = alt or (f"{value}" + (f" of {rating['bestRating']}" if rating.get("bestRating")
+                                  not in (None, "") else ""))
+    # The claim and what the checker wrote about it, so retrieval finds it; the last line
+    # names checker and rating, which also keeps two checks of one claim apart (a corpus
+    # document's identity is its text).
+    parts = [claim]
+    parts += [t for t in (headline, explanation) if t and t != claim]
+    parts.append(f"{author} rated this claim: {shown}.")
+    text = clean_text("\n\n".join(dict.fromkeys(parts)))
+    extra = {
+        "kind": "claimreview",
+        "claim_reviewed": claim,
+        "rating": alt,
+        "rating_value": value,
+        "best_rating": _number(rating.get("bestRating")),
+        "worst_rating": _number(rating.get("worstRating")),
+        "publisher": _name(rec.get("publisher")) or author,
+        "claimant": _name(item.get("author")),
+        "claim_date": normalise_date(item.get("datePublished")),
+        "claim_appearance": _url_of(item.get("firstAppearance"))
+        or _url_of(item.get("appearance")),
+    }
+    at = (f"{origin}:{line}" if line is not None else origin) + (f"#{where}" if where else "")
+    return CorpusDocument(
+        text, at,
+        title=headline or f"Fact-check: {claim}", source=author, author=None,
+        published=normalise_date(rec.get("datePublished")), url=url, extra=extra)
+
+
+def _docs_from_record(rec: Any, origin: str, line: int | None) -> list[CorpusDocument]:
+    """The documents in one JSON value: a published fact-check (ClaimReview, or a JSON-LD
+    container of them) or a generic record with a text field. JSON and JSONL both come here."""
     if not isinstance(rec, dict):
         raise InputError(origin, f"expected a JSON object, got {type(rec).__name__}", line=line)
-    text = _first(rec, _TEXT_KEYS)
-    if not isinstance(text, str):
-        raise InputError(origin, f"record has no text field (one of {', '.join(_TEXT_KEYS)})",
-                         line=line)
     try:  # JSON can spell lone surrogates ("\ud800"): valid JSON, not storable text
         json.dumps(rec, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise InputError(origin, "contains an unpaired surrogate; that is not valid Unicode "
                          "text", line=line) from None
+    if is_claimreview(rec):
+        return [doc_from_claimreview(rec, origin, line)]
+    nodes = claimreview_nodes(rec)
+    if nodes:
+        return [doc_from_claimreview(node, origin, line, where) for where, node in nodes]
+    text = _first(rec, _TEXT_KEYS)
+    if not isinstance(text, str):
+        raise InputError(origin, f"record has no text field (one of {', '.join(_TEXT_KEYS)})",
+                         line=line)
     text = clean_text(text)
     if not text:
-        return None
+        return []
     where = f"{origin}:{line}" if line is not None else origin
     known = set(_TEXT_KEYS + _TITLE_KEYS + _SOURCE_KEYS + _AUTHOR_KEYS + _DATE_KEYS + _URL_KEYS)
     extra = {k: v for k, v in rec.items() if k not in known and isinstance(v, (str, int, float))}
-    return CorpusDocument(
+    return [CorpusDocument(
         text, where,
         title=_str(_first(rec, _TITLE_KEYS)), source=_str(_first(rec, _SOURCE_KEYS)),
         author=_str(_first(rec, _AUTHOR_KEYS)), published=normalise_date(_first(rec, _DATE_KEYS)),
-        url=_str(_first(rec, _URL_KEYS)), extra=extra)
+        url=_str(_first(rec, _URL_KEYS)), extra=extra)]
 
 
 def _str(v: Any) -> str | None:
@@ -292,6 +466,8 @@ def read_json(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
         raise InputError(origin, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
         raise InputError(origin, "JSON nested too deeply") from None
+    if claimreview_nodes(obj):  # JSON-LD @graph or DataFeed of published fact-checks
+        return _docs_from_record(obj, origin, None)
     if isinstance(obj, dict):
         for k in ("documents", "articles", "items", "data"):
             if isinstance(obj.get(k), list):
@@ -303,9 +479,7 @@ def read_json(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
         raise InputError(origin, "expected a JSON object or array of objects")
     out = []
     for i, rec in enumerate(obj):
-        doc = _doc_from_record(rec, f"{origin}#{i}", None)
-        if doc:
-            out.append(doc)
+        out.extend(_docs_from_record(rec, f"{origin}#{i}", None))
     return out
 
 
@@ -320,9 +494,7 @@ def read_jsonl(data: bytes, origin: str, encoding: str = "utf-8") -> list[Corpus
             raise InputError(origin, f"invalid JSON: {exc.msg}", line=n) from None
         except RecursionError:
             raise InputError(origin, "JSON nested too deeply", line=n) from None
-        doc = _doc_from_record(rec, origin, n)
-        if doc:
-            out.append(doc)
+        out.extend(_docs_from_record(rec, origin, n))
     return out
 
 

@@ -24,6 +24,7 @@ from rhetorica.evidence.store import (
     CorpusStore,
     Filters,
     VectorMatrix,
+    fact_check_record,
     passage_key,
     vector_matrix,
 )
@@ -46,6 +47,7 @@ class PostgresCorpusStore(CorpusStore):
         """``store`` is an open :class:`PostgresStore` (shares its connection)."""
         self.store = store
         self._cache: dict[str, VectorMatrix] = {}
+        self._fact_checks: tuple[int, list[dict[str, Any]]] | None = None
 
     @classmethod
     def open(cls, url: str) -> PostgresCorpusStore:
@@ -248,12 +250,26 @@ class PostgresCorpusStore(CorpusStore):
         self._cache[model] = matrix
         return matrix
 
+    def fact_checks(self) -> list[dict[str, Any]]:
+        gen = self.generation()
+        if self._fact_checks is not None and self._fact_checks[0] == gen:
+            return self._fact_checks[1]
+        rows = self.store.query(
+            "SELECT d.id, d.title, d.published, d.url, s.name AS source, d.meta_json "
+            "FROM corpus_documents d LEFT JOIN corpus_sources s ON s.id = d.source_id "
+            "WHERE d.meta_json->>'kind' = 'claimreview' ORDER BY d.id")
+        records = [fact_check_record(r, meta if isinstance(meta := r["meta_json"], dict)
+                                     else json.loads(meta or "{}")) for r in rows]
+        self._fact_checks = (gen, records)
+        return records
+
     def passages(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         if not ids:
             return {}
         rows = self.store.query(
             'SELECT p.id, p.text, p.start, p."end", p.document_id, d.title, d.author, '
-            "d.published, d.url, d.origin, s.name AS source FROM passages p "
+            "d.published, d.url, d.origin, s.name AS source, substr(d.text, 1, 120) AS lead "
+            "FROM passages p "
             "JOIN corpus_documents d ON d.id = p.document_id "
             "LEFT JOIN corpus_sources s ON s.id = d.source_id WHERE p.id = ANY(%s)",
             ([int(i) for i in ids],))

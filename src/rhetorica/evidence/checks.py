@@ -1,0 +1,417 @@
+"""Explicit checks between a claim and a passage: quantities, negation, opposite predicates,
+quantifiers. Each finding is a sentence a fact-checker can read, and a feature of the verdict.
+
+A trained stance model reads meaning, but it can still miss what fact-checks hinge on: the
+claim says *tripled since 2021*, the passage says *fell by about a third, 2024 vs 2021*. These
+checks make that comparison explicit:
+
+* **quantities**: numbers with what they count ("150 officers"), percentages, multipliers
+  (doubled, tripled, halved, "three times"), fractions ("a third", "half"), the direction of
+  a change (rose / fell / up / down / more / fewer), bounds ("more than", "at least",
+  "fewer than") and the years compared ("since 2021", "2024 vs 2021");
+* **negation**: the passage's sentence closest to the claim says the opposite by a negation
+  ("officials reported *no* coordinated violence"; "the city was *not* occupied");
+* **opposite predicates**: won / lost, approved / rejected, opened / closed...;
+* **quantifiers**: all / most / half / a third / few / none, compared as proportions.
+
+A finding is ``conflict`` (the passage contradicts the claim on this point) or ``agree`` (it
+confirms the figure). Comparisons are made between the claim and the *one sentence* of the
+passage that shares most of the claim's content words, and only when that sentence is about
+the same thing (enough shared content words): a different town's figures are not a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# -- vocabulary -------------------------------------------------------------------------------
+UP = frozenset({
+    "rise", "rises", "rose", "risen", "rising", "increase", "increased", "increases",
+    "increasing", "grow", "grew", "grown", "grows", "growing", "climb", "climbed", "climbs",
+    "jump", "jumped", "jumps", "soar", "soared", "surge", "surged", "up", "higher", "more",
+    "gain", "gained", "doubled", "tripled", "trebled", "quadrupled", "spike", "spiked",
+    "skyrocketed", "expanded", "boosted", "exceeded", "outnumbered", "exploded",
+})
+DOWN = frozenset({
+    "fall", "falls", "fell", "fallen", "falling", "decrease", "decreased", "decreases",
+    "decreasing", "decline", "declined", "declines", "declining", "drop", "dropped", "drops",
+    "dip", "dipped", "plunge", "plunged", "plummeted", "slump", "slumped", "shrink", "shrank",
+    "shrunk", "down", "lower", "fewer", "less", "cut", "reduced", "halved", "eased", "slid",
+    "sank", "lost",
+})
+MULTIPLIERS = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0,
+               "halved": 0.5, "double": 2.0, "triple": 3.0}
+FRACTIONS = {
+    "a half": 0.5, "half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3,
+    "one-third": 1 / 3, "two thirds": 2 / 3, "two-thirds": 2 / 3, "a quarter": 0.25,
+    "one quarter": 0.25, "one-quarter": 0.25, "three quarters": 0.75, "three-quarters": 0.75,
+    "a fifth": 0.2, "one fifth": 0.2, "a tenth": 0.1, "one in five": 0.2, "one in four": 0.25,
+    "one in three": 1 / 3, "one in ten": 0.1, "two in three": 2 / 3,
+}
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 24,
+}
+SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
+         "m": 1e6, "bn": 1e9}
+APPROX = frozenset({"about", "around", "roughly", "nearly", "almost", "approximately", "some",
+                    "close", "over", "under", "just", "estimated", "an", "~"})
+LOWER_BOUND = ("more than", "over", "at least", "upwards of", "in excess of", "above",
+               "no fewer than", "no less than")
+UPPER_BOUND = ("fewer than", "less than", "under", "at most", "below", "no more than",
+               "up to")
+QUANTIFIERS = {  # proportion a quantifier asserts (lower, upper)
+    "all": (1.0, 1.0), "every": (1.0, 1.0), "each": (1.0, 1.0), "entire": (1.0, 1.0),
+    "most": (0.5, 1.0), "majority": (0.5, 1.0), "almost all": (0.85, 1.0),
+    "nearly all": (0.85, 1.0), "many": (0.2, 1.0), "half": (0.45, 0.55),
+    "some": (0.01, 1.0), "few": (0.0, 0.2), "a few": (0.01, 0.2), "minority": (0.0, 0.5),
+    "none": (0.0, 0.0), "no": (0.0, 0.0), "nobody": (0.0, 0.0), "not all": (0.0, 0.99),
+    "not a single": (0.0, 0.0),
+}
+NEGATORS = frozenset({
+    "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot", "without",
+    "denied", "denies", "deny", "rejected", "dismissed", "refuted", "false", "untrue",
+    "baseless", "unfounded",
+})
+OPPOSITES = [
+    ("won", "lost"), ("win", "lose"), ("wins", "loses"), ("approved", "rejected"),
+    ("approve", "reject"), ("passed", "failed"), ("opened", "closed"), ("open", "closed"),
+    ("reopened", "closed"), ("accepted", "rejected"), ("allowed", "banned"),
+    ("legal", "illegal"), ("increase", "decrease"), ("hired", "fired"), ("hired", "laid"),
+    ("support", "oppose"), ("supported", "opposed"), ("supports", "opposes"),
+    ("confirmed", "denied"), ("guilty", "acquitted"), ("convicted", "acquitted"),
+    ("arrived", "left"), ("started", "ended"), ("resumed", "suspended"), ("lifted", "imposed"),
+    ("alive", "dead"), ("survived", "died"), ("present", "absent"), ("peaceful", "violent"),
+    ("collapsed", "reopened"), ("collapsed", "intact"), ("cancelled", "held"),
+    ("signed", "vetoed"), ("ally", "rival"), ("surplus", "deficit"), ("profit", "loss"),
+    ("record", "lowest"), ("expanded", "shrank"), ("elected", "defeated"),
+]
+_OPP: dict[str, set[str]] = {}
+for _a, _b in OPPOSITES:
+    _OPP.setdefault(_a, set()).add(_b)
+    _OPP.setdefault(_b, set()).add(_a)
+
+STOP = frozenset({
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
+    "do", "does", "did", "it", "its", "this", "that", "these", "those", "there", "their",
+    "they", "them", "he", "she", "his", "her", "we", "our", "you", "your", "i", "so", "than",
+    "then", "also", "very", "just", "will", "would", "can", "could", "should", "may", "might",
+    "said", "says", "say", "told", "according", "since", "last", "year", "years", "about",
+    "into", "over", "after", "before", "which", "who", "what", "when", "while", "per", "cent",
+    "percent", "%", "city", "nearly", "almost", "around", "roughly", "some", "more", "less",
+    "now", "new", "all", "most", "many", "few", "no", "not", "never",
+})
+
+_SENT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+(?:[-'][a-z]+)*|%")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_NUM = re.compile(r"(?<![\w.])(\$|£|€)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
+                  r"(%|per ?cent|percent|percentage points?|thousand|million|billion|trillion|"
+                  r"bn|k\b|m\b)?", re.I)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def _stem(w: str) -> str:
+    for suf in ("ies", "ing", "ed", "es", "s"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)] + ("y" if suf == "ies" else "")
+    return w
+
+
+def content(text: str) -> set[str]:
+    return {_stem(w) for w in tokens(text) if w not in STOP and not w[0].isdigit()
+            and len(w) > 2}
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.split(text) if s.strip()]
+
+
+# -- quantities ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Quantity:
+    """A figure in a text: a value with what it counts, or a change with direction/ratio."""
+
+    text: str               # the words it was read from, for the reason
+    value: float | None     # an absolute figure (count, money, percentage level)
+    unit: str               # "%", "$", or the counted noun ("officers"), "" if unknown
+    direction: int = 0      # +1 rose, -1 fell, 0 no change stated
+    ratio: float | None = None  # multiplicative change: tripled 3.0, fell by a third 0.667
+    bound: str = "="        # "=", ">" (more than), "<" (fewer than), "~" (about)
+    years: tuple[int, ...] = ()
+
+
+def _change_ratio(direction: int, pct: float | None, frac: float | None,
+                  mult: float | None) -> float | None:
+    if mult is not None:
+        return mult
+    share = pct / 100 if pct is not None else frac
+    if share is None or direction == 0:
+        return None
+    return 1 + share if direction > 0 else max(0.0, 1 - share)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Figures in ``text`` (one sentence works best)."""
+    low = text.lower()
+    toks = tokens(text)
+    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    direction = 0
+    dir_word = ""
+    for t in toks:
+        if (t in UP and t not in ("more", "up", "higher", "exceeded", "outnumbered")) \
+                or (t in MULTIPLIERS and MULTIPLIERS[t] > 1):
+            direction, dir_word = 1, t
+            break
+        if (t in DOWN and t not in ("less", "fewer", "lower", "down", "lost", "cut")) \
+                or t == "halved":
+            direction, dir_word = -1, t
+            break
+    if direction == 0:  # weaker cues only when no verb of change ("more than" is a bound)
+        for t in tokens(re.sub(r"\b(?:more|fewer|less|lower|higher) than\b", " ", low)):
+            if t in ("up", "higher", "more"):
+                direction, dir_word = 1, t
+                break
+            if t in ("down", "lower", "fewer", "less"):
+                direction, dir_word = -1, t
+                break
+    out: list[Quantity] = []
+    mult = next((MULTIPLIERS[t] for t in toks if t in MULTIPLIERS), None)
+    m_times = re.search(r"\b(\d+(?:\.\d+)?|two|three|four|five|ten)[- ](?:times|fold)\b", low)
+    if m_times:
+        g = m_times.group(1)
+        mult = float(WORD_NUMBERS.get(g, g)) if g in WORD_NUMBERS else float(g)
+        if direction == 0:
+            direction, dir_word = 1, m_times.group(0)
+    frac = None
+    frac_text = ""
+    for phrase in sorted(FRACTIONS, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(phrase)}\b", low):
+            frac, frac_text = FRACTIONS[phrase], phrase
+            break
+    pct = None
+    for m in _NUM.finditer(text):
+        raw, unit = m.group(2), (m.group(3) or "").lower()
+        num = float(raw.replace(",", ""))
+        if not unit and _YEAR.fullmatch(raw) and m.group(1) is None:
+            continue  # a year, not a figure
+        if unit.startswith("percentage point"):
+            unit = "pp"
+        elif unit in ("%", "per cent", "percent", "percentcent") or unit.startswith("per"):
+            unit = "%"
+        elif unit in SCALE:
+            num *= SCALE[unit]
+            unit = ""
+        before = low[max(0, m.start() - 24):m.start()]
+        bound = "="
+        if any(before.rstrip().endswith(b) for b in LOWER_BOUND):
+            bound = ">"
+        elif any(before.rstrip().endswith(b) for b in UPPER_BOUND):
+            bound = "<"
+        elif any(before.rstrip().endswith(a) for a in APPROX):
+            bound = "~"
+        if m.group(1):
+            unit = "$"
+        if not unit:
+            after = tokens(text[m.end():m.end() + 40])
+            noun = next((w for w in after if w not in STOP and w not in ("of", "additional")
+                         and not w[0].isdigit()), "")
+            unit = _stem(noun)
+        # "by 40%" next to a change verb is the size of the change; "to 4.2%" is the level.
+        by = re.search(r"\bby\s+(?:about |around |roughly |nearly |almost |some |more than )?$",
+                       before)
+        if unit in ("%", "pp") and direction and (by or not re.search(r"\bto\s+$", before)):
+            pct = num if unit == "%" else pct
+            out.append(Quantity(m.group(0).strip(), num, unit, direction,
+                                _change_ratio(direction, num, None, None) if unit == "%"
+                                else None, bound, years))
+            continue
+        out.append(Quantity(m.group(0).strip(), num, unit, 0, None, bound, years))
+    if direction and (mult is not None or (frac is not None and pct is None)):
+        words = dir_word if mult is not None else f"{dir_word} by {frac_text}"
+        out.append(Quantity(words, None, "", direction,
+                            _change_ratio(direction, None, frac, mult), "~", years))
+    elif direction and not any(q.direction for q in out):
+        out.append(Quantity(dir_word, None, "", direction, None, "=", years))
+    return out
+
+
+def _close(a: float, b: float, loose: bool) -> bool:
+    tol = 0.12 if loose else 0.02
+    return abs(a - b) <= tol * max(abs(a), abs(b), 1e-9)
+
+
+def _describe(q: Quantity) -> str:
+    years = f" ({'–'.join(str(y) for y in q.years)})" if q.years else ""
+    return f"{q.text}{years}"
+
+
+def _value_conflict(c: Quantity, p: Quantity) -> bool | None:
+    """True: figures contradict; False: they agree; None: not comparable."""
+    if c.value is None or p.value is None or c.unit != p.unit or not c.unit:
+        return None
+    if c.bound == ">":
+        return not p.value > c.value * 0.98
+    if c.bound == "<":
+        return not p.value < c.value * 1.02
+    if p.bound in (">", "<"):
+        return (p.bound == ">" and p.value > c.value * 1.15) or \
+               (p.bound == "<" and p.value < c.value * 0.85)
+    return not _close(c.value, p.value, loose="~" in (c.bound, p.bound) or c.unit == "%")
+
+
+def _year_conflict(c: Quantity, p: Quantity) -> bool:
+    """Different years on both sides: two figures about different periods are not comparable."""
+    return bool(c.years and p.years and not set(c.years) & set(p.years))
+
+
+# -- findings -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    kind: str        # quantity | direction | negation | predicate | quantifier
+    relation: str    # conflict | agree
+    reason: str      # what a fact-checker reads on the evidence card
+    sentence: str    # the passage sentence it was read from
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "relation": self.relation, "reason": self.reason}
+
+
+MIN_SHARED = 0.5  # share of the claim's content words a sentence must carry to be compared
+
+
+def best_sentence(claim: str, passage: str) -> tuple[str, float]:
+    """The passage sentence that shares most of the claim's content words, and that share."""
+    cw = content(claim)
+    best, score = "", 0.0
+    for s in sentences(passage) or [passage]:
+        shared = len(cw & content(s)) / max(1, len(cw))
+        if shared > score:
+            best, score = s, shared
+    return best, score
+
+
+def _negated(text: str) -> bool:
+    toks = tokens(text)
+    return any(t in NEGATORS or t.endswith("n't") for t in toks)
+
+
+def _quantifier(text: str) -> tuple[str, tuple[float, float]] | None:
+    low = " " + " ".join(tokens(text)) + " "
+    for q in sorted(QUANTIFIERS, key=len, reverse=True):
+        if f" {q} " in low and q not in ("no", "some"):
+            return q, QUANTIFIERS[q]
+    for phrase, v in FRACTIONS.items():
+        if f" {phrase} of " in low:
+            return phrase, (v - 0.05, v + 0.05)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\b", text.lower())
+    if m:
+        v = float(m.group(1)) / 100
+        return m.group(0).rsplit(" of", 1)[0], (v - 0.02, v + 0.02)
+    return None
+
+
+def compare(claim: str, passage: str, related: bool = False) -> list[Finding]:
+    """Findings between ``claim`` and ``passage`` (empty when the passage is about something
+    else, or when the checks see nothing to compare).
+
+    ``related``: the stance model judged the passage to be about the claim. Then figures are
+    compared even when the wording differs ("crime tripled" / "homicides fell by a third"),
+    taking the passage's sentence that states a change or a figure in the claim's unit;
+    negation and predicate checks still need the close wording of :data:`MIN_SHARED`.
+    """
+    sent, shared = best_sentence(claim, passage)
+    cq = quantities(claim)
+    if (not sent or shared < MIN_SHARED) and related and cq:
+        units = {q.unit for q in cq if q.unit}
+        wants_change = any(q.direction for q in cq)
+        for s in sentences(passage) or [passage]:
+            qs = quantities(s)
+            if any((wants_change and q.direction) or (q.unit and q.unit in units) for q in qs):
+                sent, shared = s, 0.0
+                break
+        if shared != 0.0:
+            return []
+    elif not sent or shared < MIN_SHARED:
+        return []
+    out: list[Finding] = []
+    pq = quantities(sent)
+    # changes: direction, then size of the change
+    c_change = next((q for q in cq if q.direction), None)
+    p_change = next((q for q in pq if q.direction), None)
+    if c_change and p_change and not _year_conflict(c_change, p_change):
+        if c_change.direction != p_change.direction:
+            out.append(Finding("direction", "conflict",
+                               f"claim: {_describe(c_change)}; passage: {_describe(p_change)}",
+                               sent))
+        elif c_change.ratio and p_change.ratio:
+            c_r, p_r = c_change.ratio, p_change.ratio
+            if abs(c_r - p_r) > 0.25 * max(abs(c_r - 1), abs(p_r - 1), 0.1) + 0.05:
+                out.append(Finding("quantity", "conflict",
+                                   f"claim: {_describe(c_change)} (x{c_r:.2f}); passage: "
+                                   f"{_describe(p_change)} (x{p_r:.2f})", sent))
+            else:
+                out.append(Finding("quantity", "agree", f"claim: {_describe(c_change)}; "
+                                   f"passage: {_describe(p_change)}", sent))
+    # absolute figures with the same unit
+    for c in cq:
+        if c.direction and c.value is None:
+            continue
+        for p in pq:
+            if _year_conflict(c, p) or c.direction != p.direction:
+                continue
+            verdict = _value_conflict(c, p)
+            if verdict is None:
+                continue
+            out.append(Finding("quantity", "conflict" if verdict else "agree",
+                               f"claim: {_describe(c)}; passage: {_describe(p)}", sent))
+            break
+    # negation: one side denies what the other asserts
+    c_neg, p_neg = _negated(claim), _negated(sent)
+    if c_neg != p_neg and shared >= max(MIN_SHARED, 0.6):
+        neg_side = "passage" if p_neg else "claim"
+        cue = next(t for t in tokens(sent if p_neg else claim)
+                   if t in NEGATORS or t.endswith("n't"))
+        out.append(Finding("negation", "conflict",
+                           f"the {neg_side} negates it ('{cue}'): \"{_clip(sent)}\"", sent))
+    # opposite predicates
+    ct, pt = set(tokens(claim)), set(tokens(sent))
+    for w in sorted(ct) if shared >= MIN_SHARED else ():
+        opp = _OPP.get(w, set()) & pt
+        if opp and w not in pt:
+            out.append(Finding("predicate", "conflict",
+                               f"claim says '{w}', passage says '{sorted(opp)[0]}'", sent))
+            break
+    # quantifiers as proportions
+    cqf, pqf = _quantifier(claim), _quantifier(sent)
+    if cqf and pqf and cqf[0] != pqf[0]:
+        (cn, (clo, chi)), (pn, (plo, phi)) = cqf, pqf
+        if phi < clo or plo > chi:
+            out.append(Finding("quantifier", "conflict",
+                               f"claim: '{cn}'; passage: '{pn}'", sent))
+    return _dedupe(out)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        if (f.kind, f.reason) not in seen:
+            seen.add((f.kind, f.reason))
+            out.append(f)
+    return out
+
+
+def _clip(text: str, n: int = 140) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def summary(findings: list[Finding]) -> tuple[int, int]:
+    """(conflicts, agreements)."""
+    return (sum(f.relation == "conflict" for f in findings),
+            sum(f.relation == "agree" for f in findings))

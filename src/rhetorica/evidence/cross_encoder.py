@@ -1,0 +1,110 @@
+"""The stance cross-encoder at run time: int8 ONNX + ``tokenizers``, no torch.
+
+A fine-tuned MiniLM-L6 (see :mod:`rhetorica.evidence.cross_encoder_train` and the model card
+in ``data/models/stance_ce``) reads the passage and the claim *together*, so it sees what a
+bag of embeddings cannot: "officials reported **no** coordinated violence" against a claim
+that there was. It returns, per (claim, passage) pair, probabilities over our stance labels
+``supports / refutes / unrelated`` (entailment / contradiction / neutral).
+
+Pairs longer than the model's window are truncated, longest side first, and say so
+(:attr:`CrossEncoderStance.truncated`), never an error. The model is loaded once per process
+(:func:`default_cross_encoder`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+ARTEFACT_PACKAGE = "rhetorica.data.models.stance_ce"
+REBUILD = "rhetorica train stance --data ../shared/data"
+STANCES = ("supports", "refutes", "unrelated")
+
+
+class ModelArtefactError(RuntimeError):
+    """The stance model's files are missing or damaged; the message names the rebuild command."""
+
+
+def artefact_dir() -> Path:
+    """The packaged artefact folder (``RHETORICA_STANCE_MODEL`` picks another at run time)."""
+    return Path(str(resources.files(ARTEFACT_PACKAGE)))
+
+
+class CrossEncoderStance:
+    """``predict_proba(claims, passages)`` -> rows over :data:`STANCES`, like the linear model."""
+
+    def __init__(self, folder: Path | None = None, batch_size: int = 32,
+                 threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        from rhetorica.config import stance_model_dir
+
+        base = Path(folder) if folder else (stance_model_dir() or artefact_dir())
+        try:
+            self.config = json.loads((base / "config.json").read_text())
+            self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+            opts = ort.SessionOptions()
+            if threads:
+                opts.intra_op_num_threads = threads
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            self.session = ort.InferenceSession(str(base / "model.onnx"), opts,
+                                                providers=["CPUExecutionProvider"])
+        except Exception as exc:  # missing file, bad JSON, truncated ONNX: one clear line
+            raise ModelArtefactError(
+                f"stance model at {base} is missing or damaged ({type(exc).__name__}); "
+                f"rebuild it with: {REBUILD}") from None
+        self.max_length = int(self.config.get("max_length", 128))
+        self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
+        self.tokenizer.no_padding()
+        labels = self.config["labels"]  # NLI order: entailment, neutral, contradiction
+        nli_to_stance = {"entailment": "supports", "contradiction": "refutes",
+                         "neutral": "unrelated"}
+        self._order = [labels.index(next(k for k, v in nli_to_stance.items() if v == s))
+                       for s in STANCES]
+        self.batch_size = batch_size
+        self.truncated = 0  # pairs cut to fit the window since load (reported as a note)
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def logits(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        """Raw logits in :data:`STANCES` order (passage first, claim second, as trained)."""
+        if not claims:
+            return np.zeros((0, len(STANCES)), dtype=np.float32)
+        enc = self.tokenizer.encode_batch(list(zip(passages, claims, strict=True)))
+        self.truncated += sum(bool(e.overflowing) for e in enc)
+        order = sorted(range(len(enc)), key=lambda i: len(enc[i].ids))
+        out = np.zeros((len(enc), len(STANCES)), dtype=np.float32)
+        for k in range(0, len(order), self.batch_size):
+            idx = order[k:k + self.batch_size]
+            width = max(len(enc[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            types = np.zeros_like(ids)
+            for r, i in enumerate(idx):
+                e = enc[i]
+                ids[r, :len(e.ids)] = e.ids
+                mask[r, :len(e.ids)] = 1
+                types[r, :len(e.ids)] = e.type_ids
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            logits = self.session.run(None, {k: v for k, v in feeds.items()
+                                             if k in self._inputs})[0]
+            out[idx] = logits[:, self._order]
+        return out
+
+    def predict_proba(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        z = self.logits(claims, passages)
+        z = z - z.max(axis=1, keepdims=True) if len(z) else z
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True) if len(z) else e
+
+    def predict(self, claims: list[str], passages: list[str]) -> list[str]:
+        return [STANCES[i] for i in self.predict_proba(claims, passages).argmax(axis=1)]
+
+
+@lru_cache(maxsize=1)
+def default_cross_encoder() -> CrossEncoderStance:
+    return CrossEncoderStance()

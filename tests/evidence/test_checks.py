@@ -1,0 +1,79 @@
+"""The explicit claim/passage checks: figures, changes, negation, predicates, quantifiers."""
+
+from __future__ import annotations
+
+import pytest
+
+from rhetorica.evidence.checks import compare, quantities
+
+
+def kinds(claim: str, passage: str, related: bool = True) -> set[tuple[str, str]]:
+    return {(f.kind, f.relation) for f in compare(claim, passage, related=related)}
+
+
+def test_tripled_against_fell_by_a_third_is_a_direction_conflict_with_both_periods() -> None:
+    [f] = compare("Crime in the city has tripled since 2021.",
+                  "Homicides in the city fell by about a third in 2024 compared with 2021.",
+                  related=True)
+    assert (f.kind, f.relation) == ("direction", "conflict")
+    assert "tripled" in f.reason and "a third" in f.reason
+    assert "2021" in f.reason and "2024" in f.reason
+
+
+def test_unrelated_passage_is_not_compared_on_figures() -> None:
+    assert compare("Crime in the city has tripled since 2021.",
+                   "The Rapids won 3-1 in extra time on Saturday.", related=False) == []
+
+
+@pytest.mark.parametrize("claim,passage,expected", [
+    ("Container traffic doubled in 2024.",
+     "The harbour authority said container traffic rose by 12 percent in 2024.",
+     ("quantity", "conflict")),
+    ("Container traffic rose by about 12% in 2024.",
+     "The harbour authority said container traffic rose by 12 percent in 2024.",
+     ("quantity", "agree")),
+    ("The city hired 500 new police officers.",
+     "The city hired 150 new police officers last year.", ("quantity", "conflict")),
+    ("More than 1,000 people were arrested.",
+     "Police said 412 people were arrested over the weekend.", ("quantity", "conflict")),
+    ("Unemployment in Eastbury rose to 6 percent in March.",
+     "Unemployment in Eastbury fell to 4.2 percent in March.", ("direction", "conflict")),
+    ("Most residents oppose the plan.", "A third of residents oppose the plan, a survey found.",
+     ("quantifier", "conflict")),
+    ("The Rapids lost the final.", "The Riverton Rapids won the final in extra time.",
+     ("predicate", "conflict")),
+])
+def test_conflicts_and_agreements(claim: str, passage: str, expected: tuple[str, str]) -> None:
+    assert expected in kinds(claim, passage)
+
+
+def test_negation_of_the_claims_own_words() -> None:
+    found = compare("Police reported large-scale coordinated violence against federal agents.",
+                    "Police officials said they had seen no large-scale coordinated violence "
+                    "against federal agents.")
+    assert [(f.kind, f.relation) for f in found] == [("negation", "conflict")]
+    assert "'no'" in found[0].reason
+
+
+def test_figures_for_different_years_are_not_compared() -> None:
+    assert ("quantity", "conflict") not in kinds(
+        "Unemployment was 6 percent in 2023.", "Unemployment was 4 percent in 2021.")
+
+
+def test_same_figure_is_agreement_and_rounding_is_tolerated() -> None:
+    assert kinds("Turnout was nearly 40% in the vote.",
+                 "Turnout in the vote was 38 percent.") == {("quantity", "agree")}
+
+
+def test_quantities_read_multipliers_fractions_and_bounds() -> None:
+    qs = quantities("Rents rose by a quarter, and more than 2,000 families moved.")
+    change = next(q for q in qs if q.direction)
+    assert change.direction == 1 and change.ratio == pytest.approx(1.25)
+    count = next(q for q in qs if q.value == 2000)
+    assert count.bound == ">" and count.unit == "family"
+    assert next(q for q in quantities("Spending halved.") if q.direction).ratio == 0.5
+
+
+def test_years_are_not_figures() -> None:
+    assert all(q.value != 2021 for q in quantities("Since 2021 nothing changed."))
+
