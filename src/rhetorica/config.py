@@ -23,6 +23,11 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
 ENV_DB = "RHETORICA_DB"
 ENV_HOME = "RHETORICA_HOME"
 ENV_MAX_BYTES = "RHETORICA_MAX_BYTES"
+ENV_MAX_DOCUMENT_CHARS = "RHETORICA_MAX_DOCUMENT_CHARS"
+# A few kB of PDF can draw the same text thousands of times over (form XObjects): extraction
+# stops here, with a clear error, instead of returning 80 million characters. 5 million is
+# about 1,500 dense pages.
+DEFAULT_MAX_DOCUMENT_CHARS = 5_000_000
 ENV_STANCE_MODEL = "RHETORICA_STANCE_MODEL"  # folder of another stance model artefact
 
 
@@ -30,7 +35,7 @@ class ConfigError(ValueError):
     """A setting from the environment is unusable; the CLI reports it as a usage error."""
 
 
-def _env_bytes(name: str, default: int) -> int:
+def _env_bytes(name: str, default: int, unit: str = "bytes") -> int:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -39,8 +44,14 @@ def _env_bytes(name: str, default: int) -> int:
     except ValueError:
         value = 0
     if value <= 0:
-        raise ConfigError(f"{name} must be a positive whole number of bytes, got {raw!r}")
+        raise ConfigError(f"{name} must be a positive whole number of {unit}, got {raw!r}")
     return value
+
+
+def max_document_chars() -> int:
+    """The most characters of text read from any one corpus document (see Settings)."""
+    return _env_bytes(ENV_MAX_DOCUMENT_CHARS, DEFAULT_MAX_DOCUMENT_CHARS, "characters")
+
 
 
 def data_home() -> Path:
@@ -72,6 +83,9 @@ class Settings:
     max_input_bytes: int = field(
         default_factory=lambda: _env_bytes(ENV_MAX_BYTES, 1_000_000)
     )
+    # Per corpus document, counted while text is extracted (PDF included): above this the
+    # document is refused (InputError) rather than stored. Env: RHETORICA_MAX_DOCUMENT_CHARS.
+    max_document_chars: int = field(default_factory=max_document_chars)
     batch_size: int = 64
     seed: int = 0
 

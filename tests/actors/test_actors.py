@@ -205,3 +205,12 @@ def test_president_of_an_organisation_is_not_the_president(run_actors):
     got = mentions(doc)
     assert [m[1] for m in got] == ["aclu", "jb_pritzker", "donald_trump"]
     assert got[2][2] == "targets"  # "accused the President" -> object of accuse
+
+
+def test_a_knowledge_base_from_a_device_is_read_bounded(monkeypatch):
+    """Same class as issue 14, finding 7: `--kb /dev/zero` read until MemoryError."""
+    from pathlib import Path
+
+    monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("unbounded read"))
+    with pytest.raises(KBError, match=r"above the .* byte limit"):
+        load_kb(["/dev/zero"])

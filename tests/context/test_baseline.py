@@ -103,3 +103,35 @@ def test_baseline_cli(db, tmp_path):
     assert res.exit_code == 1 and "no stored statements" in res.output
     res = runner.invoke(app, ["baseline", "Mayor Steady", "--db", db, "--chart", "x.gif"])
     assert res.exit_code == 2
+
+
+MATH = "$\\frac{a}{$"  # what matplotlib would parse as (broken) mathtext
+
+
+def test_chart_shows_a_speaker_with_dollar_signs_as_text(tmp_path):
+    """Issue 14, finding 9: a `$` in a speaker's name was parsed as mathtext (ValueError)."""
+    import matplotlib
+
+    path = str(tmp_path / "m.db")
+    with open_store(path) as st:
+        st.save_many([statement(i, 20 + i, {"loaded_language": 1.0}, speaker=MATH)
+                      for i in range(6)])
+        b = compare(st.speaker_history(MATH), MATH)
+    assert chart(b, tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep text as text in the SVG
+        svg = chart(b, tmp_path / "c.svg").read_text("utf-8")
+    assert f"{MATH}: rhetoric intensity over time" in svg
+    res = runner.invoke(app, ["baseline", MATH, "--db", path, "--chart",
+                              str(tmp_path / "cli.svg")])
+    assert res.exit_code in (0, 1) and (tmp_path / "cli.svg").exists(), res.output
+
+
+def test_chart_of_a_history_with_undrawable_dates(tmp_path):
+    """A statement dated 9999-12-31 (stored as given) must not break the chart."""
+    path = str(tmp_path / "far.db")
+    docs = [statement(i, 20 + i, {"loaded_language": 1.0}, speaker="Far") for i in range(5)]
+    docs[-1].meta.date = "9999-12-31"
+    with open_store(path) as st:
+        st.save_many(docs)
+        b = compare(st.speaker_history("Far"), "Far")
+    assert chart(b, tmp_path / "far.png").read_bytes()[:4] == b"\x89PNG"

@@ -186,3 +186,33 @@ def test_a_broken_pipeline_stops_the_watcher_without_eating_the_stream(make_watc
         watcher.run(once=True)
     assert store.query("SELECT count(*) FROM watch_items")[0][0] == 0
     assert store.query("SELECT cursor_json FROM watch_sources")[0][0] == "{}"
+
+
+def test_log_lines_are_written_outside_store_transactions(make_watcher, tmp_path):
+    """Issue 14, finding 1: a warning printed inside the transaction could roll the poll back
+    (and hold the write lock while a slow terminal or log sink blocks). Every log line now
+    comes after the commit, and a log sink that fails loses the line, not the poll."""
+    feed = tmp_path / "news.rss"
+    feed.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+                     b'<item><guid>[/x]</guid><description></description></item>'
+                     b"<item><guid>g2</guid><title>Roads reopen after the storm.</title></item>"
+                     b"</channel></rss>")
+    export = tmp_path / "posts.jsonl"
+    export.write_text('{"text": "A curfew was imposed tonight.", "date": "2025-06-01"}\n'
+                      "{not json\n", encoding="utf-8")
+    lines = []
+    stores = []
+
+    def log(message):
+        assert not stores[0].conn.in_transaction, message
+        lines.append(message)
+        raise RuntimeError("the terminal went away")
+
+    watcher, store = make_watcher([feed, export], log=log)
+    stores.append(store)
+    stats = watcher.run(once=True)
+    assert stats.processed == 2 and len(stats.errors) == 2, stats
+    assert any("[/x]" in line and "has no text" in line for line in lines)
+    assert any("malformed JSON" in line for line in lines)
+    assert all("[yellow]" not in line for line in lines)  # plain text: the sink styles it
+    assert store.query("SELECT count(*) FROM watch_items")[0][0] == 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -199,3 +200,117 @@ def test_folder_leaves_files_still_being_written_for_the_next_poll(tmp_path):
     assert [it.doc.text for it in src.poll({})] == ["Written long ago."]
     os.utime(tmp_path / "fresh.txt", (2, 2))  # settled
     assert [it.doc.text for it in src.poll({})] == ["Still being wri", "Written long ago."]
+
+
+# -- issue 14, finding 7: bounded reads for every local source --------------------------------
+
+LIMIT = 50_000
+
+
+def _zeros_fifo(path, stop):
+    """A FIFO whose writer never stops: what a size check based on stat never sees."""
+    os.mkfifo(path)
+
+    def writer():
+        try:
+            fd = os.open(path, os.O_WRONLY)
+        except OSError:
+            return
+        try:
+            while not stop.is_set():
+                os.write(fd, b"<" * 65536)
+        except OSError:  # the reader closed its end: done
+            pass
+        finally:
+            os.close(fd)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def no_unbounded_reads(monkeypatch):
+    """Path.read_bytes has no limit: a source that calls it on /dev/zero eats all memory
+    (this test must fail cleanly, not take the machine down, where the fix is missing)."""
+    from pathlib import Path
+
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"unbounded read of {self}"))
+
+
+@pytest.mark.parametrize("kind", ["device", "symlink-to-device", "fifo"])
+def test_local_feed_reads_stop_at_the_limit(tmp_path, kind, no_unbounded_reads):
+    """`watch run --once feed:/dev/zero` read until MemoryError: the size check trusted
+    stat, which says 0 bytes for devices, FIFOs and /proc files."""
+    stop = threading.Event()
+    if kind == "device":
+        path = "/dev/zero"
+    elif kind == "symlink-to-device":
+        path = str(tmp_path / "news.rss")
+        os.symlink("/dev/zero", path)
+    else:
+        path = str(tmp_path / "news.rss")
+        _zeros_fifo(path, stop)
+    try:
+        with pytest.raises(InputError, match=f"above the {LIMIT} byte limit"):
+            list(FeedSource(path, max_bytes=LIMIT).poll({}))
+    finally:
+        stop.set()
+        if kind == "fifo":  # release a writer still waiting for a reader
+            with contextlib.suppress(OSError):
+                os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+
+
+def test_a_folder_file_that_grows_after_stat_is_read_bounded(tmp_path, monkeypatch,
+                                                            no_unbounded_reads):
+    """A file that grows between the listing and the read: at most limit + 1 bytes."""
+    from pathlib import Path
+
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    small = folder / "post.txt"
+    small.write_text("The harbour reopened today.", encoding="utf-8")
+    real_open = Path.open
+
+    def growing_open(self, *args, **kwargs):
+        fh = real_open(self, *args, **kwargs)
+        if self.name == "post.txt":
+            with real_open(self, "ab") as grow:
+                grow.write(b"x" * (LIMIT * 4))
+        return fh
+
+    monkeypatch.setattr(Path, "open", growing_open)
+    (item,) = list(FolderSource(str(folder), max_bytes=LIMIT).poll({}))
+    assert item.doc is None and f"above the {LIMIT} byte limit" in item.error
+
+
+def test_a_feed_that_breaks_the_parser_is_an_input_error(tmp_path):
+    """feedparser itself raised UnicodeEncodeError on a lone-surrogate character reference:
+    that escaped as an internal error and stopped `watch` (every poll, for good)."""
+    p = tmp_path / "bad.rss"
+    p.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+                  b"<title>A &#xD800; b</title><guid>g</guid></item></channel></rss>")
+    with pytest.raises(InputError, match="not a readable RSS/Atom feed"):
+        list(FeedSource(str(p)).poll({}))
+
+
+def test_one_unreadable_feed_entry_is_an_error_item(tmp_path, monkeypatch):
+    """An entry the source cannot turn into a document is skipped and reported; the entries
+    around it still arrive and the cursor still moves."""
+    from rhetorica.monitor import sources
+
+    p = tmp_path / "s.rss"
+    p.write_text(RSS, encoding="utf-8")
+    real = sources.html_to_text
+
+    def fragile(value):
+        if "curfew" in value.lower():
+            raise ValueError("unexpected markup")
+        return real(value)
+
+    monkeypatch.setattr(sources, "html_to_text", fragile)
+    items = list(make_source(str(p)).poll({}))
+    assert len(items) == 2
+    bad = [it for it in items if it.doc is None]
+    assert len(bad) == 1 and "cannot read entry" in bad[0].error and bad[0].key
+    assert items[-1].cursor is not None

@@ -96,3 +96,95 @@ def test_indicators_lists_the_bundled_watchlist(cli):
     assert res.exit_code == 0
     ids = [i["id"] for i in json.loads(res.stdout)["indicators"]]
     assert "insurrection_act" in ids and "curfew" in ids
+
+
+HOSTILE_FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Feed [/i]</title>
+<item><title>Harbour works [bold]begin[/bold]</title><guid>ok-1</guid>
+<description>The harbour board said repairs start on Monday.</description>
+<pubDate>Mon, 02 Jun 2025 09:00:00 GMT</pubDate></item>
+<item><guid isPermaLink="false">[/x]</guid><description></description>
+<pubDate>Tue, 03 Jun 2025 09:00:00 GMT</pubDate></item>
+<item><title>Ferry timetable</title><guid>ok-2</guid>
+<author>[link=https://example.invalid]Click me[/link]</author>
+<description>The ferry will run every hour in summer.</description>
+<pubDate>Wed, 04 Jun 2025 09:00:00 GMT</pubDate></item>
+</channel></rss>
+"""
+
+
+def test_one_hostile_feed_item_is_skipped_and_reported_never_fatal(cli, tmp_path):
+    """Issue 14, finding 1: an item with no text and ``<guid>[/x]</guid>`` made the warning
+    (printed as rich markup inside the store transaction) raise MarkupError, which rolled the
+    whole poll back, every time: the feed's publisher could hide all its items."""
+    feed = tmp_path / "news.rss"
+    feed.write_bytes(HOSTILE_FEED)
+    first = cli("run", f"feed:{feed}", "--once", PIPE)
+    assert first.exit_code == 0, first.output
+    assert "Traceback" not in first.output and "internal error" not in first.output
+    assert "entry '[/x]' has no text" in first.output  # reported, as text
+    assert "2 new item(s)" in first.output and "1 problem(s)" in first.output
+    (src,) = json.loads(cli("sources", "--json").stdout)["sources"]
+    assert (src["processed"], src["skipped"]) == (2, 1)
+    again = cli("run", f"feed:{feed}", "--once", PIPE)
+    assert again.exit_code == 0 and "0 new item(s)" in again.output, again.output
+    for listing in (["sources"], ["timeline"], ["alerts"]):
+        res = cli(*listing)
+        assert res.exit_code in (0, 1) and "Traceback" not in res.output, res.output
+
+
+MATH = "$\\frac{a}{$"  # what matplotlib would parse as (broken) mathtext
+
+
+def test_timeline_charts_show_dollar_signs_as_text(cli, tmp_path):
+    """Issue 14, finding 9: a feed author's `$` reached matplotlib as mathtext: `watch
+    timeline --chart` and `--html` (and the web's timeline.svg) failed."""
+    import matplotlib
+
+    from rhetorica.monitor.timeline import (
+        DayCount,
+        IndicatorSeries,
+        IntensityPoint,
+        Timeline,
+        render_chart,
+    )
+
+    export = tmp_path / "posts.jsonl"
+    export.write_text("".join(json.dumps({
+        "id": i, "author": speaker, "date": f"2025-06-0{i + 1}T10:00:00Z",
+        "text": f"Statement {i}: the council will review the harbour budget."}) + "\n"
+        for i, speaker in enumerate([MATH, MATH, "_Underscore", "Cost $5 $6"])),
+        encoding="utf-8")
+    assert cli(str(export), "--once", "--quiet", PIPE).exit_code in (0, 1)
+    for flag, name in (("--chart", "t.svg"), ("--chart", "t.png"), ("--html", "t.html")):
+        res = cli("timeline", flag, str(tmp_path / name))
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / name).stat().st_size > 0
+    tl = Timeline("$topic$", [IndicatorSeries("$x^2$", "$t$", "high", "2025-06-01",
+                                              "2025-06-01", 1, [DayCount("2025-06-01", 1, [1])])],
+                  {MATH: [IntensityPoint("2025-06-01", 40.0, 1)],
+                   "_Underscore": [IntensityPoint("2025-06-02", 30.0, 2)]},
+                  [{"speaker": MATH, "date": "2025-06-01", "value": 40.0, "document_id": 1}])
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep text as text in the SVG
+        svg = render_chart(tl, "svg").decode("utf-8")
+    for label in (MATH, "$x^2$", "jump: " + MATH, "_Underscore", "$topic$"):
+        assert label in svg, label
+
+
+def test_timeline_chart_leaves_off_dates_matplotlib_cannot_draw():
+    """Found by fuzzing feed fields: an item dated 9999-12-31 (or 0001-01-01) broke the chart
+    (matplotlib's dates end at year 9999 and the axis margin goes past it)."""
+    from rhetorica.monitor.timeline import (
+        DayCount,
+        IndicatorSeries,
+        IntensityPoint,
+        Timeline,
+        render_chart,
+    )
+
+    far = ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "not a date"]
+    tl = Timeline(None, [IndicatorSeries("curfew", "t", "high", far[0], far[0], 1,
+                                         [DayCount(far[0][:10], 1, [1])])],
+                  {"Ann": [IntensityPoint(d, 50.0, 1) for d in [*far, "2025-06-01"]]},
+                  [{"speaker": "Ann", "date": far[0], "value": 50.0, "document_id": 1}])
+    assert render_chart(tl, "svg").lstrip().startswith(b"<?xml")
+    assert render_chart(tl, "png")[:4] == b"\x89PNG"

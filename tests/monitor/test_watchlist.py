@@ -109,3 +109,14 @@ def test_bad_token_pattern_values_fail_when_the_matcher_is_built():
         {"tokens": [{"LOWER": "guard", "OP": "sometimes"}]}]}]}, "w.yaml")
     with pytest.raises(WatchlistError, match="indicator 'bad_tokens' tokens #1"):
         IndicatorMatcher(wl, use_examples=False)
+
+
+def test_a_watchlist_from_a_device_is_read_bounded(monkeypatch):
+    """Same class as issue 14, finding 7: `--watchlist /dev/zero` read until MemoryError."""
+    from pathlib import Path
+
+    from rhetorica.monitor.watchlist import WatchlistError, load_watchlist
+
+    monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("unbounded read"))
+    with pytest.raises(WatchlistError, match=r"above the .* byte limit"):
+        load_watchlist("/dev/zero")

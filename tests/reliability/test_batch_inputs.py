@@ -40,3 +40,29 @@ def test_batch_skips_every_bad_record_and_keeps_the_good(tmp_path):
     # 5 bad lines and 7 bad .txt files from the corpus, each one error row, none lost.
     assert summary["errors"] == len(errors) == 5 + sum(1 for c in CORPUS if c[1].endswith(".txt"))
     assert res.report["maxrss_kb"] < 1_500_000
+
+
+@pytest.mark.parametrize("name", ["post.txt", "posts.json"])
+def test_batch_reads_a_file_that_grows_after_stat_bounded(tmp_path, monkeypatch, name):
+    """Same class as issue 14, finding 7: the reader checked the size with stat, then read
+    the whole file; one that grew in between (a log being written) was read without limit."""
+    from pathlib import Path
+
+    from rhetorica.batch.reader import iter_records
+
+    limit = 10_000
+    path = tmp_path / name
+    path.write_text('{"text": "The ferry runs hourly."}' if name.endswith(".json")
+                    else "The ferry runs hourly.", encoding="utf-8")
+    real_open = Path.open
+
+    def growing_open(self, *args, **kwargs):
+        if self == path:
+            with real_open(self, "ab") as grow:
+                grow.write(b" " * (limit * 4))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", growing_open)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"unbounded read of {self}"))
+    (record,) = list(iter_records([path], max_bytes=limit))
+    assert record.kind == "oversized"

@@ -5,6 +5,7 @@ broken and bomb PDFs, HTML with active content, devices; and kill -9 during ``co
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sqlite3
@@ -219,6 +220,85 @@ def test_corpus_add_from_a_device_is_bounded(tmp_path):
     res = run_child(["corpus", "add", "/dev/zero", "--input-format", "text", "--db",
                      str(tmp_path / "s.db")], tmp_path, timeout=120)
     assert_clean_failure(res, 3, "/dev/zero")
+    assert res.report["maxrss_kb"] < 1_000_000
+
+
+def _xobject_pdf(repeats: int, line: bytes = b"The harbour budget rose by four percent.",
+                 lines: int = 5000) -> bytes:
+    """One page that draws one form XObject ``repeats`` times: the form holds ``lines`` lines
+    of text (~200 kB), compressed to a few kB, so the file stays tiny while text extraction
+    returns the text once per drawing (issue 14, finding 5)."""
+    form = b"BT /F1 12 Tf 72 720 Td 14 TL " + b"".join(b"(" + line + b") Tj T* "
+                                                        for _ in range(lines)) + b"ET"
+    form_z = zlib.compress(form, 9)
+    page_z = zlib.compress(b"q /X1 Do Q\n" * repeats, 9)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>",
+        b"<< /Filter /FlateDecode /Length " + str(len(page_z)).encode() + b" >>\nstream\n"
+        + page_z + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font "
+        b"<< /F1 5 0 R >> >> /Filter /FlateDecode /Length " + str(len(form_z)).encode()
+        + b" >>\nstream\n" + form_z + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_pdf_text_amplification_is_capped(tmp_path):
+    """A few-kB PDF drawing one 200 kB form 400 times extracted 80 million characters (25 s,
+    350 MB; 3,000 drawings never finished). Extraction now stops at the total cap."""
+    import time
+
+    from rhetorica.config import Settings
+
+    bomb = tmp_path / "amplified.pdf"
+    bomb.write_bytes(_xobject_pdf(400))
+    assert bomb.stat().st_size < 10_000
+    cap = Settings().max_document_chars
+    start = time.monotonic()
+    with pytest.raises(InputError, match=f"more than {cap:,} characters.*"
+                                         "RHETORICA_MAX_DOCUMENT_CHARS"):
+        corpus.read_corpus_file(bomb)
+    assert time.monotonic() - start < 30
+    # One drawing is an ordinary document.
+    one = tmp_path / "once.pdf"
+    one.write_bytes(_xobject_pdf(1, lines=50))
+    (doc,) = corpus.read_corpus_file(one)
+    assert doc.text.count("The harbour budget rose") == 50
+
+
+@pytest.mark.parametrize("name", ["long.txt", "long.html", "long.pdf", "long.jsonl"])
+def test_every_reader_honours_the_character_cap(tmp_path, monkeypatch, name):
+    monkeypatch.setenv("RHETORICA_MAX_DOCUMENT_CHARS", "20000")
+    sentence = "The ferry timetable changes in June. "
+    body = {"long.txt": (sentence * 1000).encode(),
+            "long.html": b"<html><body><p>" + (sentence * 1000).encode() + b"</p></body></html>",
+            "long.pdf": _xobject_pdf(20, line=sentence.strip().encode(), lines=100),
+            "long.jsonl": json.dumps({"text": sentence * 1000}).encode() + b"\n"}[name]
+    path = tmp_path / name
+    path.write_bytes(body)
+    with pytest.raises(InputError, match="more than 20,000 characters"):
+        corpus.read_corpus_file(path)
+    monkeypatch.setenv("RHETORICA_MAX_DOCUMENT_CHARS", "200000")
+    assert corpus.read_corpus_file(path)
+
+
+def test_corpus_add_of_an_amplifying_pdf_is_a_clear_bounded_error(tmp_path):
+    bomb = tmp_path / "amplified.pdf"
+    bomb.write_bytes(_xobject_pdf(3000))
+    res = run_child(_corpus_add([bomb], tmp_path / "s.db"), tmp_path, timeout=120)
+    assert_clean_failure(res, 3, str(bomb), "characters")
     assert res.report["maxrss_kb"] < 1_000_000
 
 

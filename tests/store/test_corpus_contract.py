@@ -138,3 +138,26 @@ def test_fact_checks_lists_stored_claimreviews_cached_per_generation(corpus):
     assert corpus.fact_checks() is rows  # cached until the corpus changes
     assert corpus.remove([fc["id"]]) == 1
     assert corpus.fact_checks() == []
+
+
+@pytest.mark.parametrize("ref", ["________", "%%%%%%%%", "_%_%_%_%_%"])
+def test_remove_ref_is_never_a_pattern(corpus, ref):
+    """Issue 14, finding 4: `corpus remove ________` emptied the corpus (LIKE pattern)."""
+    assert corpus.remove([ref]) == 0
+    assert corpus.stats()["documents"] == 4
+
+
+def test_remove_ref_matching_several_documents_is_refused(corpus):
+    from rhetorica.store.base import AmbiguousRef
+
+    docs = corpus.list_documents()
+    store = corpus.store
+    mark = "%s" if store.url.startswith(("postgresql://", "postgres://")) else "?"
+    with store.transaction() as conn:
+        for n, d in enumerate(docs[:2]):
+            conn.execute(f"UPDATE corpus_documents SET key = {mark} WHERE id = {mark}",
+                         ("feedface01" + str(n) * 54, d["id"]))
+    with pytest.raises(AmbiguousRef, match="2 corpus documents"):
+        corpus.remove([docs[2]["id"], "feedface01"])
+    assert corpus.stats()["documents"] == 4  # nothing removed, not even the unambiguous id
+    assert corpus.remove(["feedface010"]) == 1

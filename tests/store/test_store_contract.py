@@ -265,3 +265,52 @@ def test_real_pipeline_output_roundtrips(store_url, core_pipeline):
         assert back.results["pipeline"] == doc.results["pipeline"]
         assert st.speaker_history("Mayor Smith")[0]["intensity"] == doc.results["tone"][
             "intensity"]
+
+
+def _set_key(st, doc_id: int, key: str) -> None:
+    """Give a stored document a chosen key (to build two keys sharing a long prefix)."""
+    mark = "%s" if st.url.startswith(("postgresql://", "postgres://")) else "?"
+    with st.transaction() as conn:
+        conn.execute(f"UPDATE documents SET key = {mark} WHERE id = {mark}", (key, doc_id))
+
+
+@pytest.mark.parametrize("ref", ["________", "%%%%%%%%", "_%_%_%_%_%", "a_______", "%"])
+def test_a_ref_is_never_a_pattern(store_url, ref):
+    """Issue 14, finding 4: `db delete ________` deleted every statement (LIKE pattern)."""
+    with open_store(store_url) as st:
+        for i in range(3):
+            st.save(_doc(f"Statement number {i} about the harbour budget.", "A", "2025-01-01"))
+        assert st.get(ref) is None
+        assert not st.delete(ref)
+        assert st.stats()["documents"] == 3
+
+
+def test_a_ref_matching_several_statements_is_refused(store_url):
+    from rhetorica.store.base import AmbiguousRef
+
+    with open_store(store_url) as st:
+        one = st.save(_doc("The first statement on ferries.", "A", "2025-01-01"))
+        two = st.save(_doc("The second statement on ferries.", "A", "2025-01-02"))
+        _set_key(st, one.document_id, "abcdef0123" + "1" * 54)
+        _set_key(st, two.document_id, "abcdef0123" + "2" * 54)
+        with pytest.raises(AmbiguousRef, match="2 stored statements"):
+            st.delete("abcdef0123")
+        with pytest.raises(AmbiguousRef):
+            st.get("abcdef01")
+        assert st.stats()["documents"] == 2
+        assert st.get("abcdef01231").text == "The first statement on ferries."
+        assert st.delete("abcdef01232")  # a unique prefix still works
+        assert st.stats()["documents"] == 1
+
+
+def test_a_database_from_a_newer_version_is_refused(store_url):
+    """Issue 14, finding 12: a newer schema was accepted, then failed with an internal error."""
+    with open_store(store_url) as st:
+        latest = st.schema_version()
+        mark = "%s" if st.url.startswith(("postgresql://", "postgres://")) else "?"
+        with st.transaction() as conn:
+            conn.execute(f"INSERT INTO schema_migrations(version, name) VALUES ({mark}, {mark})",
+                         (latest + 7, "from_the_future"))
+    with pytest.raises(StoreError, match=f"newer version of Rhetorica.*schema {latest + 7}.*"
+                                         f"up to {latest}"):
+        open_store(store_url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from rhetorica.web.features import available
 from rhetorica.web.jobs import CANCELLED, DONE, FAILED, JobRunner
 
 
@@ -90,3 +91,87 @@ def test_upload_page_validates_first_then_ingests(app, client):
     r = client.post("/api/v1/jobs/upload", files={"file": ("blob.txt", b"\x00\x01\x02" * 10)})
     assert r.status_code == 400 and "binary" in r.json()["error"]["message"]
     assert client.get("/api/v1/stats").json()["documents"] == 5  # nothing half-written
+
+
+# -- bounded queue (issue 14, finding 8) ------------------------------------------------------
+def _blocker(gate: threading.Event):
+    def work(job):
+        gate.wait(30)
+        return {}
+    return work
+
+
+def test_runner_caps_pending_jobs_and_their_size():
+    from rhetorica.web.jobs import JobQueueFull
+
+    runner = JobRunner(max_pending=3, max_pending_chars=1000)
+    gate = threading.Event()
+    try:
+        first = runner.submit("test", "running", _blocker(gate), size=400)
+        runner.submit("test", "queued", _blocker(gate), size=400)
+        try:
+            runner.submit("test", "too big", _blocker(gate), size=400)
+            raise AssertionError("a job past the size cap was accepted")
+        except JobQueueFull as exc:
+            assert "1,000 characters" in str(exc) and exc.retry_after > 0
+        runner.submit("test", "small", _blocker(gate), size=100)
+        try:
+            runner.submit("test", "fourth", _blocker(gate), size=1)
+            raise AssertionError("a fourth pending job was accepted")
+        except JobQueueFull as exc:
+            assert "3 jobs" in str(exc)
+        assert len(runner.list()) == 3  # refused jobs are not listed
+        gate.set()
+        assert runner.wait(first.id).status == DONE
+        for job in runner.list():
+            runner.wait(job.id)
+        # Finished jobs no longer count: the queue takes work again.
+        assert runner.wait(runner.submit("test", "again", _blocker(gate), size=900).id
+                           ).status == DONE
+    finally:
+        gate.set()
+        runner.close()
+
+
+def test_full_job_queue_is_503_with_retry_after_on_every_route(pipeline, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tests.web.conftest import BASE, make_app
+
+    app = make_app(pipeline, tmp_path / "q.db", max_pending_jobs=2,
+                   max_pending_job_chars=5_000)
+    gate = threading.Event()
+    svc = app.state.services
+    try:
+        with TestClient(app, base_url=BASE) as c:
+            svc.jobs.submit("test", "hold the worker", _blocker(gate))
+            post = {"posts": [{"text": "Rents rose 4% in 2024, the mayor said."}]}
+            assert c.post("/api/v1/jobs/ingest", json=post).status_code == 202
+            refused = [
+                c.post("/api/v1/jobs/ingest", json=post),
+                c.post("/api/v1/jobs/upload", files={"file": ("p.txt", b"Wages rose.")}),
+                c.post("/upload", files={"file": ("p.txt", b"Wages rose.")}),
+            ]
+            if available("corpus"):
+                refused.append(c.post("/api/v1/corpus/upload",
+                                      files={"file": ("c.txt", b"The budget passed.")}))
+            for r in refused:
+                assert r.status_code == 503, r.text[:300]
+                assert int(r.headers["retry-after"]) > 0
+                assert "jobs" in r.text
+            assert len(c.get("/api/v1/jobs").json()) == 2
+            gate.set()
+            for job in svc.jobs.list():
+                svc.jobs.wait(job.id, timeout=60)
+            # Size: one job of 6,000 characters waits behind another; the next is refused.
+            gate.clear()
+            svc.jobs.max_pending = 10
+            svc.jobs.submit("test", "hold the worker", _blocker(gate))
+            big = {"posts": [{"text": "Taxes went up again. " * 150}] * 2}  # 6,300 chars
+            assert c.post("/api/v1/jobs/ingest", json=big).status_code == 202
+            small = {"posts": [{"text": "Taxes fell."}]}
+            r = c.post("/api/v1/jobs/ingest", json=small)
+            assert r.status_code == 503 and "5,000 characters" in r.json()["error"]["message"]
+    finally:
+        gate.set()
+        app.state.services.close()

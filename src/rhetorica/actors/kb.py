@@ -23,8 +23,10 @@ from typing import Any
 import yaml
 
 from rhetorica.ingest.errors import InputError
+from rhetorica.ingest.text import read_bounded
 
 ENV_KB = "RHETORICA_KB"
+KB_MAX_BYTES = 50_000_000  # per knowledge-base file
 ACTOR_TYPES = {"person", "organisation"}
 PRONOUNS = {"he", "she", "they"}
 
@@ -278,8 +280,10 @@ def load_kb(extra: Iterable[str | Path] = ()) -> KnowledgeBase:
     for origin, text in bundled_kb_texts():
         merge(kb, _read(text, origin), origin)
     for path in user_kb_paths(extra):
-        try:
-            text = path.read_text("utf-8")
+        try:  # bounded: a device or FIFO given as --kb reports size 0 and may never end
+            text = read_bounded(path, KB_MAX_BYTES, "knowledge-base file").decode("utf-8")
+        except InputError as exc:
+            raise KBError(str(path), exc.message) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise KBError(str(path), f"cannot read knowledge-base file: "
                           f"{getattr(exc, 'strerror', None) or exc}") from None

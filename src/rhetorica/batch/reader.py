@@ -99,13 +99,14 @@ def iter_records(files: list[Path], start: Position = Position(),
                     seq += 1
         elif suffix in JSON_SUFFIXES:
             size = path.stat().st_size
-            if size > max_bytes:
-                yield Record(seq, "oversized", origin, None, str(size).encode(), fi, 0,
-                             (fi + 1, 0))
+            data = None if size > max_bytes else _read_upto(path, max_bytes)
+            if data is None:  # too large, or grew past the limit since stat
+                yield Record(seq, "oversized", origin, None,
+                             str(max(size, max_bytes + 1)).encode(), fi, 0, (fi + 1, 0))
                 seq += 1
                 continue
             try:
-                obj = json.loads(path.read_bytes())
+                obj = json.loads(data)
             except (ValueError, RecursionError) as exc:
                 yield Record(seq, "error", origin, None, f"malformed JSON: {exc}".encode(), fi, 0,
                              (fi + 1, 0))
@@ -121,10 +122,19 @@ def iter_records(files: list[Path], start: Position = Position(),
                 seq += 1
         else:
             size = path.stat().st_size
-            data = (b"" if size > max_bytes else path.read_bytes())
-            yield Record(seq, "text" if size <= max_bytes else "oversized", origin, None,
-                         data if size <= max_bytes else str(size).encode(), fi, 0, (fi + 1, 0))
+            text = None if size > max_bytes else _read_upto(path, max_bytes)
+            yield Record(seq, "text" if text is not None else "oversized", origin, None,
+                         text if text is not None else str(max(size, max_bytes + 1)).encode(),
+                         fi, 0, (fi + 1, 0))
             seq += 1
+
+
+def _read_upto(path: Path, max_bytes: int) -> bytes | None:
+    """The whole file if it holds at most ``max_bytes`` (never reading more than one byte
+    past that: it may have grown since its size was taken), else None."""
+    with path.open("rb") as fh:
+        data = fh.read(max_bytes + 1)
+    return None if len(data) > max_bytes else data
 
 
 def _count_lines(path: Path, upto: int) -> int:

@@ -132,9 +132,21 @@ class _Inline:
         worker._local.stores = {}
 
 
+DASK_EXTRA = "pip install 'rhetorica[dask]'"
+
+
+def require_dask() -> None:
+    """``--dask`` needs the optional ``dask`` extra: say which, before any work starts."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise BatchError(f"--dask needs Dask, which is not installed: {DASK_EXTRA}") from None
+
+
 def _make_executor(cfg: BatchConfig) -> tuple[Any, int, Callable[[], None]]:
     """(executor, parallelism, shutdown) for the configured backend."""
     if cfg.dask:
+        require_dask()
         from distributed import Client, LocalCluster
 
         if cfg.dask.startswith("local"):
@@ -273,6 +285,8 @@ def run_batch(cfg: BatchConfig,
     """
     if cfg.chunk_size < 1:
         raise BatchError("chunk size must be at least 1")
+    if cfg.dask:
+        require_dask()  # before the output or a checkpoint is created
     fmt = cfg.out_format
     files = list_inputs(cfg.input)
     out_path = Path(cfg.output)

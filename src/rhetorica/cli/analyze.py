@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
-from rhetorica.cli.common import EXIT_INPUT, EXIT_STORE, cli_settings, err, fail
+from rhetorica.cli.common import (
+    EXIT_INPUT,
+    EXIT_STORE,
+    cli_settings,
+    err,
+    fail,
+    say,
+    write_report,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -87,7 +95,7 @@ def analyze(
     # 4. Write the report.
     text = registry.formats.get(fmt)(analysed)
     if out is None:
-        sys.stdout.write(text)
+        write_report(text)
     else:
         tmp = out.with_name(out.name + ".part")
         try:
@@ -95,4 +103,4 @@ def analyze(
             tmp.replace(out)  # atomic: a reader never sees half a report
         except OSError as exc:
             fail(f"{out}: cannot write: {exc.strerror}", EXIT_INPUT)
-        err.print(f"wrote {out} ({len(analysed)} document(s), {fmt})", highlight=False)
+        say(f"wrote {out} ({len(analysed)} document(s), {fmt})")

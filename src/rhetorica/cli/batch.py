@@ -23,6 +23,8 @@ from rhetorica.cli.common import (
     fail,
     out,
     print_json,
+    safe,
+    say,
 )
 
 _EXECUTORS = {"inline": "in-process worker", "processes": "local worker processes",
@@ -133,8 +135,8 @@ def batch(
     except StoreError as exc:
         fail(f"{exc} (finished chunks are kept; continue with --resume)", EXIT_STORE)
     except KeyboardInterrupt:
-        err.print(f"interrupted; finished chunks of {output} are kept: run the same command "
-                  "with --resume to continue", highlight=False)
+        say(f"interrupted; finished chunks of {output} are kept: run the same command "
+            "with --resume to continue")
         raise SystemExit(130) from None
     finally:
         if bar is not None:
@@ -143,15 +145,14 @@ def batch(
     if as_json:
         print_json(summary.to_dict())
     else:
-        out.print(f"wrote {summary.output}: {summary.documents:,} posts in "
+        out.print(f"wrote {safe(summary.output)}: {summary.documents:,} posts in "
                   f"{summary.seconds:.1f} s ({summary.docs_per_s:,.1f} posts/s on "
                   f"{summary.workers} {_EXECUTORS.get(summary.executor, 'worker(s)')}, driver "
                   f"peak RSS {summary.peak_rss_mib:,.0f} MiB)", highlight=False)
         if summary.stored:
-            out.print(f"stored {summary.stored:,} new statement(s) in {store_url}",
+            out.print(f"stored {summary.stored:,} new statement(s) in {safe(store_url)}",
                       highlight=False)
         if summary.errors:
-            err.print(f"skipped {summary.errors:,} bad record(s); see {summary.errors_file}",
-                      highlight=False)
+            say(f"skipped {summary.errors:,} bad record(s); see {summary.errors_file}")
     if summary.errors:
         raise typer.Exit(EXIT_FINDINGS)

@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import typer
 
-from rhetorica.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_STORE, EXIT_USAGE, fail, out
+from rhetorica.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_STORE,
+    EXIT_USAGE,
+    fail,
+    out,
+    safe,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -23,9 +31,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(" ".join(text.split()))
+    return safe(" ".join(text.split()))
 
 
 def claims(
@@ -180,7 +186,7 @@ def _print_report(report: list[dict], atomic: bool) -> None:
                                     f"{_escape(r['text'])} = {_escape(r['entity'])}"
                                     for r in a["resolved"]) + ")[/]" if a["resolved"] else "")
                                 for a in c["atomic"])
-            table.add_row(str(c["rank"]), f"{c['score']:.2f}", c["type"] or "", text,
+            table.add_row(str(c["rank"]), f"{c['score']:.2f}", safe(c["type"]), text,
                           f"{c['start']}-{c['end']}")
         out.print(table)
 

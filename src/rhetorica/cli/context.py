@@ -12,7 +12,15 @@ from pathlib import Path
 
 import typer
 
-from rhetorica.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_STORE, fail, out, print_json
+from rhetorica.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_STORE,
+    fail,
+    out,
+    print_json,
+    safe,
+)
 
 JSON_OPT = typer.Option(False, "--json", help="Machine-readable output.")
 KB_OPT = typer.Option(None, "--kb", help="Extra knowledge-base file(s) (YAML/JSON); also "
@@ -92,16 +100,18 @@ def actors(
             return
         from rich.table import Table
 
-        table = Table(title=f"Knowledge base ({len(rows)} actors; {', '.join(base.files)})")
+        table = Table(title=f"Knowledge base ({len(rows)} actors; "
+                            f"{safe(', '.join(base.files))})")
         for col in ("id", "name", "type", "positions"):
             table.add_column(col)
         for r in rows:
-            table.add_row(r["id"], r["name"], r["type"] + (f"/{r['kind']}" if r["kind"] else ""),
-                          "; ".join(f"{p['title']} {p['start']}–{p['end'] or ''}"
-                                    for p in r["positions"]))
+            table.add_row(safe(r["id"]), safe(r["name"]),
+                          safe(r["type"] + (f"/{r['kind']}" if r["kind"] else "")),
+                          safe("; ".join(f"{p['title']} {p['start']}–{p['end'] or ''}"
+                                         for p in r["positions"])))
         out.print(table)
         for w in warnings:
-            out.print(f"[yellow]warning:[/] {w}", highlight=False)
+            out.print(f"[yellow]warning:[/] {safe(w)}", highlight=False)
         return
     if not inputs:
         fail("give a file or - for stdin (or --list-kb)", 2)
@@ -114,12 +124,15 @@ def actors(
 
     for d in docs:
         res = d.results["actors"]
-        table = Table(title=f"Actors (offices as of {res['as_of']}, {res['date_from']} date)")
+        table = Table(title=f"Actors (offices as of {safe(res['as_of'])}, "
+                            f"{safe(res['date_from'])} date)")
         for col in ("actor", "office", "role", "all roles", "mentions"):
             table.add_column(col)
         for a in res["actors"]:
-            table.add_row(a["name"], a.get("office") or ("" if a["linked"] else "(unlinked)"),
-                          a["role"], ", ".join(f"{k}×{v}" for k, v in a["roles"].items()),
+            table.add_row(safe(a["name"]),
+                          safe(a.get("office") or ("" if a["linked"] else "(unlinked)")),
+                          safe(a["role"]),
+                          safe(", ".join(f"{k}×{v}" for k, v in a["roles"].items())),
                           str(a["mentions"]))
         out.print(table)
 
@@ -134,9 +147,9 @@ def context(
     as_json: bool = JSON_OPT,
 ) -> None:
     """The closest historical precedents to a statement, with why they match."""
-    from rich.markup import escape
-
     from rhetorica.context.precedents import default_index
+
+    escape = safe
 
     if embedder not in ("wordllama", "tfidf"):
         fail("--embedder must be wordllama or tfidf", 2)
@@ -203,16 +216,16 @@ def baseline(
     if as_json:
         print_json(data)
     else:
-        out.print(result.verdict, highlight=False)
+        out.print(safe(result.verdict), highlight=False)  # quotes the speaker's name
         if result.change_points:
-            out.print("Change points: " + "; ".join(
+            out.print("Change points: " + safe("; ".join(
                 f"{c.date or '#' + str(c.index)} ({c.before:.0f} → {c.after:.0f})"
-                for c in result.change_points), highlight=False)
+                for c in result.change_points)), highlight=False)
         if result.technique_changes:
-            out.print("Technique mix vs usual (per 100 words): " + ", ".join(
+            out.print("Technique mix vs usual (per 100 words): " + safe(", ".join(
                 f"{c['technique']} {c['usual']:.2f}→{c['now']:.2f}"
-                for c in result.technique_changes[:3]), highlight=False)
+                for c in result.technique_changes[:3])), highlight=False)
         if chart is not None:
-            out.print(f"chart: {chart}", highlight=False)
+            out.print(f"chart: {safe(chart)}", highlight=False)
     if result.shift:
         raise SystemExit(EXIT_FINDINGS)

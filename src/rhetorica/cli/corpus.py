@@ -6,7 +6,17 @@ import sys
 
 import typer
 
-from rhetorica.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_STORE, err, fail, out, print_json
+from rhetorica.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_STORE,
+    EXIT_USAGE,
+    err,
+    fail,
+    out,
+    print_json,
+    safe,
+)
 
 DB_HELP = "Store path or URL (default: user data dir, or RHETORICA_DB)."
 
@@ -106,7 +116,8 @@ def list_(
         print_json(rows)
         return
     if not rows:
-        out.print("The corpus is empty." if not source else f"No documents from {source!r}.")
+        out.print("The corpus is empty." if not source else
+                  safe(f"No documents from {source!r}."), highlight=False)
         return
     from rich.table import Table
 
@@ -114,8 +125,8 @@ def list_(
     for col in ("id", "published", "source", "title", "passages", "key"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["id"]), r["published"] or "", r["source"] or "",
-                      (r["title"] or "")[:70], str(r["passages"]), r["key"][:12])
+        table.add_row(str(r["id"]), safe(r["published"]), safe(r["source"]),
+                      safe((r["title"] or "")[:70]), str(r["passages"]), safe(r["key"][:12]))
     out.print(table)
 
 
@@ -130,12 +141,13 @@ def stats(
         print_json(data)
         return
     out.print(f"{data['documents']} documents, {data['passages']} passages, {data['sources']} "
-              f"sources; published {data['earliest'] or '?'} to {data['latest'] or '?'}",
-              highlight=False)
+              f"sources; published {safe(data['earliest'] or '?')} to "
+              f"{safe(data['latest'] or '?')}", highlight=False)
     for model, info in data["embeddings"].items():
-        out.print(f"  vectors: {model} ({info['dim']} dims): {info['vectors']}", highlight=False)
+        out.print(f"  vectors: {safe(model)} ({info['dim']} dims): {info['vectors']}",
+                  highlight=False)
     for name, n in data["top_sources"].items():
-        out.print(f"  {name}: {n}", highlight=False)
+        out.print(f"  {safe(name)}: {n}", highlight=False)
 
 
 def remove(
@@ -146,12 +158,17 @@ def remove(
 ) -> None:
     """Remove documents (with their passages and vectors) from the corpus."""
     if not refs and not source:
-        fail("give document ids/keys or --source", 2)
+        fail("give document ids/keys or --source", EXIT_USAGE)
     bad = [r for r in refs or [] if not r.isdigit() and len(r) < 8]
     if bad:
-        fail(f"not an id or key prefix of 8+ characters: {', '.join(bad)}", 2)
+        fail(f"not an id or key prefix of 8+ characters: {', '.join(bad)}", EXIT_USAGE)
+    from rhetorica.store.base import AmbiguousRef
+
     with _open(db) as store:
-        n = store.remove(refs or [], source=source)
+        try:
+            n = store.remove(refs or [], source=source)
+        except AmbiguousRef as exc:
+            fail(f"{exc} (nothing was removed)", EXIT_USAGE)
     if as_json:
         print_json({"removed": n})
     else:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from rhetorica.cli.common import EXIT_FINDINGS, EXIT_STORE, fail, out, print_json
+from rhetorica.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_STORE,
+    EXIT_USAGE,
+    fail,
+    out,
+    print_json,
+    safe,
+    write_report,
+)
 
 db_app = typer.Typer(help="Inspect and manage the store of analysed statements.",
                      no_args_is_help=True)
@@ -29,13 +38,13 @@ def _open(db: str | None):
 def _rows_table(rows, title: str) -> None:
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(title=safe(title))
     for col in ("id", "date", "speaker", "intensity", "preview"):
         table.add_column(col, overflow="fold" if col == "preview" else "ellipsis")
     for r in rows:
-        table.add_row(str(r.id), r.date or "", r.speaker or "",
+        table.add_row(str(r.id), safe(r.date), safe(r.speaker),
                       "" if r.intensity is None else f"{r.intensity:.0f}",
-                      " ".join(r.preview.split())[:90])
+                      safe(" ".join(r.preview.split())[:90]))
     out.print(table)
 
 
@@ -48,14 +57,14 @@ def info(db: str | None = DB_OPT, as_json: bool = JSON_OPT) -> None:
         print_json(stats)
     else:
         for k, v in stats.items():
-            out.print(f"[bold]{k}[/]: {v}", highlight=False)
+            out.print(f"[bold]{safe(k)}[/]: {safe(v)}", highlight=False)
 
 
 @db_app.command("migrate")
 def migrate(db: str | None = DB_OPT) -> None:
     """Bring the schema up to date (also done automatically on open)."""
     with _open(db) as st:
-        out.print(f"schema version {st.schema_version()}")
+        out.print(f"schema version {st.schema_version()}", highlight=False)
 
 
 @db_app.command("list")
@@ -97,11 +106,14 @@ def show(ref: str = typer.Argument(..., help="Numeric id or content key (prefix)
     """Show one stored statement with its analysis."""
     from rhetorica import registry
 
+    if fmt not in registry.formats:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(registry.formats.names())}",
+             EXIT_USAGE)
     with _open(db) as st:
-        doc = st.get(ref)
+        doc = _by_ref(lambda: st.get(ref))
     if doc is None:
         fail(f"no stored statement {ref!r}", EXIT_FINDINGS)
-    typer.echo(registry.formats.get(fmt)([doc]), nl=False)
+    write_report(registry.formats.get(fmt)([doc]))
 
 
 @db_app.command("speakers")
@@ -118,7 +130,7 @@ def speakers(db: str | None = DB_OPT, as_json: bool = JSON_OPT) -> None:
     table.add_column("speaker")
     table.add_column("statements", justify="right")
     for s, n in rows:
-        table.add_row(s, str(n))
+        table.add_row(safe(s), str(n))
     out.print(table)
 
 
@@ -126,6 +138,16 @@ def speakers(db: str | None = DB_OPT, as_json: bool = JSON_OPT) -> None:
 def delete(ref: str, db: str | None = DB_OPT) -> None:
     """Delete one stored statement and its analyses."""
     with _open(db) as st:
-        if not st.delete(ref):
+        if not _by_ref(lambda: st.delete(ref)):
             fail(f"no stored statement {ref!r}", EXIT_FINDINGS)
-    out.print(f"deleted {ref}")
+    out.print(f"deleted {safe(ref)}", highlight=False)
+
+
+def _by_ref(action):
+    """Run a lookup by ref; a key prefix naming several statements is a usage error."""
+    from rhetorica.store.base import AmbiguousRef
+
+    try:
+        return action()
+    except AmbiguousRef as exc:
+        fail(str(exc), EXIT_USAGE)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from rhetorica.cli.common import EXIT_INPUT, fail, out, print_json
+from rhetorica.cli.common import EXIT_INPUT, fail, out, print_json, safe
 
 # component name -> module with evaluate(data_dir, ...) -> {"rows": [...], ...}
 EVALUATORS: dict[str, str] = {
@@ -34,14 +34,15 @@ def render(report: dict, as_json: bool) -> None:
     from rich.table import Table
 
     for table_spec in report.get("tables", []):
-        table = Table(title=table_spec.get("title"))
+        title = table_spec.get("title")
+        table = Table(title=safe(title) if title else None)
         for col in table_spec["columns"]:
-            table.add_column(str(col))
+            table.add_column(safe(col))
         for row in table_spec["rows"]:
-            table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+            table.add_row(*(f"{v:.3f}" if isinstance(v, float) else safe(v) for v in row))
         out.print(table)
     for note in report.get("notes", []):
-        out.print(f"[dim]{note}[/]")
+        out.print(f"[dim]{safe(note)}[/]")
 
 
 def register(app: typer.Typer) -> None:

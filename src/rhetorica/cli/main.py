@@ -57,7 +57,14 @@ for _module in COMMAND_MODULES:
 
 
 def main() -> None:
-    from rhetorica.cli.common import EXIT_INTERNAL, err
+    from rhetorica.cli.common import (
+        EXIT_INPUT,
+        EXIT_INTERNAL,
+        EXIT_STORE,
+        EXIT_USAGE,
+        err,
+        safe,
+    )
 
     try:
         app()
@@ -67,17 +74,25 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # last line of defence: one line, not a traceback
-        from rhetorica.config import ConfigError
-
-        if isinstance(exc, ConfigError):  # a bad environment setting: a usage error
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
-            raise SystemExit(2) from None
         import os
 
+        from rhetorica.config import ConfigError
+        from rhetorica.ingest.errors import InputError
+        from rhetorica.store.base import AmbiguousRef, StoreError
+
+        # The documented codes hold wherever in a command the error surfaces: a damaged
+        # database may only show itself on the tenth row a listing reads.
+        known = ((ConfigError, EXIT_USAGE), (AmbiguousRef, EXIT_USAGE),
+                 (StoreError, EXIT_STORE), (InputError, EXIT_INPUT))
+        code = next((c for kind, c in known if isinstance(exc, kind)), None)
+        if code is not None:
+            err.print(f"[bold red]error:[/] {safe(exc, oneline=True)}", highlight=False)
+            raise SystemExit(code) from None
         if os.environ.get("RHETORICA_DEBUG"):
             raise
-        err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
-                  "(set RHETORICA_DEBUG=1 for the traceback)", highlight=False)
+        err.print(f"[bold red]internal error:[/] {safe(type(exc).__name__)}: "
+                  f"{safe(exc, oneline=True)} (set RHETORICA_DEBUG=1 for the traceback)",
+                  highlight=False)
         raise SystemExit(EXIT_INTERNAL) from None
 
 

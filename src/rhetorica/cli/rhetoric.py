@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from rhetorica.cli.common import EXIT_FINDINGS, EXIT_INPUT, fail, out, print_json
+from rhetorica.cli.common import EXIT_FINDINGS, EXIT_INPUT, fail, out, print_json, safe
 
 BASE = ("parse", "language", "segment", "rhetoric")
 
@@ -103,8 +103,9 @@ def _summary(doc, min_score: float, families: set[str]) -> dict:
 
 
 def _print_doc(doc, res: dict) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    escape = safe
 
     head = doc.meta.speaker or doc.meta.origin or "statement"
     out.print(f"[bold]{escape(head)}[/]: intensity [bold]{res['intensity']:.0f}/100[/], "
@@ -117,19 +118,21 @@ def _print_doc(doc, res: dict) -> None:
         for col in ("chars", "family", "label", "text", "score", "source", "why"):
             table.add_column(col, overflow="fold")
         for s in res["spans"]:
-            table.add_row(f"{s['start']}-{s['end']}", s["family"], s["label"].replace("_", " "),
-                          escape(s["text"]), f"{s['score']:.2f}",
-                          s["source"].removeprefix("rhetoric."), escape(s["explanation"]))
+            table.add_row(f"{s['start']}-{s['end']}", escape(s["family"]),
+                          escape(s["label"].replace("_", " ")), escape(s["text"]),
+                          f"{s['score']:.2f}", escape(s["source"].removeprefix("rhetoric.")),
+                          escape(s["explanation"]))
         out.print(table)
     if res["techniques_per_100_words"]:
         mix = ", ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in sorted(
             res["techniques_per_100_words"].items(), key=lambda kv: -kv[1]))
-        out.print(f"per 100 words: {mix}", highlight=False)
+        out.print(f"per 100 words: {escape(mix)}", highlight=False)
 
 
 def _print_comparison(results: list[dict]) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    escape = safe
 
     labels = sorted({k for r in results for k in r["techniques_per_100_words"]},
                     key=lambda k: -sum(r["techniques_per_100_words"].get(k, 0) for r in results))
@@ -138,7 +141,7 @@ def _print_comparison(results: list[dict]) -> None:
     table.add_column("statement")
     table.add_column("intensity", justify="right")
     for k in top:
-        table.add_column(k.replace("_", " "), justify="right")
+        table.add_column(escape(k.replace("_", " ")), justify="right")
     for r in results:
         table.add_row(escape(r["speaker"] or r["origin"] or "?"), f"{r['intensity']:.0f}",
                       *(f"{r['techniques_per_100_words'].get(k, 0):.1f}" for k in top))

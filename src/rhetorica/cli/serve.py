@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rhetorica.cli.common import EXIT_STORE, EXIT_USAGE, cli_settings, err, fail
+from rhetorica.cli.common import EXIT_STORE, EXIT_USAGE, cli_settings, err, fail, safe
 
 
 def register(app: typer.Typer) -> None:
@@ -30,6 +30,11 @@ def serve(
                                        "runs beside, not against, the HTTP loop."),
     pipeline: str | None = typer.Option(None, "--pipeline",
                                         help="Comma-separated component names (default: all)."),
+    allow_host: list[str] = typer.Option(
+        [], "--allow-host", metavar="NAME",
+        help="Also answer requests whose Host is NAME (repeatable), e.g. a reverse proxy's "
+             "name or a hosts-file alias. Loopback addresses (127.0.0.0/8, ::1) and localhost "
+             "are always accepted on a loopback bind; other names get 421."),
     log_level: str = typer.Option("warning", "--log-level",
                                   help="uvicorn log level: critical, error, warning, info."),
 ) -> None:
@@ -40,7 +45,7 @@ def serve(
     core = cli_settings(db, pipeline)
     settings = WebSettings(core=core, host=host, port=port, token=token,
                            max_body_bytes=max_body, job_workers=workers,
-                           analysis_processes=processes)
+                           analysis_processes=processes, allowed_hosts=tuple(allow_host))
     try:
         settings.check()
     except UnsafeBindError as exc:
@@ -65,7 +70,8 @@ def serve(
     except StoreError as exc:
         fail(str(exc), EXIT_STORE)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    shown = f"[{shown.strip('[]')}]" if ":" in shown else shown
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    err.print(f"Rhetorica is serving on [bold]{url}[/] (Ctrl-C to stop)", highlight=False)
+    err.print(f"Rhetorica is serving on [bold]{safe(url)}[/] (Ctrl-C to stop)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False,
                 server_header=False, proxy_headers=False)

@@ -24,6 +24,9 @@ from rhetorica.cli.common import (
     fail,
     out,
     print_json,
+    safe,
+    say,
+    warn,
 )
 
 
@@ -46,6 +49,14 @@ JSON_OPT = typer.Option(False, "--json", help="Machine-readable output.")
 
 def register(app: typer.Typer) -> None:
     app.add_typer(watch_app, name="watch")
+
+
+def _log_line(message: str) -> None:
+    """The watcher's log lines are plain text: shown as written, warnings in yellow."""
+    if message.startswith("warning: "):
+        warn(message[len("warning: "):])
+    else:
+        say(message)
 
 
 def _open(db: str | None) -> Any:
@@ -138,13 +149,12 @@ def run(
         watcher = Watcher(
             store, srcs, wl, settings=settings, sinks=sinks, speakers=speaker,
             jump=JumpRule(z=jump_z, min_rise=jump_rise, abs_rise=jump_abs),
-            batch_size=batch_size, log=lambda m: err.print(m, highlight=False),
+            batch_size=batch_size, log=_log_line,
             version=__version__)
         watcher.pipeline  # noqa: B018 - build now: model and watchlist errors surface here
         if not once:
-            err.print(f"watching {len(srcs)} source(s) every {interval:g}s with "
-                      f"{len(wl.indicators)} indicators ({wl.name}); Ctrl-C to stop",
-                      highlight=False)
+            say(f"watching {len(srcs)} source(s) every {interval:g}s with "
+                f"{len(wl.indicators)} indicators ({wl.name}); Ctrl-C to stop")
         stats = watcher.run(interval=interval, once=once)
     except StoreError as exc:
         fail(str(exc), EXIT_STORE)
@@ -184,12 +194,12 @@ def timeline(
     try:
         if chart is not None:
             write_chart(tl, chart)
-            err.print(f"wrote {chart}", highlight=False)
+            say(f"wrote {chart}")
         if html is not None:
             tmp = html.with_name(html.name + ".part")
             tmp.write_text(render_html(tl, alerts), encoding="utf-8")
             tmp.replace(html)
-            err.print(f"wrote {html}", highlight=False)
+            say(f"wrote {html}")
     except OSError as exc:
         fail(f"cannot write: {exc.strerror} ({exc.filename})", EXIT_INPUT)
     if as_json:
@@ -201,25 +211,24 @@ def timeline(
 
 
 def _timeline_tables(tl: Any) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title="Indicator hits" + (f" — {tl.topic}" if tl.topic else ""))
+    table = Table(title="Indicator hits" + (f" — {safe(tl.topic)}" if tl.topic else ""))
     for col in ("indicator", "topic", "severity", "first", "last", "hits", "per day (documents)"):
         table.add_column(col, overflow="fold")
     for s in tl.indicators:
         days = ", ".join(f"{d.day}: {d.count} ({' '.join(map(str, d.document_ids))})"
                          for d in s.days)
-        table.add_row(s.indicator, s.topic, s.severity, s.first, s.last, str(s.total),
-                      escape(days))
+        table.add_row(safe(s.indicator), safe(s.topic), safe(s.severity), safe(s.first),
+                      safe(s.last), str(s.total), safe(days))
     out.print(table)
     st = Table(title="Rhetoric intensity by speaker")
     for col in ("speaker", "statements", "mean", "max", "latest"):
         st.add_column(col)
     for speaker, pts in tl.speakers.items():
         vals = [p.intensity for p in pts]
-        st.add_row(escape(speaker), str(len(vals)), f"{sum(vals) / len(vals):.0f}",
-                   f"{max(vals):.0f}", f"{vals[-1]:.0f} ({pts[-1].date[:10]})")
+        st.add_row(safe(speaker), str(len(vals)), f"{sum(vals) / len(vals):.0f}",
+                   f"{max(vals):.0f}", f"{vals[-1]:.0f} ({safe(pts[-1].date[:10])})")
     out.print(st)
 
 
@@ -234,7 +243,6 @@ def alerts(
     db: str | None = DB_OPT,
 ) -> None:
     """The latest alerts the watcher raised, oldest first (exit 1 when there are none)."""
-    from rich.markup import escape
     from rich.table import Table
 
     from rhetorica.monitor.watcher import row_to_alert
@@ -263,8 +271,9 @@ def alerts(
         for col in ("id", "date", "kind", "severity", "alert", "document"):
             table.add_column(col, overflow="fold")
         for a in items:
-            table.add_row(str(a["id"]), (a["date"] or "")[:16], a["kind"], a["severity"],
-                          escape(a["message"]), str(a.get("document_id") or ""))
+            table.add_row(str(a["id"]), safe((a["date"] or "")[:16]), safe(a["kind"]),
+                          safe(a["severity"]), safe(a["message"]),
+                          str(a.get("document_id") or ""))
         out.print(table)
     if not items:
         raise typer.Exit(EXIT_FINDINGS)
@@ -273,7 +282,6 @@ def alerts(
 @watch_app.command("sources")
 def sources_(as_json: bool = JSON_OPT, db: str | None = DB_OPT) -> None:
     """Watched sources with their cursor, items processed, problems and last poll."""
-    from rich.markup import escape
     from rich.table import Table
 
     with _open(db) as st:
@@ -294,8 +302,8 @@ def sources_(as_json: bool = JSON_OPT, db: str | None = DB_OPT) -> None:
         for col in ("id", "source", "processed", "skipped", "cursor", "last poll"):
             table.add_column(col, overflow="fold")
         for r in rows:
-            table.add_row(str(r["id"]), escape(r["uri"]), str(r["processed"]), str(r["skipped"]),
-                          escape(json.dumps(r["cursor"])), r["last_polled_at"] or "")
+            table.add_row(str(r["id"]), safe(r["uri"]), str(r["processed"]), str(r["skipped"]),
+                          safe(json.dumps(r["cursor"])), safe(r["last_polled_at"]))
         out.print(table)
         out.print(f"alerts waiting for a sink: {pending}", highlight=False)
     if not rows:
@@ -324,10 +332,10 @@ def indicators(
     if as_json:
         print_json({"name": wl.name, "origin": wl.origin, "indicators": rows})
         return
-    table = Table(title=f"Watchlist {wl.name} ({wl.origin})")
+    table = Table(title=f"Watchlist {safe(wl.name)} ({safe(wl.origin)})")
     for col in ("id", "title", "topic", "severity", "patterns", "examples"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["id"], r["title"], r["topic"], r["severity"],
+        table.add_row(safe(r["id"]), safe(r["title"]), safe(r["topic"]), safe(r["severity"]),
                       str(r["regexes"] + r["token_patterns"]), str(r["examples"]))
     out.print(table)

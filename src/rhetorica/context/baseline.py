@@ -219,18 +219,16 @@ def chart(b: Baseline, path: str | Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
-    import datetime as dt
-
     import matplotlib.pyplot as plt
+
+    from rhetorica.report.charts import chart_date, chart_text
 
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg"):
         raise ValueError(f"{path}: chart must end in .png or .svg")
     ys = [s["intensity"] for s in b.series]
-    xs: list[Any]
-    try:
-        xs = [dt.date.fromisoformat(str(s["date"])[:10]) for s in b.series]
-    except (TypeError, ValueError):
+    xs: list[Any] = [chart_date(s["date"]) for s in b.series]
+    if any(x is None for x in xs):  # undated, or a year matplotlib cannot draw: by position
         xs = list(range(1, len(ys) + 1))
     fig, ax = plt.subplots(figsize=(8, 3.5), dpi=110)
     ax.plot(xs, ys, marker="o", color="#444", linewidth=1.2, label="intensity")
@@ -247,7 +245,7 @@ def chart(b: Baseline, path: str | Path) -> Path:
                    zorder=5, label="this statement")
     ax.set_ylim(0, 100)
     ax.set_ylabel("intensity (0-100)")
-    ax.set_title(f"{b.speaker}: rhetoric intensity over time")
+    ax.set_title(f"{chart_text(b.speaker)}: rhetoric intensity over time")
     ax.legend(loc="upper left", fontsize=8)
     fig.autofmt_xdate()
     fig.tight_layout()

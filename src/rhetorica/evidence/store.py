@@ -24,6 +24,7 @@ import numpy as np
 
 from rhetorica.evidence.passages import split_passages
 from rhetorica.ingest.corpus import CorpusDocument
+from rhetorica.store.base import AmbiguousRef, parse_ref
 
 # Words too common to help BM25 find evidence; dropping them keeps FTS5 OR queries fast.
 STOPWORDS = frozenset({
@@ -291,14 +292,20 @@ class SQLiteCorpusStore(CorpusStore):
         removed = 0
         with self.store.transaction() as conn:
             for ref in refs:
-                if isinstance(ref, int) or str(ref).isdigit():
-                    cur = conn.execute("DELETE FROM corpus_documents WHERE id = ?", (int(ref),))
-                elif len(str(ref)) >= 8:
-                    cur = conn.execute("DELETE FROM corpus_documents WHERE key LIKE ?",
-                                       (f"{ref}%",))
-                else:
-                    continue
-                removed += cur.rowcount
+                # One document per ref, never a pattern: AmbiguousRef (nothing removed) when
+                # a key prefix names several.
+                kind, value = parse_ref(ref)
+                where = {"id": "id = ?", "prefix": "key LIKE ?", "key": "key = ?"}[kind]
+                arg = f"{value}%" if kind == "prefix" else value
+                ids = [r["id"] for r in conn.execute(
+                    f"SELECT id FROM corpus_documents WHERE {where} LIMIT 2", (arg,)).fetchall()]
+                if len(ids) > 1:
+                    count = conn.execute("SELECT count(*) AS n FROM corpus_documents WHERE "
+                                         f"{where}", (arg,)).fetchone()["n"]
+                    raise AmbiguousRef(str(ref), int(count), "corpus documents")
+                if ids:
+                    removed += conn.execute("DELETE FROM corpus_documents WHERE id = ?",
+                                            (ids[0],)).rowcount
             if source:
                 cur = conn.execute(
                     "DELETE FROM corpus_documents WHERE source_id IN "

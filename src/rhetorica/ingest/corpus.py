@@ -269,15 +269,43 @@ def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
                            source=source, author=author, published=published, url=url)]
 
 
-def read_pdf(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+class _TextCapReached(BaseException):
+    """Stops pypdf mid-extraction. A BaseException on purpose: pypdf catches Exception
+    around each form XObject it draws and would carry on with the next one."""
+
+
+def too_much_text(origin: str, cap: int) -> InputError:
+    return InputError(origin, f"has more than {cap:,} characters of text (a small PDF can draw "
+                              "the same text thousands of times); split it, or raise "
+                              "RHETORICA_MAX_DOCUMENT_CHARS")
+
+
+def read_pdf(data: bytes, origin: str, encoding: str = "utf-8", *,
+             max_chars: int | None = None) -> list[CorpusDocument]:
+    """Text of every page. Extraction is counted as it goes and stops past ``max_chars``
+    (default: RHETORICA_MAX_DOCUMENT_CHARS): a 1.5 kB PDF drawing one form 400 times would
+    otherwise yield 80 million characters."""
     import io
+
+    from rhetorica.config import max_document_chars
+
+    cap = max_chars or max_document_chars()
+    seen = 0
+
+    def count(text: str, *_args: Any) -> None:
+        nonlocal seen
+        seen += len(text)
+        if seen > cap:
+            raise _TextCapReached
 
     try:
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(data))
-        pages = [(p.extract_text() or "") for p in reader.pages]
+        pages = [(p.extract_text(visitor_text=count) or "") for p in reader.pages]
         info = reader.metadata or {}
+    except _TextCapReached:
+        raise too_much_text(origin, cap) from None
     except Exception as exc:
         raise InputError(origin, f"cannot read PDF: {type(exc).__name__}: {exc}") from None
     text = clean_text("\n\n".join(pages))
@@ -570,8 +598,15 @@ READERS = {"text": read_plain, "markdown": read_markdown, "html": read_html, "pd
 
 def read_corpus_file(path: str | Path, *, encoding: str = "utf-8",
                      max_bytes: int = DEFAULT_MAX_FILE_BYTES, fmt: str | None = None,
-                     source: str | None = None) -> list[CorpusDocument]:
-    """Read one file into corpus documents; ``source`` fills in where the file names none."""
+                     source: str | None = None, max_chars: int | None = None
+                     ) -> list[CorpusDocument]:
+    """Read one file into corpus documents; ``source`` fills in where the file names none.
+
+    ``max_bytes`` bounds what is read, ``max_chars`` (default: RHETORICA_MAX_DOCUMENT_CHARS)
+    the text of each document it yields: above either, InputError."""
+    from rhetorica.config import max_document_chars
+
+    cap = max_chars or max_document_chars()
     p = Path(path)
     origin = str(p)
     try:
@@ -591,8 +626,11 @@ def read_corpus_file(path: str | Path, *, encoding: str = "utf-8",
     kind = fmt or _sniff(p, data)
     if kind not in READERS:
         raise InputError(origin, f"unknown format {kind!r}; choose one of {', '.join(READERS)}")
-    docs = READERS[kind](data, origin, encoding)
+    docs = (read_pdf(data, origin, encoding, max_chars=cap) if kind == "pdf"
+            else READERS[kind](data, origin, encoding))
     for d in docs:
+        if len(d.text) > cap:
+            raise too_much_text(d.origin or origin, cap)
         d.source = d.source or source or (p.parent.name or None)
     return docs
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rhetorica.ingest.errors import InputError
 
 DEFAULT_MAX_BYTES = 5_000_000  # one file or feed read whole (monitor sources)
@@ -20,6 +22,18 @@ def check_size(origin: str, size: int, max_bytes: int) -> None:
             f"input is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit for one "
             "statement; split it, raise RHETORICA_MAX_BYTES, or use `rhetorica batch` for archives",
         )
+
+
+def read_bounded(path: Path, limit: int, what: str = "file") -> bytes:
+    """At most ``limit + 1`` bytes of a local file, whatever ``stat`` says: a device
+    (``/dev/zero``), a FIFO, a /proc file or a symlink to one reports 0 bytes and may never
+    end, and a regular file may grow between a size check and the read. Above ``limit``:
+    InputError. OSError (missing, permission) is the caller's to report."""
+    with Path(path).open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(str(path), f"{what} is above the {limit} byte limit")
+    return data
 
 
 def looks_binary(data: bytes) -> bool:

@@ -52,7 +52,8 @@ class Sink(Protocol):
 
 
 class ConsoleSink:
-    """Prints one line per alert (rich markup escaped: alert text comes from documents)."""
+    """Prints one line per alert (markup and control characters made inert: alert text
+    comes from documents)."""
 
     name = "console"
 
@@ -64,12 +65,13 @@ class ConsoleSink:
         self.console = console
 
     def send(self, alert: Alert) -> None:
-        from rich.markup import escape
+        from rhetorica.cli.common import safe  # markup and control characters made inert
 
         style = SEVERITY_STYLE.get(alert.severity, "")
         self.console.print(
-            f"[{style}]ALERT[/] {escape(alert.date or '?')} \\[{escape(alert.severity)}] "
-            f"{escape(alert.message)}", highlight=False)
+            f"[{style}]ALERT[/] {safe(alert.date or '?', oneline=True)} "
+            f"\\[{safe(alert.severity, oneline=True)}] {safe(alert.message, oneline=True)}",
+            highlight=False)
 
 
 class JsonlSink:
@@ -110,18 +112,37 @@ class WebhookSink:
                         **(headers or {})}
 
     def send(self, alert: Alert) -> None:
+        import http.client
+
+        from rhetorica.monitor.sources import Deadline, http_opener
+
         body = {**alert.to_dict(), "text": f"[{alert.severity}] {alert.message}"}
         req = urllib.request.Request(self.url, data=json.dumps(body, default=str).encode(),
                                      headers=self.headers, method="POST")
+        # Only the configured URL: no redirect is followed (nor any scheme but http(s)), and
+        # one deadline covers the whole delivery, however slowly the server answers.
+        deadline = Deadline(self.timeout)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with http_opener(deadline).open(req, timeout=deadline.remaining()) as resp:
+                if deadline.expired:  # an answer cut short by the deadline is no answer
+                    raise OSError("deadline")
                 if resp.status >= 300:
                     raise SinkError(f"webhook answered HTTP {resp.status}")
         except urllib.error.HTTPError as exc:
+            exc.close()
+            if 300 <= exc.code < 400:
+                raise SinkError(f"webhook answered HTTP {exc.code}, a redirect to "
+                                f"{exc.headers.get('Location')!r}; redirects are not "
+                                "followed: configure the URL it points to") from None
             raise SinkError(f"webhook answered HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", exc)
+            if deadline.expired or isinstance(reason, TimeoutError):
+                raise SinkError(f"webhook {self.url} took longer than {self.timeout:g} s; "
+                                "gave up") from None
             raise SinkError(f"webhook {self.url} unreachable: {reason}") from None
+        finally:
+            deadline.cancel()
 
 
 @dataclass

@@ -13,8 +13,10 @@ the item, so after a crash the source resumes exactly after the last committed i
   file's size, mtime and SHA-256 so unchanged files are not even re-read, and an edited file
   is processed again as new content.
 * ``feed`` — an RSS/Atom file, or an http(s) URL (the only case where the network is used).
-  Parsed with feedparser from bytes we fetched ourselves with a size cap and a timeout;
-  entries are keyed by their id/link, HTML is reduced to text.
+  Parsed with feedparser from bytes we fetched ourselves with a size cap and one deadline for
+  the whole fetch; redirects are followed only to http(s) URLs of the same origin (anything
+  else is refused, never opened) and items are stored under the URL they finally came from.
+  Entries are keyed by their id/link, HTML is reduced to text.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import Any
 from rhetorica.document import Document, DocumentMeta
 from rhetorica.ingest.errors import InputError
 from rhetorica.ingest.statements import parse_json, parse_jsonl, post_to_document
-from rhetorica.ingest.text import DEFAULT_MAX_BYTES, decode, require_text
+from rhetorica.ingest.text import DEFAULT_MAX_BYTES, decode, read_bounded, require_text
 
 FOLDER_SUFFIXES = {".txt", ".md", ".json", ".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
@@ -156,7 +158,11 @@ class FolderSource(Source):
                            f"{path}: {st.st_size} bytes is above the {self.max_bytes} limit")
                 continue
             try:
-                data = path.read_bytes()
+                data = read_bounded(path, self.max_bytes)
+            except InputError as exc:  # grew past the limit since stat: like oversize
+                known = done["files"]
+                yield Item(f"{rel}:oversize:{st.st_mtime_ns}", None, done, str(exc))
+                continue
             except OSError as exc:  # key "" = warn only; the file is retried next poll
                 yield Item("", None, None, f"{path}: cannot read: {exc.strerror}")
                 continue
@@ -231,41 +237,34 @@ class FeedSource(Source):
         is_url = location.startswith(("http://", "https://"))
         super().__init__("feed", location if is_url else str(Path(location).resolve()), **kw)
         self.is_url = is_url
+        # One deadline for the whole fetch (connect, headers, body and redirects), in seconds.
         self.timeout = timeout
+        # Where the last fetch really came from (a same-origin redirect may move it); items
+        # are stored under this URL.
+        self.fetched_from = self.location
 
     def _fetch(self, cursor: dict[str, Any]) -> tuple[bytes | None, dict[str, Any]]:
         if not self.is_url:
             path = Path(self.location)
             if not path.exists():
                 raise InputError(self.location, "no such feed file")
-            if path.stat().st_size > self.max_bytes:
-                raise InputError(self.location, f"feed is above the {self.max_bytes} byte limit")
-            return path.read_bytes(), {}
-        import urllib.error
-        import urllib.request
-
+            if path.is_dir():
+                raise InputError(self.location, "is a folder, not a feed file")
+            try:
+                return read_bounded(path, self.max_bytes, "feed"), {}
+            except OSError as exc:
+                raise InputError(self.location, f"cannot read: {exc.strerror}") from None
         headers = {"User-Agent": "rhetorica-watch"}
         if cursor.get("etag"):
             headers["If-None-Match"] = cursor["etag"]
         if cursor.get("modified"):
             headers["If-Modified-Since"] = cursor["modified"]
-        req = urllib.request.Request(self.location, headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                data = resp.read(self.max_bytes + 1)
-                if len(data) > self.max_bytes:
-                    raise InputError(self.location, f"feed is above the {self.max_bytes} "
-                                     "byte limit")
-                return data, {k: v for k, v in (("etag", resp.headers.get("ETag")),
-                                                ("modified", resp.headers.get("Last-Modified")))
-                              if v}
-        except urllib.error.HTTPError as exc:
-            if exc.code == 304:
-                return None, {}
-            raise InputError(self.location, f"HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise InputError(self.location, f"cannot fetch: {getattr(exc, 'reason', exc)}"
-                             ) from None
+        data, resp_headers, self.fetched_from = _http_get(self.location, headers,
+                                                          self.max_bytes, self.timeout)
+        if data is None:  # 304 Not Modified
+            return None, {}
+        return data, {k: v for k, v in (("etag", resp_headers.get("ETag")),
+                                        ("modified", resp_headers.get("Last-Modified"))) if v}
 
     def poll(self, cursor: dict[str, Any]) -> Iterator[Item]:
         import feedparser
@@ -273,38 +272,230 @@ class FeedSource(Source):
         data, validators = self._fetch(cursor)
         if data is None:  # 304 Not Modified
             return
-        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+        try:
+            parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+        except Exception as exc:  # feedparser's own bugs, e.g. "&#xD800;" (a lone surrogate)
+            raise InputError(self.location, f"not a readable RSS/Atom feed: feedparser failed "
+                             f"({type(exc).__name__})") from None
         if parsed.bozo and not parsed.entries:
             exc = parsed.get("bozo_exception")
             raise InputError(self.location, f"not a readable RSS/Atom feed: {exc}")
-        feed_title = parsed.feed.get("title")
+        feed_title = _field(parsed.feed.get("title"))
         entries = []
         for n, entry in enumerate(parsed.entries):
-            title = html_to_text(entry.get("title", ""))
-            body = ""
-            if entry.get("content"):
-                body = html_to_text(entry.content[0].get("value", ""))
-            if not body:
-                body = html_to_text(entry.get("summary", ""))
-            text = f"{title}\n\n{body}".strip() if body and body != title else title
-            when = entry.get("published_parsed") or entry.get("updated_parsed")
-            date = (datetime.fromtimestamp(calendar.timegm(when), tz=timezone.utc)
-                    .strftime("%Y-%m-%dT%H:%M:%SZ") if when else None)
-            ident = entry.get("id") or entry.get("link") or _sha(text.encode())[:24]
-            entries.append((date or "", n, ident, text, title, entry, date))
+            try:
+                entries.append(self._entry(n, entry))
+            except Exception as exc:  # one odd entry is skipped and reported, never fatal
+                ident = _field(entry.get("id")) or _field(entry.get("link")) or f"#{n}"
+                entries.append(("", n, ident, None, None, None, None,
+                                f"{self.location}: cannot read entry {ident!r} "
+                                f"({type(exc).__name__}: {exc})"))
         entries.sort(key=lambda e: (e[0], e[1]))  # oldest first: alerts fire in time order
         last = len(entries) - 1
-        for i, (_d, _n, ident, text, title, entry, date) in enumerate(entries):
+        for i, (_d, _n, ident, text, title, entry, date, error) in enumerate(entries):
             done = {**cursor, **validators} if i == last else None
-            key = "id:" + _sha(str(ident).encode())[:24]
+            key = "id:" + _sha(str(ident).encode("utf-8", "replace"))[:24]
+            if error:
+                yield Item(key, None, done, error)
+                continue
             if not text.strip():
                 yield Item(key, None, done, f"{self.location}: entry {ident!r} has no text")
                 continue
-            meta = DocumentMeta(speaker=entry.get("author"), date=date,
+            meta = DocumentMeta(speaker=_field(entry.get("author")), date=date,
                                 source=feed_title, title=title or None,
-                                url=entry.get("link"), origin=self.location,
+                                url=_field(entry.get("link")), origin=self.fetched_from,
                                 extra={"id": str(ident)})
             yield Item(key, self._fill(Document(text, meta)), done)
+
+    @staticmethod
+    def _entry(n: int, entry: Any) -> tuple[Any, ...]:
+        title = html_to_text(_field(entry.get("title")) or "")
+        body = ""
+        if entry.get("content"):
+            body = html_to_text(_field(entry.content[0].get("value")) or "")
+        if not body:
+            body = html_to_text(_field(entry.get("summary")) or "")
+        text = f"{title}\n\n{body}".strip() if body and body != title else title
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        date = (datetime.fromtimestamp(calendar.timegm(when), tz=timezone.utc)
+                .strftime("%Y-%m-%dT%H:%M:%SZ") if when else None)
+        if date and not date[:4].isdigit():  # year < 1000 prints unpadded: not a real date
+            date = None
+        ident = (_field(entry.get("id")) or _field(entry.get("link"))
+                 or _sha(text.encode("utf-8", "replace"))[:24])
+        return (date or "", n, ident, text, title, entry, date, None)
+
+
+# -- fetching a feed URL: same-origin http(s) redirects only, one deadline per fetch ---------
+MAX_REDIRECTS = 5
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class Deadline:
+    """One deadline for a whole fetch. When it passes, every socket the fetch opened is shut
+    down: that wakes a read blocked on a server that drips a byte at a time, which a socket
+    timeout (per read) never does."""
+
+    def __init__(self, seconds: float) -> None:
+        import threading
+
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._socks: list[Any] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.05, self.end - time.monotonic())
+
+    def watch(self, sock: Any) -> Any:
+        with self._lock:
+            self._socks.append(sock)
+            expired = self.expired
+        if expired:
+            _shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            socks = list(self._socks)
+        for sock in socks:
+            _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: Any) -> None:
+    import contextlib
+    import socket
+
+    with contextlib.suppress(OSError):  # already closed: nothing left to wake
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def http_opener(deadline: Deadline) -> Any:
+    """http and https only (no ftp:, file:, data: handler at all), no automatic redirects,
+    every connection watched by ``deadline`` from before its TLS handshake."""
+    import http.client
+    import urllib.request
+
+    class Watched:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+            make = self._create_connection  # type: ignore[attr-defined]
+
+            def create(address: Any, timeout: Any = None, source: Any = None) -> Any:
+                return deadline.watch(make(address, deadline.remaining(), source))
+
+            self._create_connection = create
+
+    class HTTP(Watched, http.client.HTTPConnection):
+        pass
+
+    class HTTPS(Watched, http.client.HTTPSConnection):
+        pass
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req: Any) -> Any:
+            return self.do_open(HTTP, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: Any) -> Any:
+            return self.do_open(HTTPS, req, context=self._context)
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), HTTPHandler(), HTTPSHandler(),
+                    urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _http_get(url: str, headers: dict[str, str], max_bytes: int, timeout: float
+              ) -> tuple[bytes | None, Any, str]:
+    """(body or None for 304, response headers, the URL it finally came from).
+
+    Redirects are followed by hand, at most ``MAX_REDIRECTS``, and only to http(s) URLs of
+    the same origin as ``url``: a feed that moves elsewhere is refused with the target named
+    (watch that URL instead, if you trust it), and nothing is opened there. ``timeout``
+    bounds the whole fetch, redirects included.
+    """
+    import http.client
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urljoin
+
+    deadline = Deadline(timeout)
+    opener = http_opener(deadline)
+    start = _origin(url)
+    current = url
+    try:
+        for _hop in range(MAX_REDIRECTS + 1):
+            req = urllib.request.Request(current, headers=headers)
+            try:
+                with opener.open(req, timeout=deadline.remaining()) as resp:
+                    data = bytearray()
+                    while chunk := resp.read(min(65536, max_bytes + 1 - len(data))):
+                        data += chunk
+                        if len(data) > max_bytes:
+                            raise InputError(url, f"feed is above the {max_bytes} byte limit")
+                    if deadline.expired:  # cut short by the deadline, not complete
+                        raise OSError("deadline")
+                    return bytes(data), resp.headers, current
+            except urllib.error.HTTPError as exc:
+                exc.close()
+                if deadline.expired:  # headers cut short by the deadline: not an answer
+                    raise OSError("deadline") from None
+                if exc.code == 304:
+                    return None, exc.headers, current
+                if exc.code not in _REDIRECTS:
+                    raise InputError(url, f"HTTP {exc.code}") from None
+                location = (exc.headers.get("Location") or "").strip()
+                if not location:
+                    raise InputError(url, f"HTTP {exc.code} redirect without a Location"
+                                     ) from None
+                target = urljoin(current, location)
+                where = _origin(target)
+                if where[0] not in ("http", "https"):
+                    raise InputError(url, f"redirected to {target!r}: only http(s) redirects "
+                                     "are followed; not fetched") from None
+                if where != start:
+                    raise InputError(url, f"redirected to another origin ({target}); not "
+                                     "followed: watch that URL instead if you trust it"
+                                     ) from None
+                current = target
+        raise InputError(url, f"too many redirects (more than {MAX_REDIRECTS})")
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        # Every socket timeout is at most the time left, so a timeout is the deadline too.
+        if deadline.expired or isinstance(getattr(exc, "reason", exc), TimeoutError):
+            raise InputError(url, f"took longer than {timeout:g} s to fetch; gave up"
+                             ) from None
+        raise InputError(url, f"cannot fetch: {getattr(exc, 'reason', exc)}") from None
+    finally:
+        deadline.cancel()
+
+
+def _field(value: Any) -> str | None:
+    """A feed field as text, or None; feedparser may hand back other types for odd input."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
 
 
 def make_source(spec: str, settle_s: float = 0.0, **kw: Any) -> Source:

@@ -123,16 +123,6 @@ def build_timeline(store: Store, topic: str | None = None, since: str | None = N
     return Timeline(topic, series, dict(sorted(by_speaker.items())), jumps, since, until)
 
 
-def _parse_day(value: str) -> Any:
-    from datetime import datetime
-
-    v = value.replace("Z", "")
-    try:
-        return datetime.fromisoformat(v)
-    except ValueError:
-        return datetime.fromisoformat(v[:10])
-
-
 def render_chart(timeline: Timeline, fmt: str = "png", width: float = 10.0) -> bytes:
     """Two panels on one time axis: indicator hits (one row each, dot size = hits that day,
     colour = severity) above speakers' intensity lines. Returns PNG or SVG bytes."""
@@ -142,6 +132,8 @@ def render_chart(timeline: Timeline, fmt: str = "png", width: float = 10.0) -> b
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
+    from rhetorica.report.charts import chart_date, chart_text
+
     if fmt not in {"png", "svg"}:
         raise ValueError(f"chart format must be png or svg, got {fmt!r}")
     n_ind = max(1, len(timeline.indicators))
@@ -150,26 +142,34 @@ def render_chart(timeline: Timeline, fmt: str = "png", width: float = 10.0) -> b
         gridspec_kw={"height_ratios": [max(1.5, 0.35 * n_ind + 0.8), 2.6]})
     try:
         for row, s in enumerate(reversed(timeline.indicators)):
-            xs = [_parse_day(d.day) for d in s.days]
-            sizes = [40 + 40 * (d.count - 1) for d in s.days]
-            ax1.scatter(xs, [row] * len(xs), s=sizes,
+            # Days matplotlib cannot draw (year 9999 from a feed) are left off the chart.
+            days = [(x, d) for d in s.days if (x := chart_date(d.day)) is not None]
+            if not days:
+                continue
+            ax1.scatter([x for x, _ in days], [row] * len(days),
+                        s=[40 + 40 * (d.count - 1) for _, d in days],
                         color=SEVERITY_COLOUR.get(s.severity, "#555555"), zorder=3)
-            ax1.annotate("first", (xs[0], row), textcoords="offset points", xytext=(0, 7),
-                         ha="center", fontsize=7)
+            ax1.annotate("first", (days[0][0], row), textcoords="offset points",
+                         xytext=(0, 7), ha="center", fontsize=7)
         ax1.set_yticks(range(len(timeline.indicators)))
-        ax1.set_yticklabels([s.indicator for s in reversed(timeline.indicators)], fontsize=8)
+        ax1.set_yticklabels([chart_text(s.indicator) for s in reversed(timeline.indicators)],
+                            fontsize=8)
         ax1.set_ylim(-0.7, max(0.7, len(timeline.indicators) - 0.3))
         ax1.grid(axis="x", alpha=0.3)
-        title = "Escalation indicators" + (f" — {timeline.topic}" if timeline.topic else "")
+        title = "Escalation indicators" + (f" — {chart_text(timeline.topic)}"
+                                           if timeline.topic else "")
         ax1.set_title(title if timeline.indicators else title + " (no hits)", fontsize=10)
         for speaker, points in timeline.speakers.items():
-            ax2.plot([_parse_day(p.date) for p in points], [p.intensity for p in points],
-                     marker="o", markersize=3, linewidth=1.2, label=speaker)
+            drawn = [(x, p.intensity) for p in points if (x := chart_date(p.date)) is not None]
+            ax2.plot([x for x, _ in drawn], [y for _, y in drawn],
+                     marker="o", markersize=3, linewidth=1.2,
+                     label=chart_text(speaker, legend=True))
         for j in timeline.jumps:
-            if j.get("value") is not None:
-                ax2.scatter([_parse_day(j["date"])], [j["value"]], marker="^", s=90,
+            when = chart_date(j.get("date"))
+            if j.get("value") is not None and when is not None:
+                ax2.scatter([when], [j["value"]], marker="^", s=90,
                             facecolors="none", edgecolors="#c0392b", linewidths=1.5, zorder=4)
-                ax2.annotate(f"jump: {j['speaker']}", (_parse_day(j["date"]), j["value"]),
+                ax2.annotate(f"jump: {chart_text(j['speaker'])}", (when, j["value"]),
                              textcoords="offset points", xytext=(6, -3), fontsize=7,
                              color="#c0392b")
         ax2.set_ylim(0, 105)

@@ -9,13 +9,20 @@ after the commit nothing of it is read again. Item keys are also recorded with
 
 Alerts are delivered to sinks *after* the commit and marked per sink; undelivered alerts are
 retried at the start of every poll (see :mod:`rhetorica.monitor.alerts`).
+
+Log lines are plain text (warnings start with ``"warning: "``; the CLI escapes and styles
+them) and are written only after the batch's transaction has ended: a slow or failing log
+sink never holds the write lock and never rolls a poll back. An item whose data cannot be
+stored is rolled back alone (a savepoint), recorded as skipped and reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import signal
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +38,12 @@ from rhetorica.monitor.sources import Item, Source
 from rhetorica.monitor.watchlist import LAYER, IndicatorMatcher, Watchlist
 from rhetorica.store.base import Store, StoreError
 
-Log = Callable[[str], None]
+Log = Callable[[str], None]  # one plain-text line; warnings start with "warning: "
+
+# An item's own data can fail to store (text SQLite or JSON cannot hold, a value out of
+# range): that item is skipped and reported. Anything else from the store is the store's
+# problem and stops the batch (nothing of it is kept).
+ITEM_DATA_ERRORS = (ValueError, TypeError, OverflowError, RecursionError, sqlite3.DataError)
 
 
 def utc_now() -> str:
@@ -150,10 +162,21 @@ class Watcher:
         tracked = list(speakers or []) or list(watchlist.speakers)
         self.speakers = {s.casefold() for s in tracked}
         self.batch_size = max(1, batch_size)
-        self.log: Log = log or (lambda _m: None)
+        self._log: Log = log or (lambda _m: None)
         self.version = version
         self._pipeline = pipeline
         self.stop_event = threading.Event()
+        self._stop_signal: str | None = None
+
+    # -- logging -------------------------------------------------------------------------
+    def log(self, message: str) -> None:
+        """Write one log line; never inside a store transaction (callers make sure), and a
+        log sink that fails (a closed terminal, a full disk) costs the line, not the poll."""
+        with contextlib.suppress(Exception):  # logging must not stop the watcher
+            self._log(message)
+
+    def warn(self, message: str) -> None:
+        self.log(f"warning: {message}")
 
     # -- analysis ------------------------------------------------------------------------
     @property
@@ -192,7 +215,7 @@ class Watcher:
                 stats.add(self._poll_source(source))
             except InputError as exc:
                 stats.errors.append(str(exc))
-                self.log(f"[yellow]warning:[/] {exc}")
+                self.warn(str(exc))
         return stats
 
     def _poll_source(self, source: Source) -> PollStats:
@@ -212,10 +235,11 @@ class Watcher:
 
     def _process_batch(self, source: Source, source_id: int, batch: list[Item]) -> PollStats:
         stats = PollStats(items=len(batch))
+        notes: list[str] = []  # warnings, written once the transaction has ended
         for item in batch:
             if item.key == "" and item.error:  # transient: warn, record nothing
                 stats.errors.append(item.error)
-                self.log(f"[yellow]warning:[/] {item.error}")
+                notes.append(item.error)
         records = [it for it in batch if it.key]
         seen = self._seen(source_id, [it.key for it in records])
         todo = [it for it in records if it.key not in seen and it.doc is not None]
@@ -227,22 +251,34 @@ class Watcher:
                 if it.key in seen:
                     stats.skipped += 1
                     continue
-                if it.doc is None or id(it) not in analysed:
-                    if it.error:
-                        stats.errors.append(it.error)
-                        self.log(f"[yellow]warning:[/] skipped {it.error}")
-                        conn.execute("INSERT OR IGNORE INTO watch_items(source_id, item_key, date)"
-                                     " VALUES (?,?,?)", (source_id, it.key, utc_now()))
-                    continue
-                alert_ids = self._record(conn, source, source_id, it, analysed[id(it)])
-                if alert_ids is None:  # another watcher took it first
-                    stats.skipped += 1
-                    continue
-                stats.processed += 1
-                new_alerts += alert_ids
+                if it.doc is not None and id(it) in analysed:
+                    conn.execute("SAVEPOINT watch_item")
+                    try:
+                        alert_ids = self._record(conn, source, source_id, it, analysed[id(it)])
+                        conn.execute("RELEASE watch_item")
+                    except ITEM_DATA_ERRORS as exc:
+                        conn.execute("ROLLBACK TO watch_item")
+                        conn.execute("RELEASE watch_item")
+                        it.error = (f"{it.doc.meta.origin or source.location}: item "
+                                    f"{it.key!r} cannot be stored ({type(exc).__name__}: "
+                                    f"{exc})")
+                    else:
+                        if alert_ids is None:  # another watcher took it first
+                            stats.skipped += 1
+                            continue
+                        stats.processed += 1
+                        new_alerts += alert_ids
+                        continue
+                if it.error:
+                    stats.errors.append(it.error)
+                    notes.append(f"skipped {it.error}")
+                    conn.execute("INSERT OR IGNORE INTO watch_items(source_id, item_key, date)"
+                                 " VALUES (?,?,?)", (source_id, it.key, utc_now()))
             if cursor is not None:
                 conn.execute("UPDATE watch_sources SET cursor_json = ?, items_seen = items_seen "
                              "+ ? WHERE id = ?", (json.dumps(cursor), stats.processed, source_id))
+        for note in notes:
+            self.warn(note)
         stats.alerts = self._load_alerts(new_alerts)
         self._deliver(stats.alerts)
         return stats
@@ -377,8 +413,7 @@ class Watcher:
                     sink.send(alert)
                     done.add(sink.name)
                 except SinkError as exc:
-                    self.log(f"[yellow]warning:[/] alert {alert.id} not sent to {sink.name} "
-                             f"(will retry): {exc}")
+                    self.warn(f"alert {alert.id} not sent to {sink.name} (will retry): {exc}")
             complete = all(s.name in done for s in self.sinks)
             with self.store.transaction() as conn:
                 conn.execute("UPDATE alerts SET sinks_done = ?, delivered_at = ? WHERE id = ?",
@@ -394,7 +429,8 @@ class Watcher:
         def stop(signum: int, _frame: Any) -> None:
             if self.stop_event.is_set():  # second signal: stop now, the transaction rolls back
                 raise KeyboardInterrupt
-            self.log(f"received {signal.Signals(signum).name}; finishing the current batch")
+            # Noted here, logged by the loop: a signal may arrive inside a transaction.
+            self._stop_signal = signal.Signals(signum).name
             self.stop_event.set()
 
         if threading.current_thread() is threading.main_thread():
@@ -408,7 +444,10 @@ class Watcher:
                     if once:
                         raise
                     # e.g. locked by a long writer: the daemon keeps going, nothing was lost
-                    self.log(f"[yellow]warning:[/] {exc}; retrying in {interval:g}s")
+                    self.warn(f"{exc}; retrying in {interval:g}s")
+                if self._stop_signal:
+                    self.log(f"received {self._stop_signal}; stopped after the current batch")
+                    self._stop_signal = None
                 if once:
                     break
                 self.stop_event.wait(interval)

@@ -30,8 +30,10 @@ import yaml
 
 from rhetorica.document import Document
 from rhetorica.ingest.errors import InputError
+from rhetorica.ingest.text import read_bounded
 
 LAYER = "indicator"
+WATCHLIST_MAX_BYTES = 5_000_000  # a watchlist is a few kB; /dev/zero must not be read whole
 SEVERITIES = ("low", "medium", "high", "critical")
 DEFAULT_THRESHOLD = 0.70
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
@@ -98,7 +100,13 @@ def load_watchlist(path: str | Path | None = None) -> Watchlist:
     if not p.exists():
         raise WatchlistError(origin, "no such watchlist file")
     try:
-        raw = yaml.safe_load(p.read_text("utf-8"))
+        data = read_bounded(p, WATCHLIST_MAX_BYTES, "watchlist")
+    except InputError as exc:
+        raise WatchlistError(origin, exc.message) from None
+    except OSError as exc:
+        raise WatchlistError(origin, f"cannot read: {exc.strerror}") from None
+    try:
+        raw = yaml.safe_load(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise WatchlistError(origin, "is not UTF-8 text") from None
     except yaml.YAMLError as exc:

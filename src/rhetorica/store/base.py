@@ -8,16 +8,54 @@ its analysis for that pipeline.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rhetorica.document import Document
+from rhetorica.ingest.errors import InputError
+
+# A key prefix must be this long to name a row: shorter ones would match too many by chance.
+KEY_PREFIX_MIN = 8
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 class StoreError(RuntimeError):
     """The store cannot do what was asked (locked, read-only, full, wrong schema)."""
+
+
+class AmbiguousRef(InputError):
+    """A key prefix that names several rows: refused, never guessed (the CLI exits 2, the
+    web API answers 400)."""
+
+    def __init__(self, ref: str, count: int, what: str = "stored statements") -> None:
+        super().__init__(str(ref), f"matches {count} {what}; give more of the key, or the "
+                                   "numeric id")
+
+
+def parse_ref(ref: int | str) -> tuple[str, Any]:
+    """What a user's ref means, never a pattern: ``("id", n)`` for digits, ``("prefix",
+    hex)`` for 8+ hex characters (keys are SHA-256 hex, so a prefix holds no SQL wildcard),
+    else ``("key", ref)``, matched whole."""
+    if isinstance(ref, int):
+        return ("id", ref) if -(2**63) <= ref < 2**63 else ("key", str(ref))
+    text = str(ref).strip()
+    if text.isascii() and text.isdigit() and int(text) < 2**63:  # a 64-bit row id
+        return "id", int(text)
+    low = text.lower()
+    if len(low) >= KEY_PREFIX_MIN and _HEX.fullmatch(low):
+        return "prefix", low
+    return "key", text
+
+
+def check_schema(url: str, found: int, known: int) -> None:
+    """Refuse a database written by a newer Rhetorica: its tables may mean something this
+    version does not know, and writing to it could damage it."""
+    if found > known:
+        raise StoreError(f"{url}: was written by a newer version of Rhetorica (schema {found}; "
+                         f"this version knows up to {known}); upgrade Rhetorica to open it")
 
 
 @dataclass(frozen=True)
@@ -89,6 +127,16 @@ class Store(ABC):
 
     @abstractmethod
     def delete(self, ref: int | str) -> bool: ...
+
+    @abstractmethod
+    def replace_analysis(self, doc: Document, document_id: int, version: str = "") -> bool:
+        """Replace the analysis of stored statement ``document_id`` with ``doc``'s, in one
+        transaction, only while that statement is still stored under ``doc``'s content key.
+
+        For writers that read a statement and come back later (a verification job): False,
+        and nothing written, when it was deleted meanwhile, so a delete always wins over a
+        late job and never sees the statement come back (nor lands on a new statement that
+        reused the id)."""
 
     @abstractmethod
     def stats(self) -> dict[str, Any]: ...

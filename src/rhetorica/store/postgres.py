@@ -25,7 +25,16 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from rhetorica.document import Document, DocumentMeta, Span
-from rhetorica.store.base import DocumentRow, SaveResult, Store, StoreError
+from rhetorica.ingest.errors import InputError
+from rhetorica.store.base import (
+    AmbiguousRef,
+    DocumentRow,
+    SaveResult,
+    Store,
+    StoreError,
+    check_schema,
+    parse_ref,
+)
 from rhetorica.store.sqlite import migrations
 
 MIGRATIONS_PACKAGE = "rhetorica.store.migrations.postgresql"
@@ -93,6 +102,9 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             self.conn.close()
             raise _translate(exc, url) from None
+        except StoreError:
+            self.conn.close()
+            raise
 
     # -- plumbing -----------------------------------------------------------------------
     @contextmanager
@@ -105,6 +117,8 @@ class PostgresStore(Store):
                     yield self.conn
             except psycopg.Error as exc:
                 raise _translate(exc, self.url) from None
+            except InputError:  # e.g. AmbiguousRef: the caller's mistake, not the store's
+                raise
             except (TypeError, ValueError) as exc:  # unserialisable results
                 raise StoreError(f"{redact(self.url)}: cannot store: {exc}") from None
 
@@ -129,6 +143,8 @@ class PostgresStore(Store):
                 "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             done = {r["version"] for r in
                     self.conn.execute("SELECT version FROM schema_migrations").fetchall()}
+            check_schema(redact(self.url), max(done, default=0),
+                         max(v for v, _n, _s in migrations(MIGRATIONS_PACKAGE)))
             for version, name, sql in migrations(MIGRATIONS_PACKAGE):
                 if version in done:
                     continue
@@ -219,18 +235,37 @@ class PostgresStore(Store):
 
     @staticmethod
     def _where_ref(ref: int | str) -> tuple[str, tuple[Any, ...]]:
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-            return "d.id = %s", (int(ref),)
-        if len(ref) >= 8 and re.fullmatch(r"[0-9a-f]+", ref):
-            return "d.key LIKE %s", (f"{ref}%",)
-        return "d.key = %s", (ref,)
+        """SQL for a ref: an id, a hex key prefix or a whole key; never a LIKE pattern."""
+        kind, value = parse_ref(ref)
+        if kind == "id":
+            return "d.id = %s", (value,)
+        if kind == "prefix":  # hex only: no wildcard can reach LIKE
+            return "d.key LIKE %s", (f"{value}%",)
+        return "d.key = %s", (value,)
+
+    def _one_id(self, conn: Any, ref: int | str) -> int | None:
+        """The id the ref names; AmbiguousRef when it names several."""
+        where, params = self._where_ref(ref)
+        rows = conn.execute(f"SELECT d.id FROM documents d WHERE {where} LIMIT 2",
+                            params).fetchall()
+        if len(rows) > 1:
+            count = conn.execute(f"SELECT count(*) AS n FROM documents d WHERE {where}",
+                                 params).fetchone()["n"]
+            raise AmbiguousRef(str(ref), int(count))
+        return int(rows[0]["id"]) if rows else None
 
     def get(self, ref: int | str) -> Document | None:
-        where, params = self._where_ref(ref)
+        with self._lock:
+            try:
+                doc_id = self._one_id(self.conn, ref)
+            except self._psycopg.Error as exc:
+                raise _translate(exc, self.url) from None
+        if doc_id is None:
+            return None
         rows = self.query(
             "SELECT d.*, s.name AS speaker FROM documents d LEFT JOIN speakers s "
-            f"ON s.id = d.speaker_id WHERE {where} LIMIT 2", params)
-        if len(rows) != 1:
+            "ON s.id = d.speaker_id WHERE d.id = %s", (doc_id,))
+        if not rows:
             return None
         row = rows[0]
         meta = DocumentMeta(speaker=row["speaker"], date=row["date"], source=row["source"],
@@ -314,11 +349,22 @@ class PostgresStore(Store):
                  "tone": (r["results_json"] or {}).get("tone", {})} for r in rows]
 
     def delete(self, ref: int | str) -> bool:
-        where, params = self._where_ref(ref)
+        """Delete the ONE statement the ref names (AmbiguousRef when it names several)."""
         with self.transaction() as conn:
-            cur = conn.execute(f"DELETE FROM documents WHERE id IN (SELECT d.id FROM documents d "
-                               f"WHERE {where})", params)
-            return cur.rowcount > 0
+            doc_id = self._one_id(conn, ref)
+            if doc_id is None:
+                return False
+            return conn.execute("DELETE FROM documents WHERE id = %s", (doc_id,)).rowcount > 0
+
+    def replace_analysis(self, doc: Document, document_id: int, version: str = "") -> bool:
+        with self.transaction() as conn:
+            # FOR UPDATE: a concurrent delete waits for this transaction, or this one sees
+            # the row gone; either way the statement is never re-created.
+            if conn.execute("SELECT id FROM documents WHERE id = %s AND key = %s FOR UPDATE",
+                            (int(document_id), doc.key)).fetchone() is None:
+                return False
+            self.save_many([doc], version)  # nested: a savepoint in this transaction
+        return True
 
     def stats(self) -> dict[str, Any]:
         row = self.query(

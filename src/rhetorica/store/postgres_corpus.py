@@ -29,6 +29,7 @@ from rhetorica.evidence.store import (
     vector_matrix,
 )
 from rhetorica.ingest.corpus import CorpusDocument
+from rhetorica.store.base import AmbiguousRef, parse_ref
 from rhetorica.store.postgres import PostgresStore
 
 
@@ -149,14 +150,20 @@ class PostgresCorpusStore(CorpusStore):
         removed = 0
         with self.store.transaction() as conn:
             for ref in refs:
-                if isinstance(ref, int) or str(ref).isdigit():
-                    cur = conn.execute("DELETE FROM corpus_documents WHERE id = %s", (int(ref),))
-                elif len(str(ref)) >= 8 and re.fullmatch(r"[0-9a-f]+", str(ref)):
-                    cur = conn.execute("DELETE FROM corpus_documents WHERE key LIKE %s",
-                                       (f"{ref}%",))
-                else:
-                    continue
-                removed += cur.rowcount
+                # One document per ref, never a pattern: AmbiguousRef (nothing removed) when
+                # a key prefix names several.
+                kind, value = parse_ref(ref)
+                where = {"id": "id = %s", "prefix": "key LIKE %s", "key": "key = %s"}[kind]
+                arg = f"{value}%" if kind == "prefix" else value
+                ids = [r["id"] for r in conn.execute(
+                    f"SELECT id FROM corpus_documents WHERE {where} LIMIT 2", (arg,)).fetchall()]
+                if len(ids) > 1:
+                    count = conn.execute("SELECT count(*) AS n FROM corpus_documents WHERE "
+                                         f"{where}", (arg,)).fetchone()["n"]
+                    raise AmbiguousRef(str(ref), int(count), "corpus documents")
+                if ids:
+                    removed += conn.execute("DELETE FROM corpus_documents WHERE id = %s",
+                                            (ids[0],)).rowcount
             if source:
                 cur = conn.execute(
                     "DELETE FROM corpus_documents WHERE source_id IN "

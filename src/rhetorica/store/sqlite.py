@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -17,9 +18,18 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rhetorica.document import Document, DocumentMeta, Span
-from rhetorica.store.base import DocumentRow, SaveResult, Store, StoreError
+from rhetorica.store.base import (
+    AmbiguousRef,
+    DocumentRow,
+    SaveResult,
+    Store,
+    StoreError,
+    check_schema,
+    parse_ref,
+)
 
 MIGRATIONS_PACKAGE = "rhetorica.store.migrations.sqlite"
 
@@ -42,9 +52,35 @@ def _translate(exc: sqlite3.Error, path: str) -> StoreError:
                           "pass another --db")
     if "disk is full" in msg or "disk I/O" in msg:
         return StoreError(f"{path}: cannot write, the disk is full or failing ({msg})")
+    if "Could not decode to UTF-8" in msg:  # sqlite3 quotes the raw bytes: never show them
+        column = re.search(r"column '([\w.]{1,64})'", msg)
+        where = f" in column {column.group(1)}" if column else ""
+        return StoreError(f"{path}: is damaged: a stored text{where} is not valid UTF-8")
+    if "unable to open database file" in msg:
+        return StoreError(f"{path}: cannot open the database file (missing folder, no "
+                          "permission, or a WAL database in a folder this user cannot write: "
+                          "SQLite needs to create its -shm file beside it)")
     if "not a database" in msg or "malformed" in msg:
         return StoreError(f"{path}: is not a Rhetorica database (or is damaged): {msg}")
     return StoreError(f"{path}: {msg}")
+
+
+def _loads(value: str | None, path: str, what: str) -> Any:
+    """A JSON object stored by this code; anything else means the file was damaged."""
+    try:
+        obj = json.loads(value or "{}")
+    except (ValueError, RecursionError):
+        obj = None
+    if not isinstance(obj, dict):
+        raise StoreError(f"{path}: is damaged: {what} is not a valid JSON object")
+    return obj
+
+
+def _read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
 
 
 def _statements(script: str) -> list[str]:
@@ -79,21 +115,37 @@ class SQLiteStore(Store):
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"{path}: cannot create the folder: {exc.strerror}") from None
+        # On a read-only file system SQLite cannot create the -shm file a WAL database needs
+        # even to be read ("unable to open database file"). Nothing can change the file
+        # through a read-only mount, so it is opened as immutable: reads work, writes are
+        # refused as read-only (exit 4). Immutable would ignore a -wal file, so one with
+        # changes not yet merged is read in plain read-only mode (which needs its -shm).
+        frozen = str(path) != ":memory:" and p.is_file() and _read_only_fs(p)
+        if frozen:
+            wal = Path(f"{p}-wal")
+            pending = wal.exists() and wal.stat().st_size > 0
+            target = (f"file:{quote(str(p.resolve()))}?mode=ro"
+                      + ("" if pending else "&immutable=1"))
+        else:
+            target = str(path)
         try:
-            self.conn = sqlite3.connect(
-                str(path), isolation_level=None, check_same_thread=False, timeout=15.0
-            )
+            self.conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False,
+                                        timeout=15.0, uri=frozen)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA busy_timeout = 15000")
-            if str(path) != ":memory:":
+            if str(path) != ":memory:" and not frozen:
                 # A read-only file cannot switch to WAL; reads still work.
                 with contextlib.suppress(sqlite3.OperationalError):
                     self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.migrate()
-        except sqlite3.Error as exc:
-            raise _translate(exc, self.url) from None
+        except (sqlite3.Error, StoreError) as exc:
+            if getattr(self, "conn", None) is not None:
+                self.conn.close()  # never leave the file open behind a refusal
+            if isinstance(exc, sqlite3.Error):
+                raise _translate(exc, self.url) from None
+            raise
 
     # -- plumbing -----------------------------------------------------------------------
     @contextmanager
@@ -137,6 +189,7 @@ class SQLiteStore(Store):
         )
         pending = migrations()
         done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        check_schema(self.url, max(done, default=0), max(v for v, _n, _s in pending))
         for version, name, sql in pending:
             if version in done:
                 continue
@@ -210,35 +263,61 @@ class SQLiteStore(Store):
             )
         return SaveResult(doc_id, key, created)
 
-    def _where_ref(self, ref: int | str) -> tuple[str, tuple[Any, ...]]:
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-            return "d.id = ?", (int(ref),)
-        return "d.key LIKE ?", (f"{ref}%",) if len(ref) >= 8 else (ref,)
+    @staticmethod
+    def _where_ref(ref: int | str) -> tuple[str, tuple[Any, ...]]:
+        """SQL for a ref: an id, a hex key prefix or a whole key; never a LIKE pattern from
+        the user (``db delete ________`` once matched every statement)."""
+        kind, value = parse_ref(ref)
+        if kind == "id":
+            return "d.id = ?", (value,)
+        if kind == "prefix":  # hex only: no wildcard can reach LIKE
+            return "d.key LIKE ?", (f"{value}%",)
+        return "d.key = ?", (value,)
+
+    def _one_id(self, conn: sqlite3.Connection, ref: int | str) -> int | None:
+        """The id the ref names; AmbiguousRef when it names several."""
+        where, params = self._where_ref(ref)
+        rows = conn.execute(f"SELECT d.id FROM documents d WHERE {where} LIMIT 2",
+                            params).fetchall()
+        if len(rows) > 1:
+            count = conn.execute(f"SELECT count(*) FROM documents d WHERE {where}",
+                                 params).fetchone()[0]
+            raise AmbiguousRef(str(ref), count)
+        return int(rows[0][0]) if rows else None
 
     def get(self, ref: int | str) -> Document | None:
-        where, params = self._where_ref(ref)
+        with self._lock:
+            try:
+                doc_id = self._one_id(self.conn, ref)
+            except sqlite3.Error as exc:
+                raise _translate(exc, self.url) from None
+        if doc_id is None:
+            return None
         rows = self.query(
             "SELECT d.*, s.name AS speaker FROM documents d LEFT JOIN speakers s "
-            f"ON s.id = d.speaker_id WHERE {where} LIMIT 2", params)
-        if len(rows) != 1:
+            "ON s.id = d.speaker_id WHERE d.id = ?", (doc_id,))
+        if not rows:
             return None
         row = rows[0]
         meta = DocumentMeta(speaker=row["speaker"], date=row["date"], source=row["source"],
                             title=row["title"], url=row["url"], origin=row["origin"],
-                            extra=json.loads(row["meta_json"] or "{}"))
+                            extra=_loads(row["meta_json"], self.url,
+                                        f"statement {doc_id}'s metadata"))
         doc = Document(row["text"], meta)
         doc.results["store_id"] = row["id"]
         analysis = self.query(
             "SELECT id, results_json FROM analyses WHERE document_id = ? "
             "ORDER BY created_at DESC, id DESC LIMIT 1", (row["id"],))
         if analysis:
-            doc.results.update(json.loads(analysis[0]["results_json"]))
+            doc.results.update(_loads(analysis[0]["results_json"], self.url,
+                                      f"the analysis of statement {doc_id}"))
             doc.results["store_id"] = row["id"]
             for s in self.query(
                 'SELECT layer, label, start, "end", score, source, explanation, attrs_json '
                 "FROM spans WHERE analysis_id = ? ORDER BY id", (analysis[0]["id"],)):
                 doc.spans.append(Span(s["start"], s["end"], s["label"], s["score"], s["source"],
-                                      s["explanation"], s["layer"], json.loads(s["attrs_json"])))
+                                      s["explanation"], s["layer"],
+                                      _loads(s["attrs_json"], self.url, "a span")))
         return doc
 
     _ROW_SQL = (
@@ -296,17 +375,26 @@ class SQLiteStore(Store):
             "WHERE s.name = ? ORDER BY d.date, d.id", (speaker,))
         out = []
         for r in rows:
-            results = json.loads(r["results_json"])
+            results = _loads(r["results_json"], self.url, f"the analysis of statement {r['id']}")
             out.append({"id": r["id"], "date": r["date"], "intensity": r["intensity"],
                         "tone": results.get("tone", {})})
         return out
 
     def delete(self, ref: int | str) -> bool:
-        where, params = self._where_ref(ref)
+        """Delete the ONE statement the ref names (AmbiguousRef when it names several)."""
         with self.transaction() as conn:
-            cur = conn.execute(f"DELETE FROM documents WHERE id IN (SELECT d.id FROM documents d "
-                               f"WHERE {where})", params)
-            return cur.rowcount > 0
+            doc_id = self._one_id(conn, ref)
+            if doc_id is None:
+                return False
+            return conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount > 0
+
+    def replace_analysis(self, doc: Document, document_id: int, version: str = "") -> bool:
+        with self.transaction() as conn:  # BEGIN IMMEDIATE: no delete can slip in between
+            if conn.execute("SELECT 1 FROM documents WHERE id = ? AND key = ?",
+                            (int(document_id), doc.key)).fetchone() is None:
+                return False
+            self._save_one(conn, doc, version)  # finds the row by key: analysis only
+        return True
 
     def stats(self) -> dict[str, Any]:
         one = lambda sql: self.query(sql)[0][0]  # noqa: E731

@@ -24,6 +24,7 @@ from rhetorica.web.core import (
     start_ingest,
 )
 from rhetorica.web.features import features
+from rhetorica.web.uploads import upload_name
 
 router = APIRouter(prefix="/api/v1")
 Svc = Annotated[Services, Depends(services)]
@@ -192,10 +193,29 @@ def _get(svc: Services, ref: str):
 
 
 # -- routes -------------------------------------------------------------------------------
-@router.get("/health", tags=["meta"])
-def health() -> dict[str, str]:
-    """Liveness probe (open even when a token is required; reveals nothing)."""
-    return {"status": "ok"}
+class WorkerHealthOut(BaseModel):
+    mode: str = Field(..., description="processes (worker processes) or thread (in process)")
+    state: str = Field(..., description="ok, starting, restarting or down")
+    workers: int
+    alive: int
+    restarts: int = Field(..., description="Dead worker pools replaced since start.")
+    last_failure: str | None
+
+
+class HealthOut(BaseModel):
+    status: str = Field(..., description="ok, or degraded (then the answer is 503)")
+    analysis: WorkerHealthOut
+
+
+@router.get("/health", tags=["meta"], response_model=HealthOut,
+            responses={503: {"model": HealthOut, "description": "analyses cannot run now"}})
+def health(svc: Svc) -> JSONResponse:
+    """Health probe (open even when a token is required; reveals no ids or paths).
+
+    200 when analyses can run; 503 with ``status: degraded`` while the analysis worker is
+    dead, being restarted, or cannot start (a dead worker is replaced automatically)."""
+    state = svc.analysis.health()
+    return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
 
 
 @router.get("/info", response_model=InfoOut, tags=["meta"], responses=ERRORS)
@@ -370,11 +390,12 @@ def ingest(body: IngestIn, svc: Svc) -> JobOut:
 def ingest_upload(svc: Svc, file: Annotated[UploadFile, File(description=".txt/.json/.jsonl")],
                   speaker: Annotated[str | None, Form(max_length=500)] = None) -> JobOut:
     """Upload a file of posts (JSONL, JSON or text) to analyse in the background."""
-    docs = parse_upload(file.file.read(), file.filename or "upload", svc.settings.max_body_bytes)
+    name = upload_name(file.filename) or "upload"
+    docs = parse_upload(file.file.read(), name, svc.settings.max_body_bytes)
     for doc in docs:
         if speaker and not doc.meta.speaker:
             doc.meta.speaker = speaker
-    job = start_ingest(svc, docs, f"ingest of {file.filename or 'upload'} ({len(docs)} posts)")
+    job = start_ingest(svc, docs, f"ingest of {name} ({len(docs)} posts)")
     return JobOut(**job.to_dict())
 
 

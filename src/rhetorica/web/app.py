@@ -20,7 +20,7 @@ from rhetorica import __version__
 from rhetorica.ingest.errors import InputError
 from rhetorica.store.base import StoreError
 from rhetorica.web.core import Services
-from rhetorica.web.jobs import JobRunner
+from rhetorica.web.jobs import JobQueueFull, JobRunner
 from rhetorica.web.security import (
     AccessMiddleware,
     BodyLimitMiddleware,
@@ -29,6 +29,7 @@ from rhetorica.web.security import (
 )
 from rhetorica.web.services import AnalysisService, ServiceBusy, StoreAccess
 from rhetorica.web.settings import WebSettings
+from rhetorica.web.uploads import ParseLimits, UploadParser
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 413: "too_large", 422: "invalid", 503: "unavailable",
@@ -74,9 +75,16 @@ def create_app(settings: WebSettings | None = None, *, pipeline: Any = None) -> 
     app.state.services = Services(
         settings=settings,
         analysis=AnalysisService(settings.core, pipeline, max_batch=settings.max_batch,
-                                 processes=settings.analysis_processes),
+                                 processes=settings.analysis_processes,
+                                 max_queue=settings.max_queued_analyses,
+                                 max_queue_chars=settings.max_queued_chars),
         store=StoreAccess(settings.core.db),
-        jobs=JobRunner(settings.job_workers),
+        jobs=JobRunner(settings.job_workers, max_pending=settings.max_pending_jobs,
+                       max_pending_chars=settings.max_pending_job_chars),
+        uploads=UploadParser(ParseLimits(seconds=settings.upload_parse_seconds,
+                                         memory_bytes=settings.upload_parse_memory,
+                                         max_chars=settings.upload_max_chars),
+                             workers=settings.upload_workers),
     )
 
     @app.exception_handler(StarletteHTTPException)
@@ -99,6 +107,12 @@ def create_app(settings: WebSettings | None = None, *, pipeline: Any = None) -> 
     async def busy(request: Request, exc: ServiceBusy):
         response = _error(request, 503, f"server busy: {exc}")
         response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(JobQueueFull)
+    async def jobs_full(request: Request, exc: JobQueueFull):
+        response = _error(request, 503, f"server busy: {exc}")
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(Exception)

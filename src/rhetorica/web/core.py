@@ -13,6 +13,7 @@ from rhetorica.ingest.errors import InputError
 from rhetorica.web.jobs import Job, JobRunner
 from rhetorica.web.services import AnalysisService, StoreAccess
 from rhetorica.web.settings import WebSettings
+from rhetorica.web.uploads import UploadParser, upload_name
 
 META_FIELDS = ("speaker", "date", "source", "title", "url")
 MEDIA_TYPES = {
@@ -29,6 +30,7 @@ class Services:
     analysis: AnalysisService
     store: StoreAccess
     jobs: JobRunner
+    uploads: UploadParser
 
     def close(self) -> None:
         """Stop jobs first (they use the pipeline and store), then the worker, then the store."""
@@ -110,7 +112,7 @@ def parse_upload(data: bytes, filename: str, max_bytes: int) -> list[Document]:
     from rhetorica.ingest.statements import parse_json, parse_jsonl
     from rhetorica.ingest.text import check_size, decode, require_text
 
-    name = filename or "upload"
+    name = upload_name(filename) or "upload"
     check_size(name, len(data), max_bytes)
     text = decode(data, name)
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else "txt"
@@ -137,7 +139,7 @@ def start_ingest(svc: Services, docs: list[Document], title: str,
         ids: list[int] = []
         for i in range(0, len(docs), step):
             job.check()
-            chunk = svc.analysis.analyze(docs[i:i + step], names)
+            chunk = svc.analysis.analyze(docs[i:i + step], names, internal=True)
             with svc.store.use() as st:
                 saved = st.save_many(chunk, version=__version__)
             created += sum(1 for s in saved if s.created)
@@ -146,7 +148,8 @@ def start_ingest(svc: Services, docs: list[Document], title: str,
             job.advance(len(chunk), f"analysed {min(i + step, len(docs))} of {len(docs)}")
         return {"created": created, "updated": updated, "document_ids": ids[:1000]}
 
-    return svc.jobs.submit("ingest", title, work, total=len(docs))
+    return svc.jobs.submit("ingest", title, work, total=len(docs),
+                           size=sum(len(d.text) for d in docs))
 
 
 def export(doc: Document, fmt: str) -> tuple[str, str, str]:

@@ -9,8 +9,6 @@ the web and the CLI give the same answers.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, UploadFile
@@ -22,6 +20,8 @@ from rhetorica.ingest.errors import InputError
 from rhetorica.web.api import ErrorOut
 from rhetorica.web.core import Services, clean_text, services
 from rhetorica.web.features import available
+from rhetorica.web.jobs import JobCancelled
+from rhetorica.web.uploads import upload_name
 
 api = APIRouter(prefix="/api/v1")
 pages = APIRouter(include_in_schema=False)
@@ -125,12 +125,15 @@ def verify_document(ref: DocId, svc: Svc) -> Response:
         doc.results["evidence"] = items
         doc.results.pop("store_id", None)
         with svc.store.use() as st:
-            st.save(doc, version=__version__)
+            # Onto the statement read above only: deleted meanwhile, it stays deleted.
+            if not st.replace_analysis(doc, doc_id, version=__version__):
+                raise JobCancelled(f"statement {doc_id} was deleted while it was being "
+                                   "verified; the verdicts were discarded")
         return {"document_url": f"/documents/{doc_id}",
                 "verdicts": [it["verdict"] for it in items]}
 
     job = svc.jobs.submit("verify", f"verification of statement {doc_id}", work,
-                          total=len(claims))
+                          total=len(claims), size=len(doc.text))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -183,18 +186,16 @@ def corpus_stats(svc: Svc) -> dict[str, Any]:
         return _corpus(svc).stats()
 
 
-def start_corpus_ingest(svc: Services, data: bytes, filename: str, source: str | None):
-    """Read the upload now (bad input fails the request), index it in a background job."""
-    from rhetorica.ingest.corpus import read_corpus_file
+def start_corpus_ingest(svc: Services, data: bytes, filename: str | None, source: str | None):
+    """Read the upload now (bad input fails the request), index it in a background job.
 
-    name = FsPath(filename or "upload.txt").name or "upload.txt"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = FsPath(tmp) / name
-        path.write_bytes(data)
-        try:
-            docs = read_corpus_file(path, source=source or None)
-        except InputError as exc:
-            raise InputError(name, exc.message, exc.line) from None
+    The file is parsed in a worker process with a time, memory and size bound (PDF and HTML
+    parsers can be made to work far beyond a file's size); its source, unless given or
+    named inside the file, is the file's name, or "upload".
+    """
+    name = upload_name(filename) or "upload"
+    source = clean_text((source or "").strip(), "source", 500) or None
+    docs = svc.uploads.read_corpus(data, name if filename else None, source)
     if not docs:
         raise InputError(name, "no documents found in the file")
 
@@ -210,7 +211,7 @@ def start_corpus_ingest(svc: Services, data: bytes, filename: str, source: str |
         return {**report.to_dict(), "document_url": "/corpus"}
 
     return svc.jobs.submit("corpus", f"corpus ingest of {name} ({len(docs)} documents)", work,
-                           total=len(docs))
+                           total=len(docs), size=sum(len(d.text) for d in docs))
 
 
 @api.post("/corpus/upload", status_code=202, tags=["evidence"], responses=ERRORS)
@@ -219,7 +220,7 @@ def corpus_upload(svc: Svc, file: Annotated[UploadFile, File()],
     """Add a file (text, Markdown, HTML, PDF, JSON/JSONL, RSS/Atom) to the corpus, in the
     background; poll /jobs/{id}."""
     need("corpus")
-    return start_corpus_ingest(svc, file.file.read(), file.filename or "", source).to_dict()
+    return start_corpus_ingest(svc, file.file.read(), file.filename, source).to_dict()
 
 
 @pages.get("/corpus", response_class=HTMLResponse)
@@ -241,7 +242,7 @@ def corpus_upload_page(svc: Svc, file: Annotated[UploadFile, File()],
                        source: Annotated[str, Form()] = "") -> Response:
     need("corpus")
     try:
-        job = start_corpus_ingest(svc, file.file.read(), file.filename or "",
+        job = start_corpus_ingest(svc, file.file.read(), file.filename,
                                   source.strip()[:500])
     except InputError as exc:
         from rhetorica.web.pages import render

@@ -4,6 +4,11 @@ A job is a function ``work(job)`` that reports progress through :meth:`Job.advan
 checks :attr:`Job.cancelled` between steps. Jobs run on a small thread pool so a long ingest
 never holds an HTTP request open; the page polls ``/api/v1/jobs/{id}``. Finished jobs are kept
 (bounded) so their result stays visible after the fact.
+
+The queue is bounded too: a job holds its input (posts, an uploaded file's documents) from
+submission until it finishes, so past ``max_pending`` unfinished jobs, or ``max_pending_chars``
+characters of text held by them, :meth:`JobRunner.submit` raises :class:`JobQueueFull` (the
+app answers 503 with ``Retry-After``) instead of letting memory grow with every request.
 """
 
 from __future__ import annotations
@@ -22,7 +27,16 @@ FINISHED = {DONE, FAILED, CANCELLED}
 
 
 class JobCancelled(Exception):
-    """Raised inside a job's work function when the user asked to stop it."""
+    """Raised inside a job's work function when the user asked to stop it, or when what it
+    worked on is gone (its message, if any, then says why)."""
+
+
+class JobQueueFull(RuntimeError):
+    """Too many unfinished jobs, or too much text held by them; retry later."""
+
+    def __init__(self, message: str, retry_after: int = 30) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -39,6 +53,7 @@ class Job:
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
+    size: int = 0  # characters of input the job holds until it finishes
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -73,21 +88,50 @@ class Job:
 
 
 class JobRunner:
-    def __init__(self, workers: int = 1, keep: int = 200) -> None:
+    def __init__(self, workers: int = 1, keep: int = 200, max_pending: int = 32,
+                 max_pending_chars: int = 50_000_000) -> None:
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers),
                                         thread_name_prefix="rhetorica-job")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._keep = keep
+        self.max_pending = max_pending
+        self.max_pending_chars = max_pending_chars
+        self._pending: dict[str, int] = {}  # unfinished job id -> its size
 
     def submit(self, kind: str, title: str, work: Callable[[Job], dict[str, Any] | None],
-               total: int = 0) -> Job:
-        job = Job(id=uuid.uuid4().hex[:12], kind=kind, title=title, total=total)
+               total: int = 0, size: int = 0) -> Job:
+        """Queue ``work``; ``size`` is the characters of input it holds (for the cap).
+
+        Raises :class:`JobQueueFull` when ``max_pending`` jobs are unfinished, or when the
+        job would take the text held by unfinished jobs past ``max_pending_chars`` (a job
+        larger than the cap on its own is still accepted when no other holds any text).
+        """
+        job = Job(id=uuid.uuid4().hex[:12], kind=kind, title=title, total=total, size=size)
         with self._lock:
+            held = sum(self._pending.values())
+            if len(self._pending) >= self.max_pending:
+                raise JobQueueFull(f"{len(self._pending)} jobs are already queued or running "
+                                   f"(the limit is {self.max_pending}); retry when one has "
+                                   "finished")
+            if held and held + size > self.max_pending_chars:
+                raise JobQueueFull(f"queued jobs already hold {held:,} characters of text "
+                                   f"and this one {size:,} (the limit is "
+                                   f"{self.max_pending_chars:,} characters); retry when one "
+                                   "has finished")
             self._jobs[job.id] = job
+            self._pending[job.id] = size
             self._prune()
-        self._pool.submit(self._run, job, work)
+        try:
+            self._pool.submit(self._run, job, work)
+        except RuntimeError:  # shut down meanwhile
+            self._release(job)
+            raise
         return job
+
+    def _release(self, job: Job) -> None:
+        with self._lock:
+            self._pending.pop(job.id, None)
 
     def _prune(self) -> None:
         finished = [j for j in self._jobs.values() if j.status in FINISHED]
@@ -95,6 +139,12 @@ class JobRunner:
             self._jobs.pop(finished.pop(0).id, None)
 
     def _run(self, job: Job, work: Callable[[Job], dict[str, Any] | None]) -> None:
+        try:
+            self._execute(job, work)
+        finally:
+            self._release(job)
+
+    def _execute(self, job: Job, work: Callable[[Job], dict[str, Any] | None]) -> None:
         if job.cancelled:
             job.status, job.finished = CANCELLED, time.time()
             return
@@ -104,9 +154,9 @@ class JobRunner:
             job.result = dict(result or {})
             job.status = DONE
             job.done = job.total or job.done
-        except JobCancelled:
+        except JobCancelled as exc:
             job.status = CANCELLED
-            job.message = f"cancelled after {job.done} of {job.total}"
+            job.message = str(exc) or f"cancelled after {job.done} of {job.total}"
         except Exception as exc:  # reported on the page, never a traceback
             job.status = FAILED
             job.error = f"{type(exc).__name__}: {exc}"

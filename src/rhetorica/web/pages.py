@@ -28,6 +28,7 @@ from rhetorica.web.core import (
     start_ingest,
 )
 from rhetorica.web.features import features
+from rhetorica.web.uploads import upload_name
 from rhetorica.web.views import baseline_chart, claim_cards, safe_url
 
 router = APIRouter(include_in_schema=False)
@@ -87,15 +88,15 @@ def analyze_form(
 def upload_form(svc: Svc, file: Annotated[UploadFile, File()],
                 speaker: Annotated[str, Form()] = "") -> Response:
     try:
-        docs = parse_upload(file.file.read(), file.filename or "upload",
-                            svc.settings.max_body_bytes)
+        name = upload_name(file.filename) or "upload"
+        docs = parse_upload(file.file.read(), name, svc.settings.max_body_bytes)
     except InputError as exc:
         return render("index.html.j2", status=400, recent=_recent(svc), form={},
                       error=str(exc), formats=registry.formats.names())
     for doc in docs:
         if speaker.strip() and not doc.meta.speaker:
             doc.meta.speaker = speaker.strip()[:500]
-    job = start_ingest(svc, docs, f"ingest of {file.filename or 'upload'} ({len(docs)} posts)")
+    job = start_ingest(svc, docs, f"ingest of {name} ({len(docs)} posts)")
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 

@@ -13,7 +13,13 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from rhetorica.web.settings import LOOPBACK_NAMES, WebSettings, is_loopback
+from rhetorica.web.settings import (
+    LOOPBACK_NAMES,
+    WebSettings,
+    is_loopback,
+    is_loopback_address,
+    normalise_host,
+)
 
 Scope = dict[str, Any]
 
@@ -151,8 +157,20 @@ class AccessMiddleware:
     def __init__(self, app: Any, settings: WebSettings) -> None:
         self.app = app
         self.token = settings.token
-        self.loopback = is_loopback(settings.host)
-        self.allowed_hosts = {h.lower() for h in (*LOOPBACK_NAMES, *settings.allowed_hosts)}
+        # Bound to loopback: only loopback names and addresses (any of 127.0.0.0/8, ::1) and
+        # the --allow-host names are answered. Beyond loopback the check applies once the
+        # operator names the hosts they expect (--allow-host), plus the bound address.
+        self.check_host = is_loopback(settings.host) or bool(settings.allowed_hosts)
+        names = {*LOOPBACK_NAMES, *settings.allowed_hosts}
+        if normalise_host(settings.host) not in ("0.0.0.0", "::", ""):
+            names.add(settings.host)
+        self.allowed_hosts = {normalise_host(h) for h in names}
+        shown = settings.host if is_loopback(settings.host) else "127.0.0.1"
+        self.shown = f"[{shown}]" if ":" in shown else shown
+
+    def _host_ok(self, hostname: str) -> bool:
+        name = normalise_host(hostname)
+        return bool(name) and (name in self.allowed_hosts or is_loopback_address(name))
 
     def _token_ok(self, headers: dict[str, str], candidate: str | None) -> bool:
         if not self.token:
@@ -181,11 +199,15 @@ class AccessMiddleware:
             return
         headers = _headers(scope)
         host = headers.get("host", "")
-        hostname = urlsplit(f"//{host}").hostname or ""
-        if self.loopback and hostname.lower() not in self.allowed_hosts and \
-                f"[{hostname}]".lower() not in self.allowed_hosts:
+        try:
+            hostname = urlsplit(f"//{host}").hostname or ""
+        except ValueError:  # e.g. an unbalanced "[" in the Host header
+            hostname = ""
+        if self.check_host and not self._host_ok(hostname):
             await send_error(scope, send, 421, "bad_host",
-                             f"unexpected Host header {host!r}; open the app at 127.0.0.1")
+                             f"unexpected Host header {host!r}; open the app at {self.shown}, "
+                             "or start `rhetorica serve` with --allow-host NAME to accept "
+                             "that name")
             return
         if scope["method"] in UNSAFE_METHODS:
             origin = headers.get("origin")
