@@ -77,3 +77,41 @@ def test_quantities_read_multipliers_fractions_and_bounds() -> None:
 def test_years_are_not_figures() -> None:
     assert all(q.value != 2021 for q in quantities("Since 2021 nothing changed."))
 
+
+
+def test_another_place_is_not_compared() -> None:
+    assert compare("Homicides in Harlow Bay fell in 2024.",
+                   "Homicides in Norbridge rose 12% in 2024, police said.", related=True) == []
+
+
+def test_a_town_name_is_not_a_change() -> None:
+    qs = quantities("Turnout in Calder Falls reached 54% in 2024.")
+    assert all(q.direction == 0 for q in qs)
+
+
+def test_percentages_about_different_things_are_not_compared() -> None:
+    assert compare("The teachers' strike ended with a 5% pay deal.",
+                   "About 90% of teachers walked out on the first day of the strike.",
+                   related=True) == []
+
+
+def test_a_sentence_without_years_takes_its_articles_date() -> None:
+    assert compare("Unemployment went up in 2025.", "Unemployment rose to 6.1 percent.",
+                   related=True, published="2024-04-12") == []
+    assert compare("Unemployment went up in 2024.", "Unemployment fell to 6.1 percent.",
+                   related=True, published="2024-04-12")
+
+
+def test_bounded_fractions_are_ranges() -> None:
+    assert ("quantifier", "conflict") not in kinds(
+        "Fewer than a third of residents approve of the plan.",
+        "A quarter of residents approve of the plan, the poll found.")
+    assert ("quantifier", "conflict") in kinds(
+        "More than a third of residents approve of the plan.",
+        "A quarter of residents approve of the plan, the poll found.")
+
+
+def test_changes_both_ways_are_not_read_as_one_direction() -> None:
+    assert ("direction", "conflict") not in kinds(
+        "The county is losing people even as the province grows.",
+        "The county's population fell while the province's rose.")

@@ -93,7 +93,9 @@ def test_verify_cli_formats_and_exit_codes(tmp_path: Path, corpus_dir: Path) -> 
     claims.write_text("The Northgate bridge reopened after repairs.\nLindholm banned scooters.\n",
                       encoding="utf-8")
     res = run("verify", str(claims), "--db", db, "--format", "markdown")
-    assert res.exit_code == 0 and "No report in the corpus supports this claim." in res.stdout
+    assert res.exit_code == 0 and "Verdict: **not enough evidence**" in res.stdout
+    assert ("No report in the corpus supports this claim." in res.stdout
+            or "none settles it either way" in res.stdout)
     res = run("verify", "x", "--db", db, "--since", "yesterday")
     assert res.exit_code == 2
     empty = run("verify", "Anything.", "--db", str(tmp_path / "empty.db"))
@@ -127,7 +129,24 @@ def test_eval_verify_reports_beside_baselines() -> None:
 
     rep = evaluate(data, limit=60)
     modes = {r["mode"].split()[0]: r for r in rep["retrieval"]}
-    assert set(modes) == {"bm25", "dense", "hybrid"}
+    assert set(modes) == {"bm25", "dense", "hybrid"}  # "hybrid" twice: with the rerank
     assert 0.0 < modes["hybrid"]["recall@5"] <= 1.0
-    assert rep["verdicts"][0]["system"] == "rhetorica"
-    assert "majority" in rep["verdicts"][1]["system"]
+    systems = [r["system"] for r in rep["verdicts"][:3]]
+    assert systems[0] == "rhetorica" and systems[1] == "previous linear model"
+    assert "majority" in systems[2]
+    assert rep["newsdesk"]["claims"] >= 40 and 0.0 <= rep["newsdesk"]["accuracy"] <= 1.0
+
+
+def test_eval_stance_reports_every_set_beside_baselines() -> None:
+    data = shared_data("nli").parent
+    from rhetorica.evidence.evaluate_stance import evaluate
+
+    rep = evaluate(data, limit=40)
+    sets = {r["set"] for r in rep["rows"]}
+    assert len(sets) == 6 and any("SNLI" in s for s in sets)
+    for s in sets:
+        systems = [r["system"] for r in rep["rows"] if r["set"] == s]
+        assert systems[:3] == ["cross-encoder", "cross-encoder + checks",
+                               "linear (previous model)"] and "majority" in systems[3]
+    snli = {r["system"]: r for r in rep["rows"] if r["set"].startswith("SNLI")}
+    assert snli["cross-encoder"]["accuracy"] > snli["linear (previous model)"]["accuracy"]

@@ -17,8 +17,6 @@ from rhetorica.evidence.nli_data import (
     seeded_split,
 )
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
 
 def test_official_jsonl_field_spellings(tmp_path: Path) -> None:
     rows = [
@@ -63,9 +61,10 @@ def test_seeded_split_keeps_premises_apart() -> None:
 
 
 @pytest.mark.shared_data
-@pytest.mark.skipif(not (DATA / "nli").is_dir(), reason="../shared/data not present")
 def test_shared_sets_build_without_leaking_held_out_pairs() -> None:
-    sd = build_stance_data(DATA, seed=0)
+    from tests.conftest import shared_data
+
+    sd = build_stance_data(shared_data("nli").parent, seed=0)
     held = {pair_key(p) for ps in sd.held_out.values() for p in ps}
     assert len(sd.train) > 50_000 and held
     assert not held & {pair_key(p) for p in sd.train}

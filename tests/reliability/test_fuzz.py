@@ -373,7 +373,9 @@ def test_fuzz_feed_fields(channel_title, items, raw, speaker, chart):
             lines.append(message)
             _log_line(message)
 
-        stderr_file = common.err.file
+        # Console.file reads back sys.stderr when unset: save the private slot, or restoring
+        # would pin this test's stream for every later test.
+        stderr_file = common.err._file
         common.err.file = screen  # the CLI's log lines, captured with the alerts
         try:
             with open_store(str(Path(tmp) / "w.db")) as store:
@@ -391,7 +393,7 @@ def test_fuzz_feed_fields(channel_title, items, raw, speaker, chart):
                 if chart == 0:  # drawing costs ~0.8 s: one example in four
                     render_chart(build_timeline(store), "svg")
         finally:
-            common.err.file = stderr_file
+            common.err._file = stderr_file
         assert len(lines) >= len(stats.errors)
         for ctrl in ("\x07", "\x9b", "\u202e"):
             assert ctrl not in screen.getvalue()

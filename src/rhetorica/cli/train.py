@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from rhetorica.cli.common import EXIT_INPUT, fail, out
+from rhetorica.cli.common import EXIT_INPUT, fail, out, safe
 
 DEFAULT_DATA = Path("../shared/data")
 
@@ -39,6 +39,8 @@ def register(app: typer.Typer) -> None:
         max_examples: int = typer.Option(0, "--max-examples",
                                          help="Stop after this many examples (0: all)."),
         threads: int = typer.Option(0, "--threads", help="CPU threads (0: torch's default)."),
+        stop_after: int = typer.Option(0, "--stop-after", help="Stop after N steps of the "
+                                       "full schedule (0: run it all)."),
         export: bool = typer.Option(True, "--export/--no-export",
                                     help="Write the int8 ONNX artefact when done."),
     ) -> None:
@@ -67,7 +69,7 @@ def register(app: typer.Typer) -> None:
                   + ", ".join(f"{k} {len(v):,}" for k, v in sd.held_out.items()))
         cfg = TrainConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
                           max_length=max_length, max_examples=max_examples or None,
-                          threads=threads or None)
+                          threads=threads or None, stop_after=stop_after or None)
         with Progress(TextColumn("training"), BarColumn(), TextColumn("{task.completed}/"
                       "{task.total} steps"), TextColumn("loss {task.fields[loss]:.3f}"),
                       TimeRemainingColumn(), console=out) as bar:
@@ -79,10 +81,10 @@ def register(app: typer.Typer) -> None:
                     out.print(f"step {step}/{total} loss {loss:.4f}")  # logs, nohup
 
             final = train(sd.train, work, cfg, progress=progress)
-        out.print(f"model: {final}")
+        out.print(f"model: {safe(final)}", highlight=False)
         if export:
             dest = export_onnx(final, out_dir or artefact_dir(), max_length)
-            out.print(f"int8 ONNX artefact: {dest}")
+            out.print(f"int8 ONNX artefact: {safe(dest)}", highlight=False)
 
     @train_app.command("verdict")
     def verdict(
@@ -105,4 +107,4 @@ def register(app: typer.Typer) -> None:
         dest = out_dir or artefact_dir()
         model.save(dest)
         out.print(f"tau_support {model.tau_support}, tau_refute {model.tau_refute}; "
-                  f"written to {dest / 'verdict.json'}")
+                  f"written to {safe(dest / 'verdict.json')}", highlight=False)

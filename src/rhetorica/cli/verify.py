@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -15,6 +14,7 @@ from rhetorica.cli.common import (
     fail,
     out,
     print_json,
+    write_report,
 )
 
 
@@ -121,7 +121,7 @@ def verify(
 
         doc = Document(" ".join(claims))
         doc.results["evidence"] = items
-        sys.stdout.write(EVIDENCE.markdown(doc) + "\n")
+        write_report(EVIDENCE.markdown(doc) + "\n")
     else:
         _print_table(items)
     if any(it["verdict"] in ("refuted", "disputed") for it in items):
@@ -129,8 +129,10 @@ def verify(
 
 
 def _print_table(items: list[dict]) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from rhetorica.cli.common import safe as escape  # markup and control characters inert
+    from rhetorica.evidence.report import rating_text
 
     colours = {"supported": "green", "refuted": "red", "disputed": "yellow",
                "not_enough_evidence": "bright_black"}
@@ -139,10 +141,7 @@ def _print_table(items: list[dict]) -> None:
         out.print(f"[bold]{escape(it['claim']['text'])}[/]")
         # Published fact-checks of this claim come first: a newsroom reads them before ours.
         for fc in it.get("prior_fact_checks") or []:
-            rating = fc.get("rating") or (
-                f"{fc['rating_value']}" + (f"/{fc['best_rating']}" if fc.get("best_rating")
-                                           not in (None, "") else "")
-                if fc.get("rating_value") not in (None, "") else "rated")
+            rating = rating_text(fc)
             where = ", ".join(str(x) for x in (fc.get("publisher"), fc.get("date")) if x)
             out.print(f"  [bold magenta]already fact-checked:[/] [bold]{escape(str(rating))}[/]"
                       f"{' — ' + escape(where) if where else ''} {escape(fc.get('url') or '')}"
@@ -152,9 +151,13 @@ def _print_table(items: list[dict]) -> None:
         if not it["passages"]:
             continue
         table = Table(show_header=True, expand=False)
-        for col in ("stance", "score", "passage", "source", "date"):
+        for col in ("stance", "score", "passage", "source", "date", "why"):
             table.add_column(col)
         for p in it["passages"]:
+            why = "\n".join(f"{c['relation']}: {c['reason']}" for c in p.get("checks") or [])
             table.add_row(p["stance"], f"{p['score']:.2f}", escape(p["text"][:200]),
-                          escape(p.get("source") or p.get("title") or ""), p.get("date") or "")
+                          escape(p.get("source") or p.get("title") or ""),
+                          escape(p.get("date") or ""), escape(why))
         out.print(table)
+        for note in it.get("notes") or []:
+            out.print(f"[dim]note: {escape(note)}[/]")

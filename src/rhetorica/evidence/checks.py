@@ -38,7 +38,7 @@ DOWN = frozenset({
     "decreasing", "decline", "declined", "declines", "declining", "drop", "dropped", "drops",
     "dip", "dipped", "plunge", "plunged", "plummeted", "slump", "slumped", "shrink", "shrank",
     "shrunk", "down", "lower", "fewer", "less", "cut", "reduced", "halved", "eased", "slid",
-    "sank", "lost",
+    "sank", "lost", "losing", "lose", "loses", "shed", "shedding",
 })
 MULTIPLIERS = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0,
                "halved": 0.5, "double": 2.0, "triple": 3.0}
@@ -65,7 +65,7 @@ UPPER_BOUND = ("fewer than", "less than", "under", "at most", "below", "no more 
 QUANTIFIERS = {  # proportion a quantifier asserts (lower, upper)
     "all": (1.0, 1.0), "every": (1.0, 1.0), "each": (1.0, 1.0), "entire": (1.0, 1.0),
     "most": (0.5, 1.0), "majority": (0.5, 1.0), "almost all": (0.85, 1.0),
-    "nearly all": (0.85, 1.0), "many": (0.2, 1.0), "half": (0.45, 0.55),
+    "nearly all": (0.85, 1.0), "many": (0.2, 1.0),
     "some": (0.01, 1.0), "few": (0.0, 0.2), "a few": (0.01, 0.2), "minority": (0.0, 0.5),
     "none": (0.0, 0.0), "no": (0.0, 0.0), "nobody": (0.0, 0.0), "not all": (0.0, 0.99),
     "not a single": (0.0, 0.0),
@@ -145,6 +145,7 @@ class Quantity:
     ratio: float | None = None  # multiplicative change: tripled 3.0, fell by a third 0.667
     bound: str = "="        # "=", ">" (more than), "<" (fewer than), "~" (about)
     years: tuple[int, ...] = ()
+    near: frozenset[str] = frozenset()  # content words around it: what the figure is about
 
 
 def _change_ratio(direction: int, pct: float | None, frac: float | None,
@@ -157,11 +158,26 @@ def _change_ratio(direction: int, pct: float | None, frac: float | None,
     return 1 + share if direction > 0 else max(0.0, 1 - share)
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Figures in ``text`` (one sentence works best)."""
+def _cue_tokens(text: str) -> list[str]:
+    """Lower-cased tokens without names: "Calder Falls" is a town, not a fall."""
+    words = re.findall(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:[-'][A-Za-z]+)*|%", text)
+    return [w.lower() for i, w in enumerate(words) if not (i and w[:1].isupper())]
+
+
+def ambiguous_direction(text: str) -> bool:
+    """A sentence that states changes both ways ("losing people as the province grows")."""
+    toks = set(_cue_tokens(text))
+    strong_up = toks & (UP - {"more", "up", "higher"})
+    strong_down = toks & (DOWN - {"less", "fewer", "lower", "down"})
+    return bool(strong_up and strong_down)
+
+
+def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
+    """Figures in ``text`` (one sentence works best). ``years_hint``: the years a sentence
+    without any is about (its article's publication year and the year before)."""
     low = text.lower()
-    toks = tokens(text)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    toks = _cue_tokens(text)
+    years = tuple(sorted({int(y) for y in _YEAR.findall(text)})) or years_hint
     direction = 0
     dir_word = ""
     for t in toks:
@@ -174,7 +190,8 @@ def quantities(text: str) -> list[Quantity]:
             direction, dir_word = -1, t
             break
     if direction == 0:  # weaker cues only when no verb of change ("more than" is a bound)
-        for t in tokens(re.sub(r"\b(?:more|fewer|less|lower|higher) than\b", " ", low)):
+        for t in _cue_tokens(re.sub(r"\b(?:more|fewer|less|lower|higher) than\b", " ",
+                                    text, flags=re.I)):
             if t in ("up", "higher", "more"):
                 direction, dir_word = 1, t
                 break
@@ -230,9 +247,10 @@ def quantities(text: str) -> list[Quantity]:
             pct = num if unit == "%" else pct
             out.append(Quantity(m.group(0).strip(), num, unit, direction,
                                 _change_ratio(direction, num, None, None) if unit == "%"
-                                else None, bound, years))
+                                else None, bound, years, _near(text, m.start(), m.end())))
             continue
-        out.append(Quantity(m.group(0).strip(), num, unit, 0, None, bound, years))
+        out.append(Quantity(m.group(0).strip(), num, unit, 0, None, bound, years,
+                            _near(text, m.start(), m.end())))
     if direction and (mult is not None or (frac is not None and pct is None)):
         words = dir_word if mult is not None else f"{dir_word} by {frac_text}"
         out.append(Quantity(words, None, "", direction,
@@ -240,6 +258,23 @@ def quantities(text: str) -> list[Quantity]:
     elif direction and not any(q.direction for q in out):
         out.append(Quantity(dir_word, None, "", direction, None, "=", years))
     return out
+
+
+def _near(text: str, start: int, end: int, n: int = 2) -> frozenset[str]:
+    """The ``n`` content words on each side of a figure: "90% of teachers walked out" is
+    about teachers walking out, "a 5% pay deal" about pay."""
+    def words(chunk: str) -> list[str]:
+        return [_stem(w) for w in tokens(chunk) if w not in STOP and not w[0].isdigit()
+                and len(w) > 2]
+
+    return frozenset(words(text[:start])[-n:] + words(text[end:])[:n])
+
+
+def _about_same(c: Quantity, p: Quantity) -> bool:
+    """Two figures are comparable when they count the same noun or share a nearby word."""
+    if c.unit and c.unit not in ("%", "pp", "$") and c.unit == p.unit:
+        return True
+    return bool(c.near & p.near)
 
 
 def _close(a: float, b: float, loose: bool) -> bool:
@@ -307,8 +342,14 @@ def _quantifier(text: str) -> tuple[str, tuple[float, float]] | None:
     for q in sorted(QUANTIFIERS, key=len, reverse=True):
         if f" {q} " in low and q not in ("no", "some"):
             return q, QUANTIFIERS[q]
-    for phrase, v in FRACTIONS.items():
-        if f" {phrase} of " in low:
+    for phrase, v in sorted(FRACTIONS.items(), key=lambda kv: -len(kv[0])):
+        m = re.search(rf" (?:(fewer|less|more) than |(under|over|below|above) )?"
+                      rf"{re.escape(phrase)} of ", low)
+        if m:
+            if m.group(1) in ("fewer", "less") or m.group(2) in ("under", "below"):
+                return f"fewer than {phrase}", (0.0, v)
+            if m.group(1) == "more" or m.group(2) in ("over", "above"):
+                return f"more than {phrase}", (v, 1.0)
             return phrase, (v - 0.05, v + 0.05)
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\b", text.lower())
     if m:
@@ -317,7 +358,17 @@ def _quantifier(text: str) -> tuple[str, tuple[float, float]] | None:
     return None
 
 
-def compare(claim: str, passage: str, related: bool = False) -> list[Finding]:
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words inside a sentence (places, people, organisations), lower-cased."""
+    return {w.lower() for m in _NAME.finditer(text.strip()) for w in m.group(1).split()
+            if w.lower() not in STOP}
+
+
+def compare(claim: str, passage: str, related: bool = False, context: str = "",
+            published: str | None = None) -> list[Finding]:
     """Findings between ``claim`` and ``passage`` (empty when the passage is about something
     else, or when the checks see nothing to compare).
 
@@ -326,13 +377,20 @@ def compare(claim: str, passage: str, related: bool = False) -> list[Finding]:
     taking the passage's sentence that states a change or a figure in the claim's unit;
     negation and predicate checks still need the close wording of :data:`MIN_SHARED`.
     """
+    # A passage about another place or body says nothing about this one's figures.
+    where = (context + " " + passage).lower()
+    if any(n not in where for n in names(claim)):
+        return []
+    hint: tuple[int, ...] = ()
+    if published and published[:4].isdigit():
+        hint = (int(published[:4]) - 1, int(published[:4]))
     sent, shared = best_sentence(claim, passage)
     cq = quantities(claim)
     if (not sent or shared < MIN_SHARED) and related and cq:
         units = {q.unit for q in cq if q.unit}
         wants_change = any(q.direction for q in cq)
         for s in sentences(passage) or [passage]:
-            qs = quantities(s)
+            qs = quantities(s, hint)
             if any((wants_change and q.direction) or (q.unit and q.unit in units) for q in qs):
                 sent, shared = s, 0.0
                 break
@@ -341,11 +399,12 @@ def compare(claim: str, passage: str, related: bool = False) -> list[Finding]:
     elif not sent or shared < MIN_SHARED:
         return []
     out: list[Finding] = []
-    pq = quantities(sent)
+    pq = quantities(sent, hint)
     # changes: direction, then size of the change
     c_change = next((q for q in cq if q.direction), None)
     p_change = next((q for q in pq if q.direction), None)
-    if c_change and p_change and not _year_conflict(c_change, p_change):
+    if c_change and p_change and not _year_conflict(c_change, p_change) \
+            and not ambiguous_direction(claim) and not ambiguous_direction(sent):
         if c_change.direction != p_change.direction:
             out.append(Finding("direction", "conflict",
                                f"claim: {_describe(c_change)}; passage: {_describe(p_change)}",
@@ -366,7 +425,7 @@ def compare(claim: str, passage: str, related: bool = False) -> list[Finding]:
         for p in pq:
             if _year_conflict(c, p) or c.direction != p.direction:
                 continue
-            verdict = _value_conflict(c, p)
+            verdict = _value_conflict(c, p) if _about_same(c, p) else None
             if verdict is None:
                 continue
             out.append(Finding("quantity", "conflict" if verdict else "agree",

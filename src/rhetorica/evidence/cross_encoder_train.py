@@ -42,6 +42,13 @@ class TrainConfig:
     checkpoint_every: int = 200
     max_examples: int | None = None  # cap on examples seen (a time budget on slow machines)
     threads: int | None = None
+    # Stop after this many steps of the schedule above (a checkpoint of a longer run, made
+    # reproducible): the learning-rate schedule is the full run's, not shortened.
+    stop_after: int | None = None
+
+
+# Settings that may differ between a run and its resumption.
+_RUNTIME_ONLY = ("threads", "stop_after")
 
 
 def base_model_dir() -> Path:
@@ -168,7 +175,9 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
         sched.load_state_dict(state["scheduler"])
         step = state["step"]
         torch.set_rng_state(state["torch_rng"])
-        if state.get("config") != asdict(cfg):
+        saved = {k: v for k, v in (state.get("config") or {}).items()
+                 if k not in _RUNTIME_ONLY}
+        if saved != {k: v for k, v in asdict(cfg).items() if k not in _RUNTIME_ONLY}:
             raise RuntimeError(f"{ckpt} was made with other settings; remove {out_dir} to "
                                "start again")
 
@@ -181,7 +190,8 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
 
     model.train()
     t0, seen_loss = time.time(), []
-    while step < n_steps:
+    last = min(n_steps, cfg.stop_after or n_steps)
+    while step < last:
         batch = plan[step]
         width = max(lengths[i] for i in batch)
         ids = torch.zeros((len(batch), width), dtype=torch.long)
@@ -203,7 +213,7 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
         seen_loss.append(float(loss.detach()))
         if progress:
             progress(step, n_steps, float(np.mean(seen_loss[-50:])))
-        if step % cfg.checkpoint_every == 0 or step == n_steps:
+        if step % cfg.checkpoint_every == 0 or step == last:
             save_checkpoint()
     final = out_dir / "final"
     if final.exists():
@@ -211,7 +221,8 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     final.mkdir()
     torch.save(model.state_dict(), final / "model.pt")
     (final / "train.json").write_text(json.dumps(
-        {"config": asdict(cfg), "steps": n_steps, "examples": n_steps * cfg.batch_size,
+        {"config": asdict(cfg), "steps": last, "schedule_steps": n_steps,
+         "examples": last * cfg.batch_size,
          "pairs_available": len(pairs), "seconds_this_run": round(time.time() - t0, 1),
          "device": str(device), "base": str(base.name)}, indent=2) + "\n")
     return final

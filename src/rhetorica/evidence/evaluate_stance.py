@@ -19,6 +19,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rhetorica.evidence.cross_encoder import STANCES
 from rhetorica.evidence.nli_data import NLIPair
 
@@ -37,7 +39,7 @@ def score_sets(sets: dict[str, list[NLIPair]], cross: Any, linear: Any | None = 
                ) -> list[list[Any]]:
     """Rows ``[set, system, pairs, accuracy, macro-F1]`` for each set and system."""
     from rhetorica.evidence.checks import compare
-    from rhetorica.evidence.verify import RELATED, adjust
+    from rhetorica.evidence.verify import RELATED, adjust, claim_states_figure
 
     rows: list[list[Any]] = []
     for name, pairs in sets.items():
@@ -49,7 +51,8 @@ def score_sets(sets: dict[str, list[NLIPair]], cross: Any, linear: Any | None = 
         probs = cross.predict_proba(claims, passages)
         findings = [compare(c, p, related=bool(pr[2] < RELATED))
                     for c, p, pr in zip(claims, passages, probs, strict=True)]
-        checked = adjust(probs, findings)
+        checked = np.stack([adjust(pr[None], [f], claim_states_figure(c))[0]
+                            for pr, f, c in zip(probs, findings, claims, strict=True)])
         systems = {"cross-encoder": [STANCES[i] for i in probs.argmax(1)],
                    "cross-encoder + checks": [STANCES[i] for i in checked.argmax(1)]}
         if linear is not None:

@@ -74,6 +74,11 @@ def _prior_md(item: dict[str, Any]) -> list[str]:
     return ["Already fact-checked:", *lines, ""] if lines else []
 
 
+def _notes_html(item: dict[str, Any]) -> str:
+    notes = item.get("notes") or []
+    return "".join(f'<p class="note"><small>{escape(n)}</small></p>' for n in notes)
+
+
 def _evidence_html(doc: Document) -> str | None:
     items = doc.results.get("evidence")
     if items is None:
@@ -90,10 +95,13 @@ def _evidence_html(doc: Document) -> str | None:
             cite = f'<a href="{escape(url, quote=True)}" rel="noopener">{cite}</a>' if url \
                 else cite
             sc = _STANCE_COLOURS.get(p["stance"], "#777")
+            why = "".join(f'<br><small class="check {escape(c["relation"])}">'
+                          f'{escape(c["kind"])}: {escape(c["reason"])}</small>'
+                          for c in p.get("checks") or [])
             rows.append(
                 f'<li><span class="stance" style="color:{sc}">{escape(p["stance"])} '
                 f'{p["score"]:.2f}</span> <q>{escape(p["text"])}</q> '
-                f'<cite>{cite}</cite></li>')
+                f'<cite>{cite}</cite>{why}</li>')
         passages = f'<ol class="passages">{"".join(rows)}</ol>' if rows else \
             "<p><em>The corpus returned no passage for this claim.</em></p>"
         cards.append(
@@ -103,7 +111,7 @@ def _evidence_html(doc: Document) -> str | None:
             f"{_prior_html(item)}"
             f'<p><strong style="color:{colour}">{escape(_label(item["verdict"]))}</strong>, '
             f'confidence {item["confidence"]:.2f}. {escape(item.get("summary", ""))}</p>'
-            f"{passages}</div>")
+            f"{passages}{_notes_html(item)}</div>")
     return "".join(cards)
 
 
@@ -121,11 +129,14 @@ def _evidence_md(doc: Document) -> str | None:
                  f"Verdict: **{_label(item['verdict'])}** (confidence {item['confidence']:.2f}). "
                  f"{item.get('summary', '')}", ""]
         for p in item.get("passages", []):
-            cite = _cite(p)
+            cite = md_cell(_cite(p))
             url = _safe_url(p.get("url"))
             cite = f"[{cite}](<{url}>)" if url else cite
             lines.append(f"- *{p['stance']}* {p['score']:.2f}: “{md_cell(p['text'], 300)}” "
                          f"— {cite}")
+            lines.extend(f"  - {c['kind']}: {md_cell(c['reason'], 300)}"
+                         for c in p.get("checks") or [])
+        lines.extend(f"- *note*: {md_cell(n)}" for n in item.get("notes") or [])
         if not item.get("passages"):
             lines.append("- The corpus returned no passage for this claim.")
         out.append("\n".join(lines))

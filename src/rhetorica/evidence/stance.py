@@ -186,7 +186,8 @@ class StanceModel:
     def load(cls, folder: Path | None = None, embedder: Any | None = None) -> StanceModel:
         base = Path(folder) if folder else Path(str(resources.files(MODEL_PACKAGE)))
         if not (base / "stance.npz").exists():
-            raise FileNotFoundError(f"no stance model at {base}; run scripts/train_stance_linear.py")
+            raise FileNotFoundError(
+                f"no stance model at {base}; run scripts/train_stance_linear.py")
         info = json.loads((base / "stance.json").read_text())
         model = cls(C=info["C"], seed=info["seed"], embedder=embedder,
                     embedder_name=info["embedder"])

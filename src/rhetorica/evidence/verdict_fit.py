@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from rhetorica.evidence.verify import VerdictModel, adjust
+from rhetorica.evidence.verify import VerdictModel, adjust, claim_states_figure
 
 
 def claim_probs(items: list[Any], stance: Any) -> list[np.ndarray]:
@@ -31,7 +31,7 @@ def claim_probs(items: list[Any], stance: Any) -> list[np.ndarray]:
         p = probs[i:i + n]
         findings = [compare(it.claim, s, related=bool(pr[2] < RELATED))
                     for (_, s, _), pr in zip(it.evidence, p, strict=True)]
-        out.append(adjust(p, findings))
+        out.append(adjust(p, findings, claim_states_figure(it.claim)))
         i += n
     return out
 

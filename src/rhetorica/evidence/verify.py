@@ -41,20 +41,34 @@ RELATED = 0.5
 VETO = 0.9
 
 
-def adjust(probs: np.ndarray, findings: list[list[Finding]]) -> np.ndarray:
-    """Stance probabilities after the explicit checks: a conflict vetoes support.
+def adjust(probs: np.ndarray, findings: list[list[Finding]],
+           figures: bool = False) -> np.ndarray:
+    """Stance probabilities after the explicit checks.
 
-    A passage with a conflict keeps 10 % of its support; the rest moves to *refutes*. When the
-    model thought the passage unrelated but the checks compared figures or found a negation
-    on the claim's own words, half of the unrelated mass moves to *refutes* as well.
+    * A passage with a conflict keeps 10 % of its support; the rest moves to *refutes*; half
+      of its *unrelated* mass moves to *refutes* as well (the checks compared the claim's own
+      words or figures).
+    * ``figures``: the claim states a figure (a count, a percentage, a multiplier, a
+      fraction). Then a passage supports it only by stating an agreeing figure: without an
+      ``agree`` finding its support moves to *unrelated*, since a passage that talks about
+      the subject without the figure does not confirm the figure.
     """
     out = probs.copy()
     for i, fs in enumerate(findings):
+        s, r, u = out[i]
         if any(f.relation == "conflict" for f in fs):
-            s, r, u = out[i]
             moved = VETO * s + 0.5 * u
             out[i] = [s - VETO * s, r + moved, u - 0.5 * u]
+        elif figures and not any(f.relation == "agree" for f in fs):
+            out[i] = [s * (1 - VETO), r, u + VETO * s]
     return out
+
+
+def claim_states_figure(claim: str) -> bool:
+    """A count, percentage, multiplier or fraction (years and dates are not figures)."""
+    from rhetorica.evidence.checks import quantities
+
+    return any(q.value is not None or q.ratio is not None for q in quantities(claim))
 
 
 def evidence_strength(probs: np.ndarray) -> tuple[float, float]:
@@ -82,13 +96,15 @@ class VerdictModel:
     ``decide``: support ``S`` and refutation ``R`` are the strongest adjusted probabilities
     over the passages. ``S >= tau_support`` and ``R >= tau_refute``: disputed; only one of
     them: that side; neither: not enough evidence. ``fit`` grid-searches both thresholds for
-    macro-F1 on held-out claims, never below ``floor`` (0.5: "strong" evidence means the
-    model gives that reading better-than-even odds). ``calibrate`` fits a logistic model of
-    "the verdict is right" on *other* held-out claims, so ``confidence`` is a probability.
+    macro-F1 on held-out claims, never below ``floor`` (0.6: "strong" evidence means the
+    model gives that reading clearly better-than-even odds), and where possible only among
+    thresholds whose settling verdicts are precise (see :meth:`fit`). ``calibrate`` fits a
+    logistic model of "the verdict is right" on *other* held-out claims, so ``confidence`` is
+    a probability.
     """
 
     def __init__(self, tau_support: float = 0.7, tau_refute: float = 0.7, seed: int = 0,
-                 floor: float = 0.5) -> None:
+                 floor: float = 0.6) -> None:
         self.tau_support, self.tau_refute, self.seed, self.floor = \
             tau_support, tau_refute, seed, floor
         self.cal_coef_ = np.zeros(len(VERDICTS) + 3)
@@ -110,19 +126,26 @@ class VerdictModel:
         onehot = [float(verdict == v) for v in VERDICTS]
         return np.array([*onehot, max(s, r), abs(s - r), min(s, r)])
 
-    def fit(self, probs_list: list[np.ndarray], y: list[str]) -> VerdictModel:
-        from sklearn.metrics import f1_score
+    def fit(self, probs_list: list[np.ndarray], y: list[str],
+            min_precision: float = 0.6) -> VerdictModel:
+        """Thresholds with the best macro-F1 among those whose *supported* and *refuted*
+        verdicts are right at least ``min_precision`` of the time on these claims (a verdict
+        that settles a claim must be trustworthy); without such a pair, the best macro-F1."""
+        from sklearn.metrics import f1_score, precision_score
 
-        best = (-1.0, self.tau_support, self.tau_refute)
+        best = (False, -1.0, self.tau_support, self.tau_refute)
         grid = np.round(np.arange(self.floor, 0.951, 0.05), 2)
         for ts in grid:
             for tr in grid:
                 self.tau_support, self.tau_refute = float(ts), float(tr)
-                f = f1_score(y, self.predict(probs_list), labels=list(VERDICTS),
-                             average="macro", zero_division=0)
-                if f > best[0] + 1e-9:
-                    best = (f, float(ts), float(tr))
-        _, self.tau_support, self.tau_refute = best
+                pred = self.predict(probs_list)
+                f = f1_score(y, pred, labels=list(VERDICTS), average="macro", zero_division=0)
+                prec = precision_score(y, pred, labels=["supported", "refuted"], average=None,
+                                       zero_division=1)
+                ok = bool(min(prec) >= min_precision)
+                if (ok, f) > (best[0], best[1] + 1e-9):
+                    best = (ok, f, float(ts), float(tr))
+        _, _, self.tau_support, self.tau_refute = best
         return self
 
     def calibrate(self, probs_list: list[np.ndarray], y: list[str]) -> VerdictModel:
@@ -179,7 +202,7 @@ class VerdictModel:
             raise ModelArtefactError(
                 f"verdict rule at {base} is missing or damaged ({type(exc).__name__}); "
                 "rebuild it with: rhetorica train verdict --data ../shared/data") from None
-        m = cls(info["tau_support"], info["tau_refute"], info["seed"], info.get("floor", 0.5))
+        m = cls(info["tau_support"], info["tau_refute"], info["seed"], info.get("floor", 0.6))
         m.cal_coef_ = np.array(info["calibration_coef"])
         m.cal_intercept_ = float(info["calibration_intercept"])
         m.metrics = info.get("metrics", {})
@@ -261,9 +284,9 @@ class Verifier:
         notes = []
         reviews = {r["id"] for r in self._fact_check_rows()}
         hits = [h for h in hits if getattr(h, "document_id", None) not in reviews]
-        premises = [" ".join(x for x in (passage_context(h.text, h.title,
-                                                         getattr(h, "lead", None)), h.text) if x)
-                    for h in hits]
+        contexts = [passage_context(h.text, h.title, getattr(h, "lead", None)) for h in hits]
+        premises = [f"{c} {h.text}" if c else h.text for c, h in zip(contexts, hits,
+                                                                       strict=True)]
         truncated_before = getattr(self.stance, "truncated", 0)
         probs = self.stance.predict_proba([claim] * len(hits), premises) if hits \
             else np.zeros((0, 3))
@@ -274,10 +297,12 @@ class Verifier:
             keep = np.argsort(probs[:, 2], kind="stable")[:self.k]
             keep.sort()
             hits = [hits[i] for i in keep]
+            contexts = [contexts[i] for i in keep]
             probs = probs[keep]
-        findings = [compare(claim, h.text, related=bool(pr[2] < RELATED))
-                    for h, pr in zip(hits, probs, strict=True)]
-        adj = adjust(probs, findings)
+        findings = [compare(claim, h.text, related=bool(pr[2] < RELATED), context=c,
+                            published=h.published)
+                    for h, c, pr in zip(hits, contexts, probs, strict=True)]
+        adj = adjust(probs, findings, claim_states_figure(claim))
         p = self.verdict_model.predict_proba(adj)
         verdict = max(p, key=p.get)
         vm = self.verdict_model
