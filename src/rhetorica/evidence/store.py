@@ -24,7 +24,7 @@ import numpy as np
 
 from rhetorica.evidence.passages import split_passages
 from rhetorica.ingest.corpus import CorpusDocument
-from rhetorica.store.base import AmbiguousRef, parse_ref
+from rhetorica.store.base import resolve_ref
 
 # Words too common to help BM25 find evidence; dropping them keeps FTS5 OR queries fast.
 STOPWORDS = frozenset({
@@ -294,18 +294,10 @@ class SQLiteCorpusStore(CorpusStore):
             for ref in refs:
                 # One document per ref, never a pattern: AmbiguousRef (nothing removed) when
                 # a key prefix names several.
-                kind, value = parse_ref(ref)
-                where = {"id": "id = ?", "prefix": "key LIKE ?", "key": "key = ?"}[kind]
-                arg = f"{value}%" if kind == "prefix" else value
-                ids = [r["id"] for r in conn.execute(
-                    f"SELECT id FROM corpus_documents WHERE {where} LIMIT 2", (arg,)).fetchall()]
-                if len(ids) > 1:
-                    count = conn.execute("SELECT count(*) AS n FROM corpus_documents WHERE "
-                                         f"{where}", (arg,)).fetchone()["n"]
-                    raise AmbiguousRef(str(ref), int(count), "corpus documents")
-                if ids:
+                doc_id = resolve_ref(conn, "corpus_documents", ref, "?", "corpus documents")
+                if doc_id is not None:
                     removed += conn.execute("DELETE FROM corpus_documents WHERE id = ?",
-                                            (ids[0],)).rowcount
+                                            (doc_id,)).rowcount
             if source:
                 cur = conn.execute(
                     "DELETE FROM corpus_documents WHERE source_id IN "

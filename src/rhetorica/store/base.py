@@ -50,6 +50,22 @@ def parse_ref(ref: int | str) -> tuple[str, Any]:
     return "key", text
 
 
+def resolve_ref(conn: Any, table: str, ref: int | str, placeholder: str = "?",
+                what: str = "stored statements") -> int | None:
+    """The id of the one row of ``table`` that ``ref`` names (see :func:`parse_ref`), None
+    when none does; :class:`AmbiguousRef` when a key prefix names several. One query shape
+    for both backends: ``placeholder`` is "?" for SQLite, "%s" for PostgreSQL."""
+    kind, value = parse_ref(ref)
+    where = {"id": "id = ", "prefix": "key LIKE ", "key": "key = "}[kind] + placeholder
+    arg = f"{value}%" if kind == "prefix" else value  # a hex prefix holds no wildcard
+    rows = conn.execute(f"SELECT id FROM {table} WHERE {where} LIMIT 2", (arg,)).fetchall()
+    if len(rows) > 1:
+        n = conn.execute(f"SELECT count(*) AS n FROM {table} WHERE {where}",
+                         (arg,)).fetchone()["n"]
+        raise AmbiguousRef(str(ref), int(n), what)
+    return int(rows[0]["id"]) if rows else None
+
+
 def check_schema(url: str, found: int, known: int) -> None:
     """Refuse a database written by a newer Rhetorica: its tables may mean something this
     version does not know, and writing to it could damage it."""

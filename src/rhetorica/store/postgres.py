@@ -27,13 +27,13 @@ from urllib.parse import urlsplit, urlunsplit
 from rhetorica.document import Document, DocumentMeta, Span
 from rhetorica.ingest.errors import InputError
 from rhetorica.store.base import (
-    AmbiguousRef,
     DocumentRow,
     SaveResult,
     Store,
     StoreError,
     check_schema,
     parse_ref,
+    resolve_ref,
 )
 from rhetorica.store.sqlite import migrations
 
@@ -245,14 +245,7 @@ class PostgresStore(Store):
 
     def _one_id(self, conn: Any, ref: int | str) -> int | None:
         """The id the ref names; AmbiguousRef when it names several."""
-        where, params = self._where_ref(ref)
-        rows = conn.execute(f"SELECT d.id FROM documents d WHERE {where} LIMIT 2",
-                            params).fetchall()
-        if len(rows) > 1:
-            count = conn.execute(f"SELECT count(*) AS n FROM documents d WHERE {where}",
-                                 params).fetchone()["n"]
-            raise AmbiguousRef(str(ref), int(count))
-        return int(rows[0]["id"]) if rows else None
+        return resolve_ref(conn, "documents", ref, "%s")
 
     def get(self, ref: int | str) -> Document | None:
         with self._lock:

@@ -29,7 +29,7 @@ from rhetorica.evidence.store import (
     vector_matrix,
 )
 from rhetorica.ingest.corpus import CorpusDocument
-from rhetorica.store.base import AmbiguousRef, parse_ref
+from rhetorica.store.base import resolve_ref
 from rhetorica.store.postgres import PostgresStore
 
 
@@ -152,18 +152,10 @@ class PostgresCorpusStore(CorpusStore):
             for ref in refs:
                 # One document per ref, never a pattern: AmbiguousRef (nothing removed) when
                 # a key prefix names several.
-                kind, value = parse_ref(ref)
-                where = {"id": "id = %s", "prefix": "key LIKE %s", "key": "key = %s"}[kind]
-                arg = f"{value}%" if kind == "prefix" else value
-                ids = [r["id"] for r in conn.execute(
-                    f"SELECT id FROM corpus_documents WHERE {where} LIMIT 2", (arg,)).fetchall()]
-                if len(ids) > 1:
-                    count = conn.execute("SELECT count(*) AS n FROM corpus_documents WHERE "
-                                         f"{where}", (arg,)).fetchone()["n"]
-                    raise AmbiguousRef(str(ref), int(count), "corpus documents")
-                if ids:
+                doc_id = resolve_ref(conn, "corpus_documents", ref, "%s", "corpus documents")
+                if doc_id is not None:
                     removed += conn.execute("DELETE FROM corpus_documents WHERE id = %s",
-                                            (ids[0],)).rowcount
+                                            (doc_id,)).rowcount
             if source:
                 cur = conn.execute(
                     "DELETE FROM corpus_documents WHERE source_id IN "

@@ -22,13 +22,13 @@ from urllib.parse import quote
 
 from rhetorica.document import Document, DocumentMeta, Span
 from rhetorica.store.base import (
-    AmbiguousRef,
     DocumentRow,
     SaveResult,
     Store,
     StoreError,
     check_schema,
     parse_ref,
+    resolve_ref,
 )
 
 MIGRATIONS_PACKAGE = "rhetorica.store.migrations.sqlite"
@@ -274,16 +274,9 @@ class SQLiteStore(Store):
             return "d.key LIKE ?", (f"{value}%",)
         return "d.key = ?", (value,)
 
-    def _one_id(self, conn: sqlite3.Connection, ref: int | str) -> int | None:
+    def _one_id(self, conn: Any, ref: int | str) -> int | None:
         """The id the ref names; AmbiguousRef when it names several."""
-        where, params = self._where_ref(ref)
-        rows = conn.execute(f"SELECT d.id FROM documents d WHERE {where} LIMIT 2",
-                            params).fetchall()
-        if len(rows) > 1:
-            count = conn.execute(f"SELECT count(*) FROM documents d WHERE {where}",
-                                 params).fetchone()[0]
-            raise AmbiguousRef(str(ref), count)
-        return int(rows[0][0]) if rows else None
+        return resolve_ref(conn, "documents", ref, "?")
 
     def get(self, ref: int | str) -> Document | None:
         with self._lock:
