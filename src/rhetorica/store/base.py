@@ -50,18 +50,27 @@ def parse_ref(ref: int | str) -> tuple[str, Any]:
     return "key", text
 
 
+def ref_where(ref: int | str, placeholder: str = "?", alias: str = "") -> tuple[str, tuple]:
+    """SQL condition and parameters for a ref (see :func:`parse_ref`): an id, a hex key
+    prefix (no wildcard can reach LIKE) or a whole key; ``placeholder`` is "?" for SQLite,
+    "%s" for PostgreSQL; ``alias`` prefixes the columns ("d.")."""
+    kind, value = parse_ref(ref)
+    if kind == "id":
+        return f"{alias}id = {placeholder}", (value,)
+    if kind == "prefix":
+        return f"{alias}key LIKE {placeholder}", (f"{value}%",)
+    return f"{alias}key = {placeholder}", (value,)
+
+
 def resolve_ref(conn: Any, table: str, ref: int | str, placeholder: str = "?",
                 what: str = "stored statements") -> int | None:
-    """The id of the one row of ``table`` that ``ref`` names (see :func:`parse_ref`), None
-    when none does; :class:`AmbiguousRef` when a key prefix names several. One query shape
-    for both backends: ``placeholder`` is "?" for SQLite, "%s" for PostgreSQL."""
-    kind, value = parse_ref(ref)
-    where = {"id": "id = ", "prefix": "key LIKE ", "key": "key = "}[kind] + placeholder
-    arg = f"{value}%" if kind == "prefix" else value  # a hex prefix holds no wildcard
-    rows = conn.execute(f"SELECT id FROM {table} WHERE {where} LIMIT 2", (arg,)).fetchall()
+    """The id of the one row of ``table`` that ``ref`` names, None when none does;
+    :class:`AmbiguousRef` when a key prefix names several."""
+    where, args = ref_where(ref, placeholder)
+    rows = conn.execute(f"SELECT id FROM {table} WHERE {where} LIMIT 2", args).fetchall()
     if len(rows) > 1:
         n = conn.execute(f"SELECT count(*) AS n FROM {table} WHERE {where}",
-                         (arg,)).fetchone()["n"]
+                         args).fetchone()["n"]
         raise AmbiguousRef(str(ref), int(n), what)
     return int(rows[0]["id"]) if rows else None
 

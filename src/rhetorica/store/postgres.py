@@ -32,7 +32,7 @@ from rhetorica.store.base import (
     Store,
     StoreError,
     check_schema,
-    parse_ref,
+    ref_where,
     resolve_ref,
 )
 from rhetorica.store.sqlite import migrations
@@ -235,13 +235,8 @@ class PostgresStore(Store):
 
     @staticmethod
     def _where_ref(ref: int | str) -> tuple[str, tuple[Any, ...]]:
-        """SQL for a ref: an id, a hex key prefix or a whole key; never a LIKE pattern."""
-        kind, value = parse_ref(ref)
-        if kind == "id":
-            return "d.id = %s", (value,)
-        if kind == "prefix":  # hex only: no wildcard can reach LIKE
-            return "d.key LIKE %s", (f"{value}%",)
-        return "d.key = %s", (value,)
+        """SQL for a ref on ``documents d``; never a LIKE pattern from the user."""
+        return ref_where(ref, "%s", "d.")
 
     def _one_id(self, conn: Any, ref: int | str) -> int | None:
         """The id the ref names; AmbiguousRef when it names several."""

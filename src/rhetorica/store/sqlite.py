@@ -27,7 +27,7 @@ from rhetorica.store.base import (
     Store,
     StoreError,
     check_schema,
-    parse_ref,
+    ref_where,
     resolve_ref,
 )
 
@@ -265,14 +265,8 @@ class SQLiteStore(Store):
 
     @staticmethod
     def _where_ref(ref: int | str) -> tuple[str, tuple[Any, ...]]:
-        """SQL for a ref: an id, a hex key prefix or a whole key; never a LIKE pattern from
-        the user (``db delete ________`` once matched every statement)."""
-        kind, value = parse_ref(ref)
-        if kind == "id":
-            return "d.id = ?", (value,)
-        if kind == "prefix":  # hex only: no wildcard can reach LIKE
-            return "d.key LIKE ?", (f"{value}%",)
-        return "d.key = ?", (value,)
+        """SQL for a ref on ``documents d``; never a LIKE pattern from the user."""
+        return ref_where(ref, "?", "d.")
 
     def _one_id(self, conn: Any, ref: int | str) -> int | None:
         """The id the ref names; AmbiguousRef when it names several."""
