@@ -20,6 +20,8 @@ _COMPONENTS = {
     "tone": "rhetorica.rhetoric.tone:make_tone",
     "verify": "rhetorica.evidence.verify:make_verify",
     "actors": "rhetorica.actors.component:make_actors",
+    "quotes": "rhetorica.voices.component:make_quotes",
+    "voices": "rhetorica.voices.component:make_voices",
     "context": "rhetorica.context.component:make_context",
 }
 

@@ -12,10 +12,12 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "segment",
     "entities",
     "actors",
+    "quotes",
     "claims",
     "atomic_claims",
     "rhetoric",
     "rhetoric_model",
+    "voices",
     "tone",
     "context",
 )

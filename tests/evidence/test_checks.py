@@ -115,3 +115,60 @@ def test_changes_both_ways_are_not_read_as_one_direction() -> None:
     assert ("direction", "conflict") not in kinds(
         "The county is losing people even as the province grows.",
         "The county's population fell while the province's rose.")
+
+
+def test_a_superlative_is_not_a_quantifier() -> None:
+    # "the city's most pressing problem" says nothing about most residents
+    assert ("quantifier", "conflict") in kinds(
+        "Most people in Eastmere say housing costs are the city's biggest problem.",
+        "A third of Eastmere residents name housing costs as the city's most pressing "
+        "problem, a survey found.")
+
+
+def test_under_half_excludes_a_majority_and_a_stated_share_can_agree() -> None:
+    assert ("quantifier", "conflict") in kinds(
+        "A majority of Lowmark voters back the deployment.",
+        "Just under half of Lowmark voters, 47%, back the deployment, a poll found.")
+    assert ("quantifier", "agree") in kinds(
+        "Broadband reaches more than two thirds of Vellmoor households.",
+        "Broadband reaches 71% of Vellmoor households, the office said.")
+
+
+def test_shares_of_different_groups_are_not_compared() -> None:
+    assert not {k for k in kinds(
+        "Fewer than a third of Harlow Bay residents approve of the deployment.",
+        "Just under half of Lowmark voters, 47%, approve of the deployment to Harlow Bay.")
+        if k[0] == "quantifier"}
+
+
+def test_changes_of_different_measures_are_not_compared() -> None:
+    claim = "Homicides in Norbridge nearly doubled in 2024."
+    assert compare(claim, "Tram ridership in Norbridge rose 18% in 2024 compared with 2023.",
+                   related=True) == []
+    assert ("quantity", "conflict") in kinds(
+        claim, "Norbridge recorded 19 homicides in 2024, up from 17 in 2023, police said.")
+
+
+def test_from_to_figures_give_the_size_of_a_change() -> None:
+    [f] = compare("Eastmere General cut its emergency-room wait by about a quarter in 2024.",
+                  "Average waits in the emergency department at Eastmere General fell from "
+                  "5.2 hours in 2023 to 3.9 hours in 2024.", related=True)
+    assert (f.kind, f.relation) == ("quantity", "agree")
+    assert "5.2 to 3.9" in f.reason
+
+
+def test_the_clause_about_the_claims_measure_is_compared() -> None:
+    found = kinds("Homicides in Riverton fell in 2022.",
+                  "Riverton recorded 31 homicides in 2022, down from 36 in 2021, but vehicle "
+                  "thefts rose by a fifth.")
+    assert ("direction", "conflict") not in found
+
+
+def test_reversed_roles_are_a_conflict() -> None:
+    [f] = compare("The Harlow Bay Gulls beat the Riverton Rapids in extra time.",
+                  "The Riverton Rapids beat the Harlow Bay Gulls 3-2 in extra time on "
+                  "Saturday.")
+    assert (f.kind, f.relation) == ("predicate", "conflict")
+    assert "roles reversed" in f.reason and "Riverton Rapids beat" in f.reason
+    assert compare("The Riverton Rapids beat the Harlow Bay Gulls.",
+                   "The Riverton Rapids beat the Harlow Bay Gulls 3-2 on Saturday.") == []

@@ -65,7 +65,7 @@ def test_alerts_and_timeline_json(cli, tmp_path):
              str(tmp_path / "t.svg"), "--html", str(tmp_path / "t.html"))
     assert tl.exit_code == 0, tl.output
     body = json.loads(tl.stdout)
-    assert body["indicators"][0]["indicator"] == "troops_deployed"
+    assert body["indicators"][0]["indicator"] == "troops_deployed:threatened"  # announced
     assert (tmp_path / "t.svg").read_text("utf-8").lstrip().startswith("<?xml")
     assert "<svg" in (tmp_path / "t.html").read_text("utf-8")
     assert cli("timeline", "--topic", "no_such_topic", "--speaker", "Nobody").exit_code == 1

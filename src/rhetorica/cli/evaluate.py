@@ -22,6 +22,7 @@ EVALUATORS: dict[str, str] = {
     "rhetoric": "rhetorica.rhetoric.evaluate",
     "verify": "rhetorica.evidence.evaluate",
     "stance": "rhetorica.evidence.evaluate_stance",
+    "quotes": "rhetorica.voices.evaluate",
 }
 
 DEFAULT_DATA = Path("../shared/data")

@@ -43,6 +43,13 @@ def register(app: typer.Typer) -> None:
                                        "full schedule (0: run it all)."),
         export: bool = typer.Option(True, "--export/--no-export",
                                     help="Write the int8 ONNX artefact when done."),
+        init: Path = typer.Option(None, "--init", help="Start from an earlier run's "
+                                  "final/model.pt instead of MiniLM's weights."),
+        augment: int = typer.Option(12000, "--augment", help="Negation-flipped pairs to add "
+                                    "(figure-changed pairs are always added; 0: neither)."),
+        caveat_sets: bool = typer.Option(True, "--caveat-sets/--no-caveat-sets",
+                                         help="Also train on LingNLI and HealthVer dev (no "
+                                         "licence stated; see the model card)."),
     ) -> None:
         """Fine-tune MiniLM as a (passage, claim) -> supports/refutes/NEI cross-encoder."""
         try:
@@ -64,12 +71,25 @@ def register(app: typer.Typer) -> None:
         cf_test: list = []
         if (data / "climate-fever" / "climate-fever.jsonl").exists():
             cf_train, _cal, cf_test = split_claims(load_climate_fever(data), seed=0)
-        sd = build_stance_data(data, seed, cf_train, cf_test, extra)
+        sd = build_stance_data(data, seed, cf_train, cf_test, extra, caveat_sets)
+        if init is not None and not init.is_file():
+            fail(f"{init}: no such model file (an earlier run's final/model.pt)", EXIT_INPUT)
+        if augment:
+            from rhetorica.config import Settings
+            from rhetorica.evidence.nli_augment import augment as counterfactuals
+            from rhetorica.nlp.spacy_model import load_spacy
+
+            extra_pairs = counterfactuals(sd.train, load_spacy(Settings().spacy_model), seed,
+                                          negations=augment)
+            out.print(f"{len(extra_pairs):,} counterfactual pairs (negation flipped, figure "
+                      "changed)")
+            sd.train.extend(extra_pairs)
         out.print(f"{len(sd.train):,} training pairs; held out: "
                   + ", ".join(f"{k} {len(v):,}" for k, v in sd.held_out.items()))
         cfg = TrainConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
                           max_length=max_length, max_examples=max_examples or None,
-                          threads=threads or None, stop_after=stop_after or None)
+                          threads=threads or None, stop_after=stop_after or None,
+                          init=str(init) if init else None)
         with Progress(TextColumn("training"), BarColumn(), TextColumn("{task.completed}/"
                       "{task.total} steps"), TextColumn("loss {task.fields[loss]:.3f}"),
                       TimeRemainingColumn(), console=out) as bar:

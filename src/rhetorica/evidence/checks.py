@@ -64,7 +64,7 @@ UPPER_BOUND = ("fewer than", "less than", "under", "at most", "below", "no more 
                "up to")
 QUANTIFIERS = {  # proportion a quantifier asserts (lower, upper)
     "all": (1.0, 1.0), "every": (1.0, 1.0), "each": (1.0, 1.0), "entire": (1.0, 1.0),
-    "most": (0.5, 1.0), "majority": (0.5, 1.0), "almost all": (0.85, 1.0),
+    "most": (0.501, 1.0), "majority": (0.501, 1.0), "almost all": (0.85, 1.0),
     "nearly all": (0.85, 1.0), "many": (0.2, 1.0),
     "some": (0.01, 1.0), "few": (0.0, 0.2), "a few": (0.01, 0.2), "minority": (0.0, 0.5),
     "none": (0.0, 0.0), "no": (0.0, 0.0), "nobody": (0.0, 0.0), "not all": (0.0, 0.99),
@@ -77,7 +77,8 @@ NEGATORS = frozenset({
 })
 OPPOSITES = [
     ("won", "lost"), ("win", "lose"), ("wins", "loses"), ("approved", "rejected"),
-    ("approve", "reject"), ("passed", "failed"), ("opened", "closed"), ("open", "closed"),
+    ("approve", "reject"), ("passed", "failed"), ("passed", "rejected"),
+    ("passed", "defeated"), ("opened", "closed"), ("open", "closed"),
     ("reopened", "closed"), ("accepted", "rejected"), ("allowed", "banned"),
     ("legal", "illegal"), ("increase", "decrease"), ("hired", "fired"), ("hired", "laid"),
     ("support", "oppose"), ("supported", "opposed"), ("supports", "opposes"),
@@ -87,6 +88,17 @@ OPPOSITES = [
     ("collapsed", "reopened"), ("collapsed", "intact"), ("cancelled", "held"),
     ("signed", "vetoed"), ("ally", "rival"), ("surplus", "deficit"), ("profit", "loss"),
     ("record", "lowest"), ("expanded", "shrank"), ("elected", "defeated"),
+]
+# What a figure counts, in families a fact-checker compares across: a claim about "crime"
+# is answered by homicide and burglary figures, one about "jobless" people by the
+# unemployment rate. Word beginnings, so that every inflection matches.
+MEASURES = [
+    ("crim", "homicid", "murder", "killing", "burglar", "theft", "robber", "assault",
+     "shooting", "violen", "stabbing"),
+    ("unemploy", "jobless", "employ", "job"),
+    ("price", "inflation", "cost", "rent", "fare", "fee"),
+    ("population", "resident", "inhabitant", "people"),
+    ("wage", "pay", "salar", "earning", "income"),
 ]
 _OPP: dict[str, set[str]] = {}
 for _a, _b in OPPOSITES:
@@ -189,6 +201,11 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
                 or t == "halved":
             direction, dir_word = -1, t
             break
+    if direction == 0:  # "cut by a quarter", "lost a fifth": a change; "a pay cut" is not
+        m_cut = re.search(r"\b(cut|cuts|lost|loses)\b(?:\s+\S+){0,4}?\s+(?:by\s|a\s+(?:third|"
+                          r"quarter|fifth|half|tenth)\b|\d)", low)
+        if m_cut:
+            direction, dir_word = -1, m_cut.group(1)
     if direction == 0:  # weaker cues only when no verb of change ("more than" is a bound)
         for t in _cue_tokens(re.sub(r"\b(?:more|fewer|less|lower|higher) than\b", " ",
                                     text, flags=re.I)):
@@ -251,6 +268,11 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             continue
         out.append(Quantity(m.group(0).strip(), num, unit, 0, None, bound, years,
                             _near(text, m.start(), m.end())))
+    if direction and mult is None and frac is None and pct is None:
+        found = _from_to_ratio(text)
+        if found is not None and (found[0] > 1) == (direction > 0):
+            mult = found[0]  # "fell from 5.2 hours to 3.9": a change of x0.75
+            dir_word = f"{dir_word} ({found[1]})"
     if direction and (mult is not None or (frac is not None and pct is None)):
         words = dir_word if mult is not None else f"{dir_word} by {frac_text}"
         out.append(Quantity(words, None, "", direction,
@@ -258,6 +280,31 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
     elif direction and not any(q.direction for q in out):
         out.append(Quantity(dir_word, None, "", direction, None, "=", years))
     return out
+
+
+_FIG = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+_FROM_TO = re.compile(rf"\bfrom\s+\$?{_FIG}\b[^.;]{{0,40}}?\bto\s+\$?{_FIG}\b", re.I)
+_TO_FROM = re.compile(rf"\bto\s+\$?{_FIG}\b[^.;]{{0,40}}?\b(?:up|down)?\s*from\s+\$?{_FIG}\b"
+                      rf"|\b\$?{_FIG}\b[^.;]{{0,60}}?,\s+(?:up|down)\s+from\s+\$?{_FIG}\b", re.I)
+
+
+def _from_to_ratio(text: str) -> tuple[float, str] | None:
+    """(new / old, the words) for "from 36 to 24", "to 24, from 36", "19 in 2024, up from
+    17"."""
+    def num(x: str) -> float:
+        return float(x.replace(",", ""))
+
+    m = _FROM_TO.search(text)
+    if m:
+        old, new = num(m.group(1)), num(m.group(2))
+    elif (m := _TO_FROM.search(text)):
+        g = [x for x in m.groups() if x]
+        new, old = num(g[0]), num(g[1])
+    else:
+        return None
+    if old <= 0 or old == new or any(_YEAR.fullmatch(f"{x:g}") for x in (old, new)):
+        return None
+    return new / old, f"{old:g} to {new:g}"
 
 
 def _near(text: str, start: int, end: int, n: int = 2) -> frozenset[str]:
@@ -337,24 +384,41 @@ def _negated(text: str) -> bool:
     return any(t in NEGATORS or t.endswith("n't") for t in toks)
 
 
+# "most pressing", "the most votes": a superlative, not a share of a group.
+_SUPERLATIVE = re.compile(r"\b(?:the|'s|s') most\b|\bmost \w+(?:ing|ed|ive|ous|ful|ant|ent|"
+                          r"ble|al|ic|ly|ar|ary|ous)\b", re.I)
+
+
 def _quantifier(text: str) -> tuple[str, tuple[float, float]] | None:
+    """The share of a group a sentence asserts, as (words, (lower, upper)).
+
+    Stated shares come first ("a third of", "47% of", "under half of"), since they are what a
+    word such as "most" elsewhere in the sentence is usually compared against. "More than" and
+    "under" make the bound strict: "under half" excludes a majority.
+    """
     low = " " + " ".join(tokens(text)) + " "
-    for q in sorted(QUANTIFIERS, key=len, reverse=True):
-        if f" {q} " in low and q not in ("no", "some"):
-            return q, QUANTIFIERS[q]
     for phrase, v in sorted(FRACTIONS.items(), key=lambda kv: -len(kv[0])):
-        m = re.search(rf" (?:(fewer|less|more) than |(under|over|below|above) )?"
-                      rf"{re.escape(phrase)} of ", low)
+        m = re.search(rf" (?:(fewer|less|more) than |(under|over|below|above|just under|"
+                      rf"just over|nearly|almost) )?{re.escape(phrase)} of ", low)
         if m:
-            if m.group(1) in ("fewer", "less") or m.group(2) in ("under", "below"):
-                return f"fewer than {phrase}", (0.0, v)
-            if m.group(1) == "more" or m.group(2) in ("over", "above"):
-                return f"more than {phrase}", (v, 1.0)
+            words, bound = m.group(0).strip().rsplit(" of", 1)[0], m.group(2) or ""
+            if bound in ("nearly", "almost", "just under"):
+                return words, (v - 0.06, v - 0.005)
+            if bound == "just over":
+                return words, (v + 0.005, v + 0.06)
+            if m.group(1) in ("fewer", "less") or bound in ("under", "below"):
+                return words, (0.0, v - 0.005)
+            if m.group(1) == "more" or bound in ("over", "above"):
+                return words, (v + 0.005, 1.0)
             return phrase, (v - 0.05, v + 0.05)
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\b", text.lower())
     if m:
         v = float(m.group(1)) / 100
         return m.group(0).rsplit(" of", 1)[0], (v - 0.02, v + 0.02)
+    words = " " + " ".join(tokens(_SUPERLATIVE.sub(" ", text))) + " "
+    for q in sorted(QUANTIFIERS, key=len, reverse=True):
+        if f" {q} " in words and q not in ("no", "some"):
+            return q, QUANTIFIERS[q]
     return None
 
 
@@ -365,6 +429,55 @@ def names(text: str) -> set[str]:
     """Capitalised words inside a sentence (places, people, organisations), lower-cased."""
     return {w.lower() for m in _NAME.finditer(text.strip()) for w in m.group(1).split()
             if w.lower() not in STOP}
+
+
+def _topic(text: str) -> set[str]:
+    change = {_stem(w) for w in UP | DOWN | set(MULTIPLIERS)}
+    return content(text) - {_stem(n) for n in names(text)} - change
+
+
+# "a higher share of homicides were solved" is about a share, not about homicides.
+QUALIFIERS = frozenset({"share", "proportion", "rate", "ratio", "percentage", "average",
+                        "median", "per capita"})
+
+
+def _measure_overlap(claim: str, sentence: str) -> int:
+    a, b = _topic(claim), _topic(sentence)
+
+    def family(words: set[str], fam: tuple[str, ...]) -> bool:
+        return any(w.startswith(fam) for w in words)
+
+    if a & QUALIFIERS and not b & QUALIFIERS:
+        return 0
+    return 2 * len(a & b) + sum(family(a, fam) and family(b, fam) for fam in MEASURES)
+
+
+def same_measure(claim: str, sentence: str) -> bool:
+    """Whether a sentence counts what the claim counts: a shared word other than names and
+    change verbs, or two words of one :data:`MEASURES` family ("crime" / "homicides"); a
+    claim about a share or a rate needs one in the sentence too. Without it, "tram ridership
+    rose 18%" would be compared with "homicides doubled"."""
+    return _measure_overlap(claim, sentence) > 0
+
+
+_CLAUSE = re.compile(r",?\s+(?:but|while|whereas|although|though)\s+|;\s+", re.I)
+
+
+def best_clause(claim: str, sentence: str) -> str:
+    """The clause of ``sentence`` about what the claim counts: "31 homicides, down from 36,
+    but vehicle thefts rose by a fifth" holds two changes about two measures."""
+    parts = [c for c in _CLAUSE.split(sentence) if c.strip()]
+    if len(parts) < 2:
+        return sentence
+    scored = [(_measure_overlap(claim, c), -i, c) for i, c in enumerate(parts)]
+    best = max(scored)
+    return best[2] if best[0] > 0 else sentence
+
+
+def missing_names(claim: str, passage: str) -> set[str]:
+    """The claim's names (places, people, bodies) that the passage never mentions."""
+    where = passage.lower()
+    return {n for n in names(claim) if n not in where}
 
 
 def compare(claim: str, passage: str, related: bool = False, context: str = "",
@@ -378,8 +491,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     negation and predicate checks still need the close wording of :data:`MIN_SHARED`.
     """
     # A passage about another place or body says nothing about this one's figures.
-    where = (context + " " + passage).lower()
-    if any(n not in where for n in names(claim)):
+    if missing_names(claim, context + " " + passage):
         return []
     hint: tuple[int, ...] = ()
     if published and published[:4].isdigit():
@@ -391,7 +503,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         wants_change = any(q.direction for q in cq)
         for s in sentences(passage) or [passage]:
             qs = quantities(s, hint)
-            if any((wants_change and q.direction) or (q.unit and q.unit in units) for q in qs):
+            if any((wants_change and q.direction) or (q.unit and q.unit in units) for q in qs) \
+                    and same_measure(claim, s):
                 sent, shared = s, 0.0
                 break
         if shared != 0.0:
@@ -399,12 +512,13 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     elif not sent or shared < MIN_SHARED:
         return []
     out: list[Finding] = []
-    pq = quantities(sent, hint)
+    clause = best_clause(claim, sent)
+    pq = quantities(clause, hint) if same_measure(claim, clause) else []
     # changes: direction, then size of the change
     c_change = next((q for q in cq if q.direction), None)
     p_change = next((q for q in pq if q.direction), None)
     if c_change and p_change and not _year_conflict(c_change, p_change) \
-            and not ambiguous_direction(claim) and not ambiguous_direction(sent):
+            and not ambiguous_direction(claim) and not ambiguous_direction(clause):
         if c_change.direction != p_change.direction:
             out.append(Finding("direction", "conflict",
                                f"claim: {_describe(c_change)}; passage: {_describe(p_change)}",
@@ -447,14 +561,75 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             out.append(Finding("predicate", "conflict",
                                f"claim says '{w}', passage says '{sorted(opp)[0]}'", sent))
             break
-    # quantifiers as proportions
+    # quantifiers as proportions, of the same group ("Lowmark voters" is not "Harlow Bay
+    # residents")
     cqf, pqf = _quantifier(claim), _quantifier(sent)
-    if cqf and pqf and cqf[0] != pqf[0]:
+    if cqf and pqf and cqf[0] != pqf[0] and _same_group(claim, cqf[0], sent, pqf[0]):
         (cn, (clo, chi)), (pn, (plo, phi)) = cqf, pqf
         if phi < clo or plo > chi:
             out.append(Finding("quantifier", "conflict",
                                f"claim: '{cn}'; passage: '{pn}'", sent))
+        elif clo <= plo and phi <= chi:
+            out.append(Finding("quantifier", "agree", f"claim: '{cn}'; passage: '{pn}'",
+                               sent))
+    # roles reversed: "the Gulls beat the Rapids" / "the Rapids beat the Gulls"
+    if (rev := reversed_roles(claim, sent)):
+        out.append(Finding("predicate", "conflict", rev, sent))
     return _dedupe(out)
+
+
+def _group(text: str, phrase: str) -> set[str]:
+    """The content words a quantifier applies to: "a third of Eastmere *residents*"."""
+    low = " ".join(tokens(text))
+    at = low.find(phrase.lower())
+    if at < 0:
+        return set()
+    after = [w for w in low[at + len(phrase):].split()[:6] if w not in ("of", "the")]
+    proper = {_stem(n) for n in names(text)}
+    head = [_stem(w) for w in after if w not in STOP and not w[0].isdigit() and len(w) > 2
+            and _stem(w) not in proper]
+    return set(head[:1])  # "voters" in "half of Calder Falls voters bothered to vote"
+
+
+def _same_group(claim: str, cq: str, sent: str, pq: str) -> bool:
+    a, b = _group(claim, cq), _group(sent, pq)
+    if not a or not b:
+        return True  # nothing to tell them apart by
+    return bool(a & b) or any(any(w.startswith(f) for w in a) and any(w.startswith(f)
+                                                                     for w in b)
+                              for f in MEASURES)
+
+
+# Verbs whose two sides cannot be swapped without changing what happened.
+ASYMMETRIC = frozenset({
+    "beat", "beats", "defeated", "defeats", "overtook", "overtakes", "acquired", "acquires",
+    "bought", "buys", "sued", "sues", "fired", "fires", "arrested", "attacked", "attacks",
+    "invaded", "invades", "accused", "accuses", "endorsed", "endorses", "replaced",
+    "replaces", "outvoted", "ousted", "succeeded", "succeeds", "hired", "hires", "paid",
+    "pays", "owes", "owed", "funded", "funds", "blamed", "blames", "appointed", "appoints",
+})
+_NAMED = r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)"
+
+
+def reversed_roles(claim: str, sentence: str) -> str | None:
+    """A reason when the sentence has the claim's two named sides the other way round around
+    the same asymmetric verb ("X beat Y" against "Y beat X"); otherwise ``None``."""
+    def triples(text: str) -> set[tuple[str, str, str]]:
+        out = set()
+        for m in re.finditer(rf"{_NAMED}\s+(\w+)\s+(?:the\s+)?{_NAMED}", text):
+            verb = m.group(2).lower()
+            if verb in ASYMMETRIC:
+                out.add((re.sub(r"^(?:The|A|An)\s+", "", m.group(1)), verb, m.group(3)))
+        return out
+
+    ours = triples(claim)
+    for subj, verb, obj in triples(sentence):
+        for c_subj, c_verb, c_obj in ours:
+            if verb == c_verb and subj.lower().endswith(c_obj.lower()) \
+                    and obj.lower().endswith(c_subj.lower()):
+                return f"roles reversed: claim says {c_subj} {verb} {c_obj}; passage says " \
+                       f"{subj} {verb} {obj}"
+    return None
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -45,6 +45,9 @@ class TrainConfig:
     # Stop after this many steps of the schedule above (a checkpoint of a longer run, made
     # reproducible): the learning-rate schedule is the full run's, not shortened.
     stop_after: int | None = None
+    # Start from an earlier fine-tuned ``final/model.pt`` instead of MiniLM's own weights (a
+    # second round on more data, without paying again for the first).
+    init: str | None = None
 
 
 # Settings that may differ between a run and its resumption.
@@ -146,7 +149,10 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     enc = tok.encode_batch([(p.premise, p.hypothesis) for p in pairs])
     lengths = [len(e.ids) for e in enc]
 
-    model = _build_model(base).to(device)
+    model = _build_model(base)
+    if cfg.init:
+        model.load_state_dict(torch.load(cfg.init, map_location="cpu"))
+    model = model.to(device)
     no_decay = ("bias", "LayerNorm.weight", "norm.weight")
     groups = [
         {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],

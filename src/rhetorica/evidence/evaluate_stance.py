@@ -9,7 +9,8 @@ Sets (premise = passage, hypothesis = claim; entailment = supports, contradictio
 neutral = unrelated): SNLI test pairs held out from training (by premise); the Hossain et al.
 (2020) negation pairs held out from training; NaN-NLI (evaluation only); Breaking NLI's
 numeric items (cardinals, ordinals) held out from training; CLIMATE-FEVER evidence pairs of
-the test claims (split by claim); ANLI dev R1 (CC BY-NC: evaluation only, reported).
+the test claims (split by claim); HealthVer test (its dev part trains); ANLI dev R1 (CC BY-NC:
+evaluation only, reported).
 """
 
 from __future__ import annotations
@@ -38,8 +39,7 @@ def _metrics(gold: list[str], pred: list[str]) -> tuple[float, float]:
 def score_sets(sets: dict[str, list[NLIPair]], cross: Any, linear: Any | None = None
                ) -> list[list[Any]]:
     """Rows ``[set, system, pairs, accuracy, macro-F1]`` for each set and system."""
-    from rhetorica.evidence.checks import compare
-    from rhetorica.evidence.verify import RELATED, adjust, claim_states_figure
+    from rhetorica.evidence.verify import read_with_checks
 
     rows: list[list[Any]] = []
     for name, pairs in sets.items():
@@ -49,10 +49,8 @@ def score_sets(sets: dict[str, list[NLIPair]], cross: Any, linear: Any | None = 
         passages = [p.premise for p in pairs]
         gold = [NLI_TO_STANCE[p.label] for p in pairs]
         probs = cross.predict_proba(claims, passages)
-        findings = [compare(c, p, related=bool(pr[2] < RELATED))
-                    for c, p, pr in zip(claims, passages, probs, strict=True)]
-        checked = np.stack([adjust(pr[None], [f], claim_states_figure(c))[0]
-                            for pr, f, c in zip(probs, findings, claims, strict=True)])
+        checked = np.stack([read_with_checks(c, [p], pr[None])[0][0]
+                            for c, p, pr in zip(claims, passages, probs, strict=True)])
         systems = {"cross-encoder": [STANCES[i] for i in probs.argmax(1)],
                    "cross-encoder + checks": [STANCES[i] for i in checked.argmax(1)]}
         if linear is not None:
@@ -82,6 +80,7 @@ def evaluate(data_dir: Path, limit: int | None = None, seed: int = 0) -> dict[st
         "numbers: Breaking NLI cardinals+ordinals, held out":
             sd.held_out["breaking-nli-numeric-held"],
         "CLIMATE-FEVER test-claim pairs": sd.held_out["climate-fever-test"],
+        "HealthVer test (claim/evidence, held out)": sd.held_out.get("healthver-test", []),
         "ANLI dev R1 (evaluation only)": load_anli_dev(nli, 1),
     }
     if limit:

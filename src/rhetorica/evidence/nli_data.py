@@ -171,6 +171,23 @@ def load_med(nli: Path) -> list[NLIPair]:
             if (p := _pair(r["sentence1"], r["sentence2"], r["gold_label"], "med"))]
 
 
+def load_lingnli(nli: Path, split: str = "train") -> list[NLIPair]:
+    """LingNLI (Parrish et al., 2021), MultiNLI-style pairs; no licence stated, so training
+    only with that caveat in the model card."""
+    out = []
+    for path in sorted((nli / "lingnli" / "NLI_data").glob(f"*/{split}_round*.jsonl")):
+        out.extend(load_jsonl_pairs(path, "lingnli"))
+    return out
+
+
+def load_healthver(nli: Path, split: str) -> list[NLIPair]:
+    """HealthVer (Sarrouti et al., 2021) evidence/claim pairs; no licence stated (caveat)."""
+    with (nli / "healthver" / "data" / f"healthver_{split}.csv").open(
+            encoding="utf-8", newline="") as fh:
+        return [p for r in csv.DictReader(fh)
+                if (p := _pair(r["evidence"], r["claim"], r["label"], "healthver"))]
+
+
 def load_hossain(nli: Path, part: str) -> list[NLIPair]:
     """Hossain et al. (2020) negation benchmark, SNLI or MNLI part (cp1252-encoded TSV)."""
     name = {"SNLI": "SNLI/dev.tsv", "MNLI": "MNLI/dev_matched.tsv"}[part]
@@ -231,14 +248,16 @@ class StanceData:
 def build_stance_data(data_dir: Path, seed: int = 0,
                       climate_fever_train: Iterable[object] = (),
                       climate_fever_test: Iterable[object] = (),
-                      extra: Iterable[Path] = ()) -> StanceData:
+                      extra: Iterable[Path] = (), caveat_sets: bool = True) -> StanceData:
     """Everything ``rhetorica train stance`` trains on and ``eval stance`` scores on.
 
     Held out (never trained on): 2,000 SNLI test pairs (split by premise), half of the
     Hossain negation pairs and of Breaking NLI's numeric items (by premise), CLIMATE-FEVER test
-    claims; the evaluation-only sets (ANLI, NaN-NLI) are added by the evaluator itself.
+    claims, HealthVer test; the evaluation-only sets (ANLI, NaN-NLI) are added by the
+    evaluator itself.
     Pairs that appear in a held-out set are removed from training (Hossain and TaxiNLI rows
-    overlap SNLI/MNLI).
+    overlap SNLI/MNLI). ``caveat_sets``: also train on LingNLI and HealthVer dev, which state
+    no licence (CLIMATE-FEVER, likewise without one, is passed in by the caller).
     """
     nli = Path(data_dir) / "nli"
     snli_test_train, snli_held = seeded_split(load_snli_esnli(nli, "test"), 0.2, seed)
@@ -253,11 +272,19 @@ def build_stance_data(data_dir: Path, seed: int = 0,
     held_out = {"snli-test-held": snli_held, "hossain-negation-held": hossain_held,
                 "breaking-nli-numeric-held": numeric_held,
                 "climate-fever-test": climate_fever_pairs(climate_fever_test)}
+    if (nli / "healthver").is_dir():
+        held_out["healthver-test"] = load_healthver(nli, "test")
     cf_train = climate_fever_pairs(climate_fever_train)
     train = [*load_snli_esnli(nli, "dev"), *snli_test_train, *load_snli_cad(nli),
              *load_conjnli(nli), *load_taxinli(nli), *load_rte_fever(nli),
              *load_rte_scifact(nli), *load_med(nli), *hossain_train, *numeric_train,
              *other_breaking[:3000], *cf_train, *cf_train]  # CLIMATE-FEVER seen twice
+    # No licence stated: trained on with that caveat in the model card (nli/README.md);
+    # ``caveat_sets=False`` leaves them out.
+    if caveat_sets and (nli / "lingnli").is_dir():
+        train.extend(load_lingnli(nli))
+    if caveat_sets and (nli / "healthver").is_dir():
+        train.extend(load_healthver(nli, "dev"))
     for path in extra:
         train.extend(load_jsonl_pairs(Path(path)))
     blocked = {pair_key(p) for pairs in held_out.values() for p in pairs}

@@ -14,24 +14,19 @@ from typing import Any
 
 import numpy as np
 
-from rhetorica.evidence.verify import VerdictModel, adjust, claim_states_figure
+from rhetorica.evidence.verify import VerdictModel, read_with_checks
 
 
 def claim_probs(items: list[Any], stance: Any) -> list[np.ndarray]:
     """Adjusted stance probabilities per claim over its annotated evidence sentences."""
-    from rhetorica.evidence.checks import compare
-    from rhetorica.evidence.verify import RELATED
-
     claims = [it.claim for it in items for _ in it.evidence]
     sents = [s for it in items for _, s, _ in it.evidence]
     probs = stance.predict_proba(claims, sents) if claims else np.zeros((0, 3))
     out, i = [], 0
     for it in items:
         n = len(it.evidence)
-        p = probs[i:i + n]
-        findings = [compare(it.claim, s, related=bool(pr[2] < RELATED))
-                    for (_, s, _), pr in zip(it.evidence, p, strict=True)]
-        out.append(adjust(p, findings, claim_states_figure(it.claim)))
+        out.append(read_with_checks(it.claim, [s for _, s, _ in it.evidence],
+                                    probs[i:i + n])[0])
         i += n
     return out
 

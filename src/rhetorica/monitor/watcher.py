@@ -340,7 +340,8 @@ class Watcher:
                 "speaker": speaker, "url": doc.meta.url, "title": doc.meta.title}
         alerts: list[int] = []
         for span in doc.layer(LAYER):
-            ind = self.watchlist.get(span.label)
+            base_id, _, status = span.label.partition(":")
+            ind = self.watchlist.get(base_id)
             evidence = span.text_in(doc.text)
             conn.execute(
                 'INSERT OR IGNORE INTO indicator_hits(item_id, document_id, indicator, topic, '
@@ -349,7 +350,7 @@ class Watcher:
                 (item_id, saved.document_id, span.label, span.attrs.get("topic", ""),
                  span.attrs.get("severity", "medium"), date, span.start, span.end,
                  span.attrs.get("method", ""), span.score, evidence))
-            title = ind.title if ind else span.label
+            title = (ind.title if ind else base_id) + (f" ({status})" if status else "")
             payload = {**base, "indicator": span.label, "title": title,
                        "topic": span.attrs.get("topic"), "evidence": evidence,
                        "method": span.attrs.get("method"), "score": span.score,

@@ -87,6 +87,31 @@ class Hit:
     score: float
     evidence: str
     detail: str = ""
+    at: tuple[int, int] | None = None  # the matched words, where a pattern matched
+
+
+# A hit in a clause that only threatens, promises, demands or supposes the event is its own,
+# lower-severity indicator: "we will invoke the Insurrection Act" is not an invocation.
+NOT_YET = {"future": "threatened", "condition": "threatened", "possibility": "threatened",
+           "question": "threatened", "demand": "demanded"}
+
+
+def status_of(doc: Document, hit: Hit) -> str | None:
+    """``None`` when the hit reports the event as happening (asserted past or present);
+    ``"negated"`` when its clause denies it; else ``"threatened"`` or ``"demanded"``."""
+    if doc.parsed is None:
+        return None
+    from rhetorica.voices.modality import modality, polarity
+
+    a, b = hit.at or (hit.start, hit.end)
+    if polarity(doc.parsed, a, b) == "negated":
+        return "negated"
+    return NOT_YET.get(modality(doc.parsed, a, b))
+
+
+def lower(severity: str) -> str:
+    i = SEVERITIES.index(severity) if severity in SEVERITIES else 1
+    return SEVERITIES[max(0, i - 1)]
 
 
 def default_watchlist_path() -> Path:
@@ -304,11 +329,18 @@ class IndicatorMatcher:
         for doc, sents, vecs in zip(docs, sents_per_doc, sims, strict=True):
             doc.remove_layer(LAYER)
             for hit in self.match(doc, sents, vecs):
-                doc.add_span(hit.start, hit.end, hit.indicator, layer=LAYER, score=hit.score,
-                             source=f"watchlist:{self.watchlist.name}",
-                             explanation=hit.detail,
-                             attrs={"topic": hit.topic, "severity": hit.severity,
-                                    "method": hit.method})
+                status = status_of(doc, hit)
+                if status == "negated":
+                    continue  # "no curfew was imposed": nothing to watch
+                label, severity, detail = hit.indicator, hit.severity, hit.detail
+                attrs = {"topic": hit.topic, "severity": severity, "method": hit.method}
+                if status:
+                    label, severity = f"{hit.indicator}:{status}", lower(hit.severity)
+                    detail += f"; {status}, not reported as done"
+                    attrs.update(severity=severity, status=status)
+                doc.add_span(hit.start, hit.end, label, layer=LAYER, score=hit.score,
+                             source=f"watchlist:{self.watchlist.name}", explanation=detail,
+                             attrs=attrs)
         return docs
 
     @staticmethod
@@ -328,11 +360,12 @@ class IndicatorMatcher:
                 m = rx.search(sentence)
                 if m:
                     return Hit(ind.id, ind.topic, ind.severity, s, e, "regex", 1.0, sentence,
-                               f"pattern matched {m.group(0)!r}")
+                               f"pattern matched {m.group(0)!r}",
+                               (s + m.start(), s + m.end()))
             tok = next(((a, b) for a, b in token_spans if s <= a < e), None)
             if tok:
                 return Hit(ind.id, ind.topic, ind.severity, s, e, "tokens", 1.0, sentence,
-                           f"token pattern matched {text[tok[0]:tok[1]]!r}")
+                           f"token pattern matched {text[tok[0]:tok[1]]!r}", tok)
         return None
 
     def match(self, doc: Document, sents: list[tuple[int, int]], vecs: Any = None) -> list[Hit]:

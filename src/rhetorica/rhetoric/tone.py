@@ -37,7 +37,53 @@ def intensity_from(weighted_per_100: float) -> float:
     return round(100.0 * (1.0 - math.exp(-weighted_per_100 / SCALE)), 1)
 
 
+def figures(alpha: list, spans: list, exclaim: int) -> dict:
+    """Intensity, valence and the technique mix of one voice: its words (spaCy tokens that
+    are alphabetic), its rhetoric spans and its exclamation marks."""
+    words = tone_words()
+    n = max(1, len(alpha))
+    lemmas = [t.lemma_.lower() for t in alpha]
+    pos = sum(lemma in words["positive"] for lemma in lemmas)
+    neg = sum(lemma in words["negative"] for lemma in lemmas)
+    intens = sum(t.lower_ in words["intensifiers"] for t in alpha)
+    shouting = sum(1 for t in alpha if len(t.text) > 2 and t.text.isupper())
+    by_label = Counter(s.label for s in spans)
+    weighted = sum(FAMILY_WEIGHT.get(s.attrs.get("family", "technique"), 1.0) for s in spans)
+    heat = 0.5 * exclaim + 0.5 * shouting + 0.25 * intens
+    per_100 = 100.0 * (weighted + heat) / (n + PRIOR_WORDS)
+    return {
+        "intensity": intensity_from(per_100),
+        "valence": round((pos - neg) / math.sqrt(pos + neg + 1), 3),
+        "words": len(alpha),
+        "per_100_words": round(per_100, 2),
+        "techniques_per_100_words": {
+            k: round(100.0 * v / n, 2) for k, v in sorted(by_label.items())
+        },
+        # Same figures by family, so speakers can be compared on *kind* of rhetoric.
+        "families_per_100_words": {
+            k: round(100.0 * v / n, 2) for k, v in sorted(
+                Counter(s.attrs.get("family", "technique") for s in spans).items())
+        },
+        "signals": {
+            "rhetoric_spans": len(spans),
+            "exclamations": exclaim,
+            "all_caps_words": shouting,
+            "intensifiers": intens,
+            "positive_words": pos,
+            "negative_words": neg,
+        },
+    }
+
+
 class Tone:
+    """The ``tone`` component: the author's own intensity, and each quoted voice's beside it.
+
+    Quoted words (the ``quote`` layer, when the ``quotes`` component ran) belong to their
+    speaker, scare-quoted words to nobody; a rhetoric span the ``voices`` component marked
+    ``negated`` ("is *not* occupied") is a mention and does not count. ``results["tone"]``
+    is the author's figure (the headline), ``results["voices"]`` one row per voice.
+    """
+
     name = "tone"
 
     def __init__(self, settings: Settings) -> None:
@@ -45,43 +91,47 @@ class Tone:
 
     def __call__(self, doc: Document) -> Document:
         parsed = ensure_parsed(doc, self.settings)
-        words = tone_words()
-        alpha = [t for t in parsed if t.is_alpha]
-        n = max(1, len(alpha))
-        lemmas = [t.lemma_.lower() for t in alpha]
-        pos = sum(lemma in words["positive"] for lemma in lemmas)
-        neg = sum(lemma in words["negative"] for lemma in lemmas)
-        intens = sum(t.lower_ in words["intensifiers"] for t in alpha)
-        shouting = sum(1 for t in alpha if len(t.text) > 2 and t.text.isupper())
-        exclaim = doc.text.count("!")
+        quotes = doc.layer("quote")
 
-        spans = doc.layer("rhetoric")
-        by_label = Counter(s.label for s in spans)
-        weighted = sum(FAMILY_WEIGHT.get(s.attrs.get("family", "technique"), 1.0) for s in spans)
-        heat = 0.5 * exclaim + 0.5 * shouting + 0.25 * intens
-        per_100 = 100.0 * (weighted + heat) / (n + PRIOR_WORDS)
-        doc.results["tone"] = {
-            "intensity": intensity_from(per_100),
-            "valence": round((pos - neg) / math.sqrt(pos + neg + 1), 3),
-            "words": len(alpha),
-            "per_100_words": round(per_100, 2),
-            "techniques_per_100_words": {
-                k: round(100.0 * v / n, 2) for k, v in sorted(by_label.items())
-            },
-            # Same figures by family, so speakers can be compared on *kind* of rhetoric.
-            "families_per_100_words": {
-                k: round(100.0 * v / n, 2) for k, v in sorted(
-                    Counter(s.attrs.get("family", "technique") for s in spans).items())
-            },
-            "signals": {
-                "rhetoric_spans": len(spans),
-                "exclamations": exclaim,
-                "all_caps_words": shouting,
-                "intensifiers": intens,
-                "positive_words": pos,
-                "negative_words": neg,
-            },
-        }
+        def quote_at(start: int, end: int) -> object | None:
+            return next((q for q in quotes if q.start <= start and end <= q.end), None)
+
+        def voice(start: int, end: int) -> str:
+            q = quote_at(start, end)
+            if q is None:
+                return "author"
+            if q.label == "mention":
+                return "mention"
+            return q.attrs.get("speaker") or "unattributed"
+
+        alpha: dict[str, list] = {}
+        for t in parsed:
+            if t.is_alpha:
+                alpha.setdefault(voice(t.idx, t.idx + len(t.text)), []).append(t)
+        spans: dict[str, list] = {}
+        for sp in doc.layer("rhetoric"):
+            if sp.attrs.get("polarity") == "negated":
+                continue  # "is not occupied": the frame is denied, not used
+            spans.setdefault(sp.attrs.get("voice") or voice(sp.start, sp.end), []).append(sp)
+        bangs: Counter[str] = Counter(voice(i, i + 1) for i, ch in enumerate(doc.text)
+                                      if ch == "!")
+        author = figures(alpha.get("author", []), spans.get("author", []), bangs["author"])
+        if quotes:
+            author["voice"] = "author"
+            author["quoted_words_excluded"] = sum(len(v) for k, v in alpha.items()
+                                                  if k != "author")
+        doc.results["tone"] = author
+        rows = []
+        ids = {q.attrs.get("speaker"): q.attrs.get("speaker_id") for q in quotes}
+        for name in ["author", *sorted(k for k in alpha if k not in ("author", "mention"))]:
+            f = author if name == "author" else figures(alpha.get(name, []),
+                                                        spans.get(name, []), bangs[name])
+            rows.append({"voice": name, "speaker_id": ids.get(name), "words": f["words"],
+                         "intensity": f["intensity"], "valence": f["valence"],
+                         "rhetoric_spans": f["signals"]["rhetoric_spans"],
+                         "techniques_per_100_words": f["techniques_per_100_words"]})
+        if quotes:
+            doc.results["voices"] = rows
         return doc
 
 

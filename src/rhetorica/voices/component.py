@@ -1,0 +1,134 @@
+"""The ``quotes`` component: attributions as spans, each with its speaker.
+
+Runs after ``actors``, so a source ("he", "the governor", "Newsom") is resolved the way the
+actors layer resolved it: to a knowledge-base actor where linkable (``speaker_id``), else the
+named person or organisation, else the described source ("a White House spokesperson").
+
+Layer ``quote``: one span per content stretch, label = kind (``direct``, ``indirect``,
+``mention``), attrs ``speaker``, ``speaker_id`` (KB id or null), ``kind``, ``cue`` (the cue's
+words) and the character offsets of source and cue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rhetorica.config import Settings
+from rhetorica.document import Document, Span
+from rhetorica.nlp.parse import ensure_parsed
+from rhetorica.voices.quotes import Attribution, find_attributions
+
+LAYER = "quote"
+AUTHOR = "author"
+
+
+def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str | None]:
+    """(speaker name, KB id or None) for an attribution's source."""
+    if att.source is None:
+        return "", None
+    a, b = att.source
+    words = text[a:b].strip()
+    for s in actors:
+        if not (s.start < b and a < s.end):
+            continue
+        name = str(s.attrs.get("name") or text[s.start:s.end])
+        if s.end < b - 1 and text[s.end:b].strip():
+            # "his spokesperson", "Newsom's office": someone speaking for the actor
+            rest = text[s.end:b].strip()
+            rest = rest[2:].strip() if rest[:2] in ("'s", "’s") else rest
+            return f"{name}'s {rest}", None
+        return name, (s.attrs.get("actor_id") if s.attrs.get("linked") else None)
+    for lead in ("the ", "The "):
+        if words.startswith(lead) and len(words) > len(lead) + 3:
+            words = words[len(lead):]
+    return words, None
+
+
+def voice_of(doc: Document, start: int, end: int) -> dict[str, Any] | None:
+    """The quote span (attrs) a stretch of text lies in, or ``None`` for the author's voice."""
+    for q in doc.layer(LAYER):
+        if q.start <= start and end <= q.end:
+            return {"speaker": q.attrs.get("speaker") or "unattributed",
+                    "speaker_id": q.attrs.get("speaker_id"), "kind": q.label}
+    return None
+
+
+class Quotes:
+    name = "quotes"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self, doc: Document) -> Document:
+        parsed = ensure_parsed(doc, self.settings)
+        doc.remove_layer(LAYER)
+        actors = doc.layer("actor")
+        last: tuple[str, str | None] = ("", None)
+        for att in find_attributions(parsed, doc.text):
+            speaker, sid = _speaker(att, actors, doc.text)
+            if att.attrs.get("continues") and not speaker:
+                speaker, sid = last
+            if speaker:
+                last = (speaker, sid)
+            attrs: dict[str, Any] = {"speaker": speaker or None, "speaker_id": sid,
+                                     "kind": att.kind}
+            if att.cue:
+                attrs["cue"] = doc.text[att.cue[0]:att.cue[1]]
+                attrs["cue_start"], attrs["cue_end"] = att.cue
+            if att.source:
+                attrs["source_start"], attrs["source_end"] = att.source
+            who = speaker or "an unnamed source"
+            why = f"{att.kind} quote of {who}" if att.kind != "mention" else \
+                "quoted words without a speaker: a mention, not the author's own use"
+            doc.add_span(att.content[0], att.content[1], att.kind, layer=LAYER,
+                         source=self.name, explanation=why, attrs=attrs)
+        return doc
+
+
+def make_quotes(settings: Settings) -> Quotes:
+    return Quotes(settings)
+
+
+VOICED_LAYERS = ("rhetoric", "claim", "atomic_claim")
+
+
+class Voices:
+    """The ``voices`` component: whose voice each rhetoric span and claim is, and how its
+    clause presents it.
+
+    Adds to every span of :data:`VOICED_LAYERS`: ``voice`` (``author`` or the quoted
+    speaker), ``speaker_id`` where the speaker is a KB actor, ``polarity`` (asserted /
+    negated) and ``modality`` (:mod:`rhetorica.voices.modality`). A claim inside a quote gets
+    the speaker as ``claimant``; the author's own claims get the statement's speaker.
+    ``tone`` then counts only asserted rhetoric, per voice.
+    """
+
+    name = "voices"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self, doc: Document) -> Document:
+        from rhetorica.voices.modality import modality, polarity
+
+        parsed = ensure_parsed(doc, self.settings)
+        for layer in VOICED_LAYERS:
+            for span in doc.layer(layer):
+                v = voice_of(doc, span.start, span.end)
+                span.attrs["voice"] = v["speaker"] if v else AUTHOR
+                if v and v.get("speaker_id"):
+                    span.attrs["speaker_id"] = v["speaker_id"]
+                if v and v["kind"] == "mention":
+                    span.attrs["voice"] = "mention"
+                span.attrs["polarity"] = polarity(parsed, span.start, span.end)
+                span.attrs["modality"] = modality(parsed, span.start, span.end)
+                if layer != "rhetoric":
+                    claimant = v["speaker"] if v and v["kind"] != "mention" else \
+                        doc.meta.speaker
+                    if claimant:
+                        span.attrs["claimant"] = claimant
+        return doc
+
+
+def make_voices(settings: Settings) -> Voices:
+    return Voices(settings)

@@ -1,0 +1,372 @@
+"""Who says what: direct quotes and reported speech, each with its speaker and its cue.
+
+News is mostly *about* statements: an article quotes a post, a governor's reply and a
+spokesperson's denial. Scoring all of it as the author's voice is the "use versus mention"
+error. This module finds the attributions in a parsed text, the way the PolNeAR corpus
+annotates them (Newell et al., 2018): a **content** span (what is said), a **cue** (the
+speech verb, "according to", a colon or dash after a quote) and a **source** (who says it).
+
+Two readers, combined:
+
+* **direct quotes**, by quotation marks (straight, curly, guillemets; nested quotes stay
+  inside; a quote may run over several sentences; "…," he said, "…" joins both halves to one
+  speaker). The cue and source are read from the parse of the text around the quote ("X
+  said", "said X", "X wrote:", "according to X"); a long quote without one continues the
+  previous speaker's turn. A short quoted phrase without a cue is a *mention* ("scare
+  quotes": the city was "occupied"), kept with ``kind="mention"``.
+* **reported speech**, from the dependency parse: a speech or cognition verb with a subject
+  and a clausal complement ("officials said that...", "X told reporters...", "X believes..."),
+  "according to X, ...", and clause-final "..., X said".
+
+Everything here is rules on spaCy's parse; ``rhetorica eval quotes`` scores it on PolNeAR's
+test compartment beside a trivial baseline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Speech and cognition verbs that introduce what someone says or holds (lemmas).
+CUE_VERBS = frozenset({
+    "say", "tell", "state", "announce", "post", "write", "tweet", "claim", "argue", "add",
+    "warn", "note", "insist", "explain", "suggest", "declare", "assert", "contend",
+    "maintain", "acknowledge", "admit", "confirm", "deny", "allege", "report", "reply",
+    "respond", "predict", "promise", "vow", "pledge", "threaten", "testify", "recall",
+    "believe", "think", "feel", "fear", "hope", "expect", "know", "worry", "want", "ask",
+    "urge", "demand", "call", "show", "find", "indicate", "reveal", "estimate", "conclude",
+    "remark", "stress", "emphasize", "emphasise", "complain", "concede", "caution", "boast",
+    "agree", "disagree", "doubt", "suspect", "wonder", "question", "counter", "observe",
+    "accuse", "charge", "characterize", "describe", "cite", "plan", "propose",
+})
+# Verbs whose *object* is what a source holds or proposes ("Trump wants a wall", "she called
+# for an inquiry", "the report cites three cases").
+OBJECT_CUES = frozenset({
+    "want", "plan", "propose", "cite", "claim", "support", "oppose", "criticize",
+    "criticise", "question", "mention", "promise", "defend", "deny", "discuss", "offer",
+    "reject", "praise", "blame", "condemn", "demand", "endorse", "dispute", "blast",
+    "welcome", "announce", "predict", "acknowledge", "admit", "reveal",
+})
+# Verbs that take what is said as their object after a colon or in a quote only.
+QUOTE_ONLY = frozenset({"describe", "call", "ask", "question"})
+OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’"}
+MAX_QUOTE = 2000        # characters: longer "quotes" are unbalanced marks
+MENTION_WORDS = 4       # a quoted phrase this short with no cue is a mention
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
+# Words that present a quoted phrase as a term being talked about, not said.
+_NAMING = re.compile(r"\b(?:the|a|this|that|his|her|their)\s+(?:word|words|term|phrase|"
+                     r"label|slogan|name|expression)\s*$|\bso-called\s*$", re.I)
+
+
+@dataclass
+class Attribution:
+    """One attribution: character spans into the text (``None`` where absent)."""
+
+    content: tuple[int, int]
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    kind: str                   # direct | indirect | mention
+    speaker: str = ""           # the source's words (resolved later to an actor)
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop surrounding spaces and commas, and a trailing full stop outside quote marks."""
+    while start < end and text[start] in " \t\n,;:—–-":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,;:—–-":
+        end -= 1
+    return start, end
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of quoted stretches including their marks, outermost only."""
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        close = OPEN_CLOSE.get(ch)
+        if close is None:
+            i += 1
+            continue
+        if ch == "‘" and i > 0 and text[i - 1].isalnum():
+            i += 1  # an apostrophe, not a quote
+            continue
+        if ch == '"' and i + 1 < n and text[i + 1] in " \n":
+            i += 1  # a closing straight quote without an opening one
+            continue
+        j = i + 1
+        while j < n and j - i < MAX_QUOTE:
+            if text[j] == close and not (close == "’" and j + 1 < n and text[j + 1].isalpha()):
+                break
+            if close != '"' and text[j] == "\n" and j + 1 < n and text[j + 1] == "\n":
+                # a paragraph break inside a curly quote: English opens the next paragraph
+                # with a new mark and never closes the first; end the quote here
+                break
+            j += 1
+        if j < n and text[j] == close:
+            out.append((i, j + 1))
+            i = j + 1
+        elif j < n and text[j] == "\n":
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _tokens_between(parsed: Any, start: int, end: int) -> list[Any]:
+    return [t for t in parsed if t.idx >= start and t.idx + len(t.text) <= end]
+
+
+def _subject(verb: Any) -> Any | None:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return _subject(verb.head)
+    return None
+
+
+def _np_span(tok: Any) -> tuple[int, int]:
+    """The noun phrase a source token heads, without trailing clauses or punctuation."""
+    drop = {c.i for c in tok.children
+            if c.dep_ in ("relcl", "acl", "punct", "appos", "advcl", "npadvmod", "advmod")
+            or (c.dep_ == "prep" and c.lower_ != "of")}
+    cut = {t.i for c in tok.children if c.i in drop for t in c.subtree}
+    toks = [t for t in tok.subtree if t.i not in cut]
+    keep = sorted({t.i for t in toks})
+    # keep the contiguous run around the head
+    lo = hi = tok.i
+    s = set(keep)
+    while lo - 1 in s:
+        lo -= 1
+    while hi + 1 in s:
+        hi += 1
+    doc = tok.doc
+    a, b = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    return a, b
+
+
+def _cue_of(tok: Any) -> tuple[int, int]:
+    """The cue's words: the verb with its auxiliaries, negation and particle ("did not say",
+    "pointed out")."""
+    parts = [tok] + [c for c in tok.children if c.dep_ in ("aux", "neg", "prt", "auxpass")]
+    lo = min(t.idx for t in parts)
+    hi = max(t.idx + len(t.text) for t in parts)
+    return lo, hi
+
+
+def _according_to(sent: Any) -> tuple[Any, Any] | None:
+    """("according" token, its source noun) in a sentence, if it has one."""
+    for t in sent:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            to = t.doc[t.i + 1]
+            objs = [c for c in to.children if c.dep_ == "pobj"] or \
+                [c for c in t.children if c.dep_ == "pobj"]
+            if objs:
+                return t, objs[0]
+    return None
+
+
+def _cue_verb(tokens: list[Any]) -> Any | None:
+    for t in tokens:
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in CUE_VERBS:
+            return t
+    return None
+
+
+def _near_quote_cue(parsed: Any, text: str, q: tuple[int, int]) -> tuple[Any, Any] | None:
+    """(cue verb, subject) of "…," X said / X said: "…" / X said "…" around a quote."""
+    a, b = q
+    sents = [s for s in parsed.sents if s.start_char < b and s.end_char > a]
+    before: list[Any] = []
+    if sents:
+        before = [t for t in sents[0] if t.idx + len(t.text) <= a]
+        if not before and text[:a].rstrip().endswith(":"):  # 'X wrote: "…"'
+            prev = [s for s in parsed.sents if s.end_char <= a]
+            before = list(prev[-1]) if prev else []
+    # after the quote, up to the end of the clause that follows it ('"…" Strand wrote.'),
+    # whichever sentence the parser put it in
+    after = []
+    for t in (t for t in parsed if t.idx >= b):
+        if t.text in (".", "!", "?", "“", '"', "”") or len(after) >= 10:
+            break
+        after.append(t)
+    # '"…," X said' right after the quote first, then the closest cue before it
+    for t in after[:4] + list(reversed(before[-12:])) + after[4:10]:
+        if t.lemma_.lower() in CUE_VERBS and t.pos_ in ("VERB", "AUX"):
+            subj = _subject(t)
+            if subj is None:  # "said Mayor Bass" (inverted): the noun after the verb
+                subj = next((c for c in t.children if c.dep_ in ("dobj", "attr", "npadvmod")
+                             and c.pos_ in ("PROPN", "NOUN", "PRON")), None)
+            if subj is not None and not (a <= subj.idx < b):
+                return t, subj
+    for sent in sents:
+        acc = _according_to(sent)
+        if acc and not (a <= acc[1].idx < b):
+            return acc
+    # "X: “…”" / "“…” ― X": a colon or a dash between a name and the quote
+    head = text[max(0, a - 80):a]
+    m = re.search(r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s*$", head)
+    tail = text[b:b + 60]
+    m2 = re.match(r"\s*[―—–-]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})", tail)
+    if m2:
+        s = b + m2.start(1)
+        tok = next((t for t in parsed if t.idx == s), None)
+        dash = b + tail.index(m2.group(0).strip()[0])
+        if tok is not None:
+            return _Mark(dash, 1), tok
+    if m:
+        s = a - len(head) + m.start(1)
+        tok = next((t for t in parsed if t.idx == s), None)
+        if tok is not None:
+            return _Mark(a - len(head) + head.rindex(":"), 1), tok
+    return None
+
+
+@dataclass
+class _Mark:
+    """A punctuation cue (a colon or a dash) standing in for a spaCy token."""
+
+    idx: int
+    length: int
+
+    @property
+    def text(self) -> str:
+        return "x" * self.length
+
+
+def _source_span(subj: Any) -> tuple[int, int]:
+    if isinstance(subj, _Mark):
+        return subj.idx, subj.idx + subj.length
+    if subj.pos_ == "PROPN":  # a name: the whole compound, "Mayor Karen Bass"
+        toks = [subj] + [c for c in subj.children if c.dep_ in ("compound", "flat")]
+        a = min(t.idx for t in toks)
+        # a name after a dash runs on to the next capitalised words only
+        end_tok = subj
+        while end_tok.i + 1 < len(subj.doc) and subj.doc[end_tok.i + 1].pos_ == "PROPN" and \
+                subj.doc[end_tok.i + 1].head in (subj, end_tok):
+            end_tok = subj.doc[end_tok.i + 1]
+        b = end_tok.idx + len(end_tok.text)
+        if any(c.dep_ in ("det", "amod", "poss") for c in subj.children):
+            return _np_span(subj)
+        return a, b
+    return _np_span(subj)
+
+
+def _cue_span(cue: Any) -> tuple[int, int]:
+    if isinstance(cue, _Mark):
+        return cue.idx, cue.idx + cue.length
+    if cue.lower_ == "according":
+        return cue.idx, cue.idx + len("according to")
+    return _cue_of(cue)
+
+
+def find_attributions(parsed: Any, text: str) -> list[Attribution]:
+    """Every attribution in ``text`` (with ``parsed`` its spaCy parse), in text order."""
+    out: list[Attribution] = []
+    quotes = quote_spans(text)
+    last_source: Attribution | None = None
+    for q in quotes:
+        inner = text[q[0] + 1:q[1] - 1]
+        words = len(inner.split())
+        if words < MENTION_WORDS and _NAMING.search(text[max(0, q[0] - 24):q[0]]):
+            out.append(Attribution(q, None, None, "mention"))  # 'the word "occupied"'
+            continue
+        found = _near_quote_cue(parsed, text, q)
+        if found is None:
+            if words < MENTION_WORDS or not re.search(r"[.!?,]\W*$", inner):
+                out.append(Attribution(q, None, None, "mention"))
+                continue
+            if last_source is not None and q[0] - last_source.content[1] < 400:
+                out.append(Attribution(q, last_source.source, None, "direct",
+                                       last_source.speaker, {"continues": True}))
+                continue
+            out.append(Attribution(q, None, None, "direct"))
+            continue
+        cue, subj = found
+        src = _source_span(subj)
+        att = Attribution(q, src, _cue_span(cue), "direct", text[src[0]:src[1]])
+        out.append(att)
+        last_source = att
+    # join "…," he said, "…": the second half has the same cue
+    in_quote = [(a.content[0], a.content[1]) for a in out if a.kind != "mention"]
+
+    def quoted(i: int) -> bool:
+        return any(a <= i < b for a, b in in_quote)
+
+    for sent in parsed.sents:
+        acc = _according_to(sent)
+        if acc and not quoted(acc[0].idx):
+            t, src_tok = acc
+            src = _np_span(src_tok)
+            phrase_end = max(src[1], t.idx + len("according to"))
+            if t.idx - sent.start_char < 3:  # "According to X, content."
+                content = _trim(text, phrase_end, sent.end_char)
+            else:  # "content, according to X."
+                content = _trim(text, sent.start_char, t.idx)
+            content = (content[0], content[1] - (text[content[1] - 1] == "."))
+            if content[1] > content[0] and not quoted(content[0]):
+                out.append(Attribution(content, src, (t.idx, t.idx + len("according to")),
+                                       "indirect", text[src[0]:src[1]]))
+            continue
+        for tok in sent:
+            lem = tok.lemma_.lower()
+            if lem not in CUE_VERBS | OBJECT_CUES or (lem in QUOTE_ONLY and lem != "call") \
+                    or tok.pos_ not in ("VERB", "AUX") \
+                    or quoted(tok.idx):
+                continue
+            comp = [c for c in tok.children if c.dep_ == "ccomp"]
+            if not comp and tok.dep_ in ("parataxis", "ccomp") and tok.head.i < tok.i:
+                # "The plan will fail, he said.": the verb hangs off the reported clause
+                comp = [tok.head] if tok.head.dep_ == "ROOT" else []
+                if comp:
+                    head = comp[0]
+                    sub = [t for t in head.subtree if t.i < tok.i and not (
+                        t.i >= tok.left_edge.i)]
+                    if not sub:
+                        continue
+                    content = _trim(text, sub[0].idx, sub[-1].idx + len(sub[-1].text))
+                    subj = _subject(tok)
+                    if subj is None or quoted(content[0]):
+                        continue
+                    src = _source_span(subj)
+                    out.append(Attribution(content, src, _cue_of(tok), "indirect",
+                                           text[src[0]:src[1]]))
+                continue
+            if not comp and (lem in OBJECT_CUES or (lem == "call" and any(
+                    c.dep_ == "prep" and c.lower_ == "for" for c in tok.children))):
+                objs = [c for c in tok.children if c.dep_ in ("dobj", "xcomp")]
+                if not objs:
+                    objs = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"
+                            for g in c.children if g.dep_ == "pobj"]
+                comp = objs[:1]
+            if not comp:
+                continue
+            subj = _subject(tok)
+            if subj is None:
+                continue
+            c = comp[0]
+            toks = sorted(c.subtree, key=lambda t: t.i)
+            content = _trim(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+            if content[1] <= content[0] or quoted(content[0]):
+                continue
+            src = _source_span(subj)
+            out.append(Attribution(content, src, _cue_of(tok), "indirect",
+                                   text[src[0]:src[1]]))
+    out.sort(key=lambda a: a.content)
+    return out
+
+
+def baseline_attributions(parsed: Any, text: str) -> list[Attribution]:
+    """The trivial baseline: every quoted stretch, said by the nearest preceding name."""
+    names = [(e.start_char, e.end_char) for e in parsed.ents if e.label_ in ("PERSON", "ORG")]
+    out = []
+    for q in quote_spans(text):
+        before = [n for n in names if n[1] <= q[0]]
+        src = before[-1] if before else None
+        out.append(Attribution(q, src, None, "direct",
+                               text[src[0]:src[1]] if src else ""))
+    return out

@@ -1,0 +1,54 @@
+"""How the explicit checks and the passages' dates move the stance model's probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rhetorica.evidence.checks import Finding
+from rhetorica.evidence.verify import adjust, supersede
+
+
+def f(kind: str, relation: str) -> Finding:
+    return Finding(kind, relation, "reason", "sentence")
+
+
+def test_a_figure_conflict_settles_refutation_other_conflicts_weigh_less() -> None:
+    probs = np.array([[0.3, 0.2, 0.5], [0.3, 0.2, 0.5]])
+    out = adjust(probs, [[f("direction", "conflict")], [f("negation", "conflict")]])
+    assert out[0, 1] > 0.95 and out[1, 1] < out[0, 1]
+    assert np.allclose(out.sum(axis=1), 1.0)
+
+
+def test_an_agreeing_figure_confirms_only_what_the_model_reads_as_support() -> None:
+    probs = np.array([[0.45, 0.25, 0.30], [0.25, 0.45, 0.30]])
+    out = adjust(probs, [[f("quantity", "agree")], [f("quantity", "agree")]], figures=True)
+    assert out[0, 0] == 0.75 and out[0, 2] == 0.0
+    assert np.allclose(out[1], probs[1])  # leans to refutation: left as it was
+
+
+def test_a_claimed_figure_needs_an_agreeing_figure_to_be_supported() -> None:
+    out = adjust(np.array([[0.8, 0.1, 0.1]]), [[]], figures=True)
+    assert out[0, 0] < 0.1
+
+
+def test_a_passage_about_another_place_cannot_support() -> None:
+    out = adjust(np.array([[0.8, 0.1, 0.1]]), [[]], elsewhere=[True])
+    assert out[0, 0] < 0.1 and np.isclose(out[0].sum(), 1.0)
+
+
+def test_a_later_correction_voids_the_earlier_report() -> None:
+    probs = np.array([[0.8, 0.1, 0.1], [0.1, 0.85, 0.05]])
+    out, gone = supersede(probs, ["2025-05-09", "2025-05-10"],
+                          ["Voters approved the plan.",
+                           "The plan was rejected, reversing the first count."])
+    assert gone == {0: 1}
+    assert out[0, 0] == 0.0 and out[1, 1] == 0.85
+
+
+def test_no_correction_without_a_cue_or_when_the_earlier_report_is_later() -> None:
+    probs = np.array([[0.8, 0.1, 0.1], [0.1, 0.85, 0.05]])
+    assert supersede(probs, ["2025-05-09", "2025-05-10"],
+                     ["Voters approved the plan.", "The plan was rejected."])[1] == {}
+    assert supersede(probs, ["2025-05-11", "2025-05-10"],
+                     ["Voters approved the plan.", "The plan was rejected, reversing the "
+                      "first count."])[1] == {}

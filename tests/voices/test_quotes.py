@@ -1,0 +1,109 @@
+"""Quotes and speakers, polarity and modality, and voices in the tone figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from rhetorica.config import Settings
+from rhetorica.document import Document
+from rhetorica.nlp.spacy_model import load_spacy
+from rhetorica.pipeline import Pipeline
+from rhetorica.voices.modality import modality, polarity
+from rhetorica.voices.quotes import find_attributions, quote_spans
+
+ARTICLE = (
+    "RIVERTON — The governor on Sunday called the protests \"an invasion\" in a post on her "
+    "account. \"We will restore order, and the invaders will be expelled!\" Strand wrote.\n"
+    "Mayor Ines Varga said the deployment was reckless. \"This is a dangerous escalation,\" "
+    "her spokesperson said. Riverton is not occupied, Varga told reporters."
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_spacy(Settings().spacy_model)
+
+
+def test_quote_marks_straight_curly_nested_and_apostrophes() -> None:
+    text = "He said “the ‘so-called’ plan is dead” and left. It's \"done,\" she said."
+    spans = [text[a:b] for a, b in quote_spans(text)]
+    assert spans == ["“the ‘so-called’ plan is dead”", "\"done,\""]
+
+
+def test_direct_and_reported_speech_with_their_speakers(nlp) -> None:
+    atts = find_attributions(nlp(ARTICLE), ARTICLE)
+    by_content = {ARTICLE[a.content[0]:a.content[1]]: a for a in atts}
+    direct = by_content["\"We will restore order, and the invaders will be expelled!\""]
+    assert direct.kind == "direct" and direct.speaker == "Strand"
+    assert ARTICLE[direct.cue[0]:direct.cue[1]] == "wrote"
+    reported = by_content["the deployment was reckless"]
+    assert reported.kind == "indirect" and reported.speaker == "Mayor Ines Varga"
+    assert by_content["Riverton is not occupied"].speaker == "Varga"
+
+
+def test_a_short_quoted_phrase_without_a_cue_is_a_mention(nlp) -> None:
+    for text in ("Critics say the word \"occupied\" is misleading. The city was calm.",
+                 "The harbour was \"occupied\" by tourists all summer."):
+        atts = find_attributions(nlp(text), text)
+        assert [a.kind for a in atts if text[a.content[0]:a.content[1]] == "\"occupied\""] \
+            == ["mention"]
+
+
+def test_according_to_gives_source_and_content(nlp) -> None:
+    text = "According to the port authority, container traffic rose 12% last year."
+    [a] = find_attributions(nlp(text), text)
+    assert text[a.source[0]:a.source[1]] == "the port authority"
+    assert text[a.content[0]:a.content[1]] == "container traffic rose 12% last year"
+
+
+@pytest.mark.parametrize("sentence,word,pol,mod", [
+    ("Riverton is not occupied.", "occupied", "negated", "fact"),
+    ("Riverton is occupied.", "occupied", "asserted", "fact"),
+    ("There is no invasion of our city.", "invasion", "negated", "fact"),
+    ("We will invoke the Insurrection Act.", "invoke", "asserted", "future"),
+    ("A curfew must be imposed.", "imposed", "asserted", "demand"),
+    ("If they riot, we could send troops.", "send", "asserted", "condition"),
+    ("Is the city occupied?", "occupied", "asserted", "question"),
+    ("The mayor denied that the city was occupied.", "occupied", "negated", "fact"),
+])
+def test_polarity_and_modality(nlp, sentence: str, word: str, pol: str, mod: str) -> None:
+    doc = nlp(sentence)
+    i = sentence.index(word)
+    assert (polarity(doc, i, i + len(word)), modality(doc, i, i + len(word))) == (pol, mod)
+
+
+def test_voices_split_the_tone_and_claims_get_their_claimant() -> None:
+    doc = Pipeline(settings=Settings())(Document(ARTICLE))
+    quotes = doc.layer("quote")
+    speakers = {q.attrs["speaker"] for q in quotes if q.label != "mention"}
+    assert "Ines Varga" in speakers and any("Strand" in s for s in speakers)
+    spokes = [q for q in quotes if "escalation" in q.text_in(ARTICLE)]
+    assert spokes and spokes[0].attrs["speaker"].endswith("spokesperson")
+    voices = {v["voice"]: v for v in doc.results["voices"]}
+    assert doc.results["tone"]["voice"] == "author"
+    assert "author" in voices and len(voices) >= 3
+    # the author's own words carry none of the quoted rhetoric
+    assert voices["author"]["rhetoric_spans"] == 0
+    quoted = [s for s in doc.layer("rhetoric") if s.attrs.get("voice") not in ("author",)]
+    assert quoted
+    negated = [s for s in doc.layer("rhetoric") if s.attrs.get("polarity") == "negated"]
+    assert all(s.attrs["voice"] != "author" or s.attrs["polarity"] == "negated"
+               for s in negated)
+
+
+@pytest.mark.parametrize("sentence,labels", [
+    ("The president invoked the Insurrection Act on Monday.", [("insurrection_act",
+                                                                "critical")]),
+    ("We will invoke the Insurrection Act if they riot again.",
+     [("insurrection_act:threatened", "high")]),
+    ("A curfew must be imposed tonight.", [("curfew:demanded", "medium")]),
+    ("No curfew was imposed.", []),
+])
+def test_watch_hits_fire_only_for_events_reported_as_done(nlp, sentence: str,
+                                                          labels: list) -> None:
+    from rhetorica.monitor.watchlist import IndicatorMatcher, load_watchlist
+
+    doc = Document(sentence)
+    doc.parsed = nlp(sentence)
+    IndicatorMatcher(load_watchlist(), use_examples=False)(doc)
+    assert [(s.label, s.attrs["severity"]) for s in doc.layer("indicator")] == labels
