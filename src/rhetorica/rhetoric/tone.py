@@ -8,6 +8,7 @@ compared on the mix and not only on the total.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from functools import lru_cache
@@ -92,9 +93,15 @@ class Tone:
     def __call__(self, doc: Document) -> Document:
         parsed = ensure_parsed(doc, self.settings)
         quotes = doc.layer("quote")
+        starts = [q.start for q in quotes]
 
         def quote_at(start: int, end: int) -> object | None:
-            return next((q for q in quotes if q.start <= start and end <= q.end), None)
+            # quotes are sorted and do not nest: only the last one opening before ``start``
+            i = bisect.bisect_right(starts, start) - 1
+            for q in quotes[max(0, i - 1):i + 1]:
+                if q.start <= start and end <= q.end:
+                    return q
+            return None
 
         def voice(start: int, end: int) -> str:
             q = quote_at(start, end)

@@ -23,21 +23,28 @@ AUTHOR = "author"
 
 
 def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str | None]:
-    """(speaker name, KB id or None) for an attribution's source."""
+    """(speaker name, KB id or None) for an attribution's source.
+
+    An actor span at the start of the source names the speaker ("Newsom", "he" resolved by
+    the actors layer); one further in makes a described source ("a spokesperson for the
+    mayor"); "his spokesperson" / "Newsom's office" speak for the actor. A pronoun the actors
+    layer could not link keeps the name the quotes reader resolved it to.
+    """
     if att.source is None:
         return "", None
     a, b = att.source
     words = text[a:b].strip()
     for s in actors:
-        if not (s.start < b and a < s.end):
+        if not (s.start < b and a < s.end) or s.start > a + 1:
             continue
         name = str(s.attrs.get("name") or text[s.start:s.end])
         if s.end < b - 1 and text[s.end:b].strip():
-            # "his spokesperson", "Newsom's office": someone speaking for the actor
             rest = text[s.end:b].strip()
             rest = rest[2:].strip() if rest[:2] in ("'s", "’s") else rest
             return f"{name}'s {rest}", None
         return name, (s.attrs.get("actor_id") if s.attrs.get("linked") else None)
+    if att.attrs.get("resolved_from"):
+        return att.speaker, None
     for lead in ("the ", "The "):
         if words.startswith(lead) and len(words) > len(lead) + 3:
             words = words[len(lead):]

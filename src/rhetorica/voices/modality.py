@@ -5,26 +5,37 @@ mention, not a use. "We *will* invoke the Insurrection Act" is a threat, not an 
 "a curfew *must be* imposed" is a demand. These distinctions decide whether a frame counts
 toward a speaker's intensity and whether a watch indicator fires.
 
-Modality values: ``fact`` (asserted past or present), ``future`` (will, going to: a plan,
-promise or threat), ``demand`` (must, should, need to, imperative "let's"), ``condition``
-(if, unless), ``possibility`` (may, might, could, would), ``question``.
+Modality values: ``fact`` (asserted past or present), ``future`` (will, going to, set to: a
+plan, promise or threat), ``demand`` (must, should, need to, "demanded that", imperatives),
+``condition`` (if, unless, "should the protests spread"), ``possibility`` (may, might, could,
+would, "it is possible that"), ``question`` (direct, or "asked whether").
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "nobody", "nothing",
-                      "none", "without"})
 FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 DEMAND = frozenset({"must", "should", "ought"})
 POSSIBLE = frozenset({"may", "might", "could", "would", "can", "'d"})
-CONDITION = frozenset({"if", "unless", "whether"})
-DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute"})
+CONDITION = frozenset({"if", "unless"})
+DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "disprove", "debunk"})
+# "set to begin", "plans to send", "is expected to": the event is ahead
+FUTURE_HEADS = frozenset({"set", "plan", "expect", "schedule", "poise", "due", "prepare",
+                          "intend", "go", "about"})
+# "vowed that it would expand": a promise or threat reported
+COMMISSIVE = frozenset({"vow", "promise", "pledge", "threaten", "warn", "announce", "say"})
+# "needs to investigate", "demanded that they leave", "called for troops to withdraw"
+MANDATIVE = frozenset({"need", "demand", "urge", "require", "order", "ask",
+                       "call", "ought", "have"})
+POSSIBLE_ADJ = frozenset({"possible", "likely", "unlikely", "probable", "conceivable"})
+ASK_VERBS = frozenset({"ask", "wonder", "question", "inquire", "query"})
+QUESTION_WORDS = frozenset({"why", "how", "when", "whether", "what", "who", "where"})
 
 
 def _tokens(parsed: Any, start: int, end: int) -> list[Any]:
-    return [t for t in parsed if t.idx < end and t.idx + len(t.text) > start]
+    span = parsed.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
 
 
 def _clause_verb(tok: Any) -> Any:
@@ -40,9 +51,20 @@ def _clause_verb(tok: Any) -> Any:
     return t
 
 
+def _chain(verb: Any) -> list[Any]:
+    """The verb and the verbs it is an open complement of ("is *going* to *hand* over")."""
+    out = [verb]
+    t = verb
+    while t.dep_ in ("xcomp", "aux") and t.head is not t and len(out) < 4:
+        t = t.head
+        out.append(t)
+    return out
+
+
 def polarity(parsed: Any, start: int, end: int) -> str:
     """``negated`` when the words' own clause denies them ("is not occupied", "no invasion",
-    "never an invasion", "denied that the city was occupied"), else ``asserted``."""
+    "never an invasion", "neither the mayor nor the governor requested", "denied that the
+    city was occupied", "rejected reports that it had ordered"), else ``asserted``."""
     toks = _tokens(parsed, start, end)
     if not toks:
         return "asserted"
@@ -51,11 +73,17 @@ def polarity(parsed: Any, start: int, end: int) -> str:
                for c in t.children):
             return "negated"
     verb = _clause_verb(toks[0])
-    if any(c.dep_ == "neg" or (c.lower_ in ("never",) and c.dep_ == "advmod")
-           for c in verb.children):
-        return "negated"
-    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DENY_VERBS:
-        return "negated"
+    for v in _chain(verb):
+        if any(c.dep_ == "neg" or (c.lower_ == "never" and c.dep_ == "advmod")
+               for c in v.children):
+            return "negated"
+        subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(t.lower_ in ("neither", "nobody", "none", "no") and t.dep_ in (
+                "preconj", "det", "nsubj", "nsubjpass") for s in subj for t in s.subtree):
+            return "negated"
+    for anc in list(verb.ancestors)[:3]:
+        if anc.lemma_.lower() in DENY_VERBS:
+            return "negated"
     return "asserted"
 
 
@@ -65,28 +93,50 @@ def modality(parsed: Any, start: int, end: int) -> str:
     if not toks:
         return "fact"
     verb = _clause_verb(toks[0])
+    chain = _chain(verb)
+    ancestors = list(verb.ancestors)[:3]
     sent = verb.sent
+    # questions: direct, or embedded under "asked whether / why"
     if sent.text.rstrip().endswith("?"):
         return "question"
-    aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    chain = [verb, *verb.ancestors][:3]
-    for v in chain:
-        aux += [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
-        if any(c.dep_ == "mark" and c.lower_ in CONDITION for c in v.children) or any(
-                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION
-                                          for m in c.children) for c in v.children):
-            return "condition"
-    if any(a in DEMAND for a in aux) or (verb.lower_ == "need" and any(
-            c.dep_ == "xcomp" for c in verb.children)):
+    marks = {c.lower_ for v in chain for c in v.children if c.dep_ in ("mark", "advmod")}
+    if "whether" in marks or (marks & QUESTION_WORDS and any(
+            a.lemma_.lower() in ASK_VERBS for a in ancestors)):
+        return "question"
+    if "if" in marks and any(a.lemma_.lower() in ASK_VERBS for a in ancestors):
+        return "question"
+    # conditions: "if", "unless", "in the event that", "should the protests spread"
+    for v in chain + ancestors[:1]:
+        for c in [v, *v.children]:
+            if c.dep_ == "advcl" or c is v:
+                lead = [t.lower_ for t in c.subtree][:4]
+                kids = {m.lower_ for m in c.children if m.dep_ == "mark"}
+                inverted = lead[:1] in (["should"], ["were"], ["had"]) and c.dep_ == "advcl"
+                if kids & CONDITION or inverted or " ".join(lead[:3]) in (
+                        "in the event", "as long as", "provided that", "on condition"):
+                    return "condition"
+    aux = [c.lower_ for v in chain for c in v.children if c.dep_ in ("aux", "auxpass")]
+    heads = [v.lemma_.lower() for v in chain[1:]]
+    # demands: must / should / ought, "needs to", "demanded that they leave", imperatives
+    if any(a in DEMAND for a in aux) or any(h in MANDATIVE for h in heads) or \
+            (verb.dep_ == "ccomp" and verb.head.lemma_.lower() in MANDATIVE
+             and verb.head.lemma_.lower() not in ("ask", "order")):
         return "demand"
-    if any(a in FUTURE for a in aux) or ("going" in aux and "to" in aux):
+    if any(a in FUTURE for a in aux) or any(h in FUTURE_HEADS for h in heads):
         return "future"
-    # "is going to invoke": going is the verb's head
-    if any(v.lower_ == "going" for v in chain[1:]):
-        return "future"
+    # "it is possible that a curfew will be imposed", "raids were possible"
+    for v in [verb, *ancestors[:1]]:
+        if any(c.dep_ == "acomp" and c.lower_ in POSSIBLE_ADJ for c in v.children):
+            return "possibility"
     if any(a in POSSIBLE for a in aux):
+        if "would" in aux and any(a.lemma_.lower() in COMMISSIVE for a in ancestors[:1]):
+            return "future"  # "vowed that the operation would expand"
         return "possibility"
-    if verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(
-            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
-        return "demand"  # an imperative: "Send in the troops"
+    bare = verb.tag_ == "VB" and verb.dep_ in ("ROOT", "ccomp", "conj") and not any(
+        c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ in ("aux", "auxpass")
+                                             and c.lower_ not in ("do", "n't", "not"))
+        for c in verb.children)
+    if bare and (verb.i == verb.sent.start
+                 or verb.doc[verb.i - 1].lower_ in ("n't", "not", "do")):
+        return "demand"  # an imperative: "Send in the troops", "Don't arrest anyone"
     return "fact"

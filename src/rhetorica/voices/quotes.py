@@ -133,7 +133,7 @@ def _np_span(tok: Any) -> tuple[int, int]:
     """The noun phrase a source token heads, without trailing clauses or punctuation."""
     drop = {c.i for c in tok.children
             if c.dep_ in ("relcl", "acl", "punct", "appos", "advcl", "npadvmod", "advmod")
-            or (c.dep_ == "prep" and c.lower_ != "of")}
+            or (c.dep_ == "prep" and c.lower_ not in ("of", "for", "at"))}
     cut = {t.i for c in tok.children if c.i in drop for t in c.subtree}
     toks = [t for t in tok.subtree if t.i not in cut]
     keep = sorted({t.i for t in toks})
@@ -238,6 +238,46 @@ class _Mark:
         return "x" * self.length
 
 
+STATEMENT_NOUNS = frozenset({"statement", "post", "release", "letter", "report", "filing",
+                             "memo", "email", "tweet", "message", "announcement", "video"})
+GENERIC_ORGS = frozenset({"group", "agency", "department", "organization", "organisation",
+                          "union", "company", "office", "campaign", "administration",
+                          "ministry", "committee", "council", "party", "firm", "coalition"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
+
+def _named_in(tok: Any) -> Any | None:
+    """The last proper-noun head in ``tok``'s subtree ("a food vendor named *Ruiz*")."""
+    names = [t for t in tok.subtree if t.pos_ == "PROPN" and t.dep_ not in ("compound",)]
+    return names[-1] if names else None
+
+
+def _better_subject(subj: Any) -> Any:
+    """The token that names the source: the name in an apposition ("One witness, Hector
+    Ruiz, said"), the author of "a statement from X" / "X's statement"."""
+    if isinstance(subj, _Mark):
+        return subj
+    if subj.pos_ != "PROPN":
+        for c in subj.children:
+            if c.dep_ == "appos":
+                named = _named_in(c)
+                if named is not None:
+                    return named
+            if c.dep_ == "acl" and c.lemma_.lower() in ("name", "identify", "call"):
+                named = _named_in(c)  # "a woman identified as Kayla Brooks"
+                if named is not None:
+                    return named
+    if subj.lemma_.lower() in STATEMENT_NOUNS:
+        for c in subj.children:
+            if c.dep_ == "poss":
+                return c
+            if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    return subj
+
+
 def _source_span(subj: Any) -> tuple[int, int]:
     if isinstance(subj, _Mark):
         return subj.idx, subj.idx + subj.length
@@ -287,7 +327,7 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
             out.append(Attribution(q, None, None, "direct"))
             continue
         cue, subj = found
-        src = _source_span(subj)
+        src = _source_span(_better_subject(subj))
         att = Attribution(q, src, _cue_span(cue), "direct", text[src[0]:src[1]])
         out.append(att)
         last_source = att
@@ -332,7 +372,7 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
                     subj = _subject(tok)
                     if subj is None or quoted(content[0]):
                         continue
-                    src = _source_span(subj)
+                    src = _source_span(_better_subject(subj))
                     out.append(Attribution(content, src, _cue_of(tok), "indirect",
                                            text[src[0]:src[1]]))
                 continue
@@ -348,6 +388,7 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
             subj = _subject(tok)
             if subj is None:
                 continue
+            subj = _better_subject(subj)
             c = comp[0]
             toks = sorted(c.subtree, key=lambda t: t.i)
             content = _trim(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
@@ -357,7 +398,47 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
             out.append(Attribution(content, src, _cue_of(tok), "indirect",
                                    text[src[0]:src[1]]))
     out.sort(key=lambda a: a.content)
+    _resolve_speakers(parsed, text, out)
     return out
+
+
+def _resolve_speakers(parsed: Any, text: str, atts: list[Attribution]) -> None:
+    """Pronoun and generic sources ("she said", "the group said") get the name they stand
+    for: the closest person (or organisation) named before them. The source span stays the
+    words of the text; ``speaker`` becomes the name, ``attrs["resolved_from"]`` the words."""
+    persons = [(e.start_char, e.text) for e in parsed.ents if e.label_ == "PERSON"]
+    orgs = [(e.start_char, e.text) for e in parsed.ents
+            if e.label_ in ("ORG", "NORP", "GPE") and len(e.text) > 2]
+    named: list[tuple[int, str]] = []  # speakers that are names, in text order
+    for att in sorted(atts, key=lambda a: a.source[0] if a.source else a.content[0]):
+        if att.source is None:
+            continue
+        words = text[att.source[0]:att.source[1]]
+        low = words.lower().strip()
+        head = low.split()[-1] if low.split() else ""
+        pool: list[tuple[int, str]] = []
+        if low.split()[:1] == ["the"] and len(low.split()) <= 3 and head not in GENERIC_ORGS:
+            # "the spokesperson", "the statement": whoever was introduced that way before
+            earlier = [x for x in atts if x.source and x.source[0] < att.source[0]
+                       and x.speaker and (head in x.speaker.lower()
+                                          or head in STATEMENT_NOUNS)]
+            if earlier:
+                prev = max(earlier, key=lambda x: x.source[0])  # type: ignore[index]
+                att.attrs["resolved_from"] = words
+                att.speaker = prev.speaker
+                continue
+        if low in PERSON_PRONOUNS:
+            pool = persons + [n for n in named if n[1][:1].isupper()]
+        elif low.split()[:1] == ["the"] and head in GENERIC_ORGS and len(low.split()) <= 3:
+            pool = orgs
+        if pool:
+            before = [p for p in pool if p[0] < att.source[0]]
+            if before:
+                att.attrs["resolved_from"] = words
+                att.speaker = max(before)[1]
+                continue
+        if words[:1].isupper() and low not in PERSON_PRONOUNS:
+            named.append((att.source[0], att.speaker))
 
 
 def baseline_attributions(parsed: Any, text: str) -> list[Attribution]:
