@@ -46,6 +46,7 @@ _EMBEDDERS: dict[str, str] = {
 _SECTIONS = {
     "claims": "rhetorica.report.sections:CLAIMS",
     "rhetoric": "rhetorica.report.sections:RHETORIC",
+    "voices": "rhetorica.voices.report:VOICES",
     "entities": "rhetorica.report.sections:ENTITIES",
     "evidence": "rhetorica.evidence.report:EVIDENCE",
     "actors": "rhetorica.actors.report:ACTORS",

@@ -107,3 +107,15 @@ def test_watch_hits_fire_only_for_events_reported_as_done(nlp, sentence: str,
     doc.parsed = nlp(sentence)
     IndicatorMatcher(load_watchlist(), use_examples=False)(doc)
     assert [(s.label, s.attrs["severity"]) for s in doc.layer("indicator")] == labels
+
+
+def test_voices_section_escapes_quotes_and_speakers() -> None:
+    from rhetorica.voices.report import VOICES
+
+    text = ('The mayor spoke on Monday. "They are <script>alert(1)</script> invaders '
+            'and vermin!" said Mayor Ines Varga.')
+    doc = Pipeline(settings=Settings())(Document(text))
+    html = VOICES.html(doc)
+    md = VOICES.markdown(doc)
+    assert html and "<script>" not in html and "&lt;script&gt;" in html
+    assert md and "<script>" not in md and "Ines Varga" in md

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +33,9 @@ PRIOR_WORDS = 25
 def tone_words() -> dict[str, frozenset[str]]:
     text = resources.files("rhetorica.data.rhetoric").joinpath("tone.yaml").read_text("utf-8")
     return {k: frozenset(v) for k, v in yaml.safe_load(text).items()}
+
+
+DATELINE = re.compile(r"\s*[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][A-Za-z.]+\s*\d*)?\s*[—–]")
 
 
 def intensity_from(weighted_per_100: float) -> float:
@@ -111,9 +115,12 @@ class Tone:
                 return "mention"
             return q.attrs.get("speaker") or "unattributed"
 
+        # "LOS ANGELES —" is a dateline, not shouting
+        m = DATELINE.match(doc.text)
+        skip = m.end() if m else 0
         alpha: dict[str, list] = {}
         for t in parsed:
-            if t.is_alpha:
+            if t.is_alpha and t.idx >= skip:
                 alpha.setdefault(voice(t.idx, t.idx + len(t.text)), []).append(t)
         spans: dict[str, list] = {}
         for sp in doc.layer("rhetoric"):
