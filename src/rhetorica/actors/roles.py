@@ -23,12 +23,14 @@ DIRECT_VERBS = frozenset([
     "order", "direct", "deploy", "send", "dispatch", "authorize", "authorise", "federalize",
     "federalise", "mobilize", "mobilise", "command", "instruct", "invoke", "approve",
     "mandate", "activate", "call_in", "declare", "sign", "summon", "station", "surge",
+    "name", "appoint", "tap", "assign", "task",  # "named X to lead the operation"
 ])
 EXECUTE_VERBS = frozenset([
     "carry", "arrive", "arrest", "detain", "raid", "patrol", "enforce", "conduct", "deport",
     "storm", "enter", "march", "guard", "protect", "clear", "seize", "apprehend", "sweep",
     "round_up", "fire", "shoot", "use", "tear", "pepper", "search", "occupy", "target",
     "escort", "secure", "disperse", "stop", "roll", "descend", "move",
+    "lead", "spearhead", "support", "assist", "join", "help", "implement", "execute",
 ])
 TARGET_VERBS = frozenset([
     "arrest", "detain", "deport", "target", "raid", "attack", "threaten", "investigate",
@@ -85,9 +87,29 @@ def _in(tok: Any, *sets: frozenset[str]) -> bool:
     return any(lem in s or base in s for s in sets)
 
 
+# "remained defiant", "is opposed to", "called it unlawful": objecting without an object verb
+OPPOSING = frozenset({"defiant", "opposed", "critical", "unlawful", "illegal",
+                      "unconstitutional", "reckless", "dangerous", "wrong", "outrageous",
+                      "unacceptable", "overreach", "abuse"})
+
+
+def _opposes(verb: Any) -> bool:
+    """'warn against', 'rule against', 'remain defiant', 'call it unlawful'."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "against":
+            return True
+        if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and c.lower_ in OPPOSING:
+            return True
+        if c.dep_ == "ccomp" and verb.lemma_.lower() in ("call", "deem", "label", "brand") \
+                and any(g.dep_ in ("acomp", "oprd", "attr") and g.lower_ in OPPOSING
+                        for g in c.children):
+            return True  # "called the deployment unlawful" parsed as a small clause
+    return False
+
+
 def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     """Role of the grammatical subject of ``verb`` (following 'vowed to sue' and 'and sued')."""
-    if _in(verb, OBJECT_VERBS):
+    if _in(verb, OBJECT_VERBS) or _opposes(verb):
         return OBJECTS, verb
     if _in(verb, DIRECT_VERBS):
         return DIRECTS, verb
@@ -142,10 +164,22 @@ def role_of(span: Any) -> tuple[str, str]:
             continue
         break
     dep, head = tok.dep_, tok.head
+    for rel in tok.children:  # "Newsom, who remained defiant, ..."
+        if rel.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in (
+                "who", "which", "that") for c in rel.children):
+            found = _subject_role(rel)
+            if found:
+                return found[0], f"subject of '{found[1].text}' (relative clause)"
     if dep in ("nsubj", "csubj"):
         found = _subject_role(head)
         if found:
             return found[0], f"subject of '{found[1].text}'"
+        # "Leading the charge were A, B and C": the copula's gerund gives the role
+        for c in head.children:
+            if c.tag_ == "VBG" and c.dep_ in ("csubj", "advcl", "acomp", "xcomp"):
+                found = _subject_role(c)
+                if found:
+                    return found[0], f"'{c.text} …' with '{head.text}'"
     elif dep == "nsubjpass":
         if _in(head, DIRECT_VERBS):
             return EXECUTES, f"passive subject of '{head.text}'"
