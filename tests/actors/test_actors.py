@@ -214,3 +214,13 @@ def test_a_knowledge_base_from_a_device_is_read_bounded(monkeypatch):
     monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("unbounded read"))
     with pytest.raises(KBError, match=r"above the .* byte limit"):
         load_kb(["/dev/zero"])
+
+
+def test_headline_fragments_labels_and_department_words_are_not_actors(run_actors):
+    doc = run_actors("Trump Orders Crackdown on Protesters\n\nThe Illegals will be expelled, "
+                     "Trump wrote. Defense said it was ready. Newsom didn't back down.",
+                     date="2025-06-10")
+    names = {m[0] for m in mentions(doc)}
+    assert "Trump Orders Crackdown" not in names
+    assert not names & {"Illegals", "Defense", "n't"}
+    assert {"Trump", "Newsom"} <= names

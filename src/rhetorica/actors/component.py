@@ -24,6 +24,39 @@ _ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation"}
 _RESOLVERS: dict[int, Resolver] = {}
 
 
+# A bare department word is not an actor ("Defense said" is a headline's shorthand that the
+# article spells out); a label used as an insult is not a person ("Illegals").
+BARE_DEPARTMENTS = frozenset({"defense", "justice", "state", "homeland", "treasury",
+                              "interior", "labor", "energy", "commerce", "defence",
+                              "security", "police", "congress"})
+INSULT_LABELS = frozenset({"illegals", "aliens", "invaders", "thugs", "rioters", "looters",
+                           "savages", "animals", "vermin", "criminals", "insurrectionists"})
+
+
+def _junk(ent: Any, text: str) -> bool:
+    """Entities spaCy finds in news that are not actors: headline fragments with a verb in
+    them ("Trump Orders Crackdown"), contractions and stray quote marks, bare department
+    words, insult labels."""
+    low = text.lower().strip()
+    if any(ch in text for ch in "\"“”‘") or "n't" in low or not any(c.isalpha() for c in text):
+        return True
+    words = low.split()
+    if len(words) == 1 and (low in BARE_DEPARTMENTS or low in INSULT_LABELS):
+        return True
+    if len(words) >= 3 and any(t.pos_ == "VERB" or t.tag_ in ("VBZ", "VBD") for t in ent):
+        return True
+    # a name of three or more words on a headline line ("Trump Orders Crackdown on
+    # Protesters"): title case hides the verb from the tagger
+    doc_text = ent.doc.text
+    line_start = doc_text.rfind("\n", 0, ent.start_char) + 1
+    line_end = doc_text.find("\n", ent.end_char)
+    line = doc_text[line_start:line_end if line_end >= 0 else len(doc_text)].strip()
+    caps = [w for w in line.split() if w[:1].isalpha()]
+    headline = len(caps) >= 4 and not line.endswith((".", "?", "!", ":")) and \
+        sum(w[:1].isupper() for w in caps) >= 0.8 * len(caps)
+    return headline and len(words) >= 3
+
+
 def resolver_for(kb: KnowledgeBase) -> Resolver:
     key = id(kb)
     if key not in _RESOLVERS:
@@ -55,7 +88,7 @@ class Actors:
                 end -= 1
             if doc.text[start:end].endswith(("'s", "’s")):
                 end -= 2
-            if end > start:
+            if end > start and not _junk(ent, doc.text[start:end]):
                 entities.append((start, end, doc.text[start:end], _ENTITY_KINDS[ent.label_]))
         mentions = self.resolver.resolve(doc.text, day, sentences, entities, doc.meta.speaker)
         rows: dict[str, dict[str, Any]] = {}
