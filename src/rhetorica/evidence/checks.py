@@ -480,6 +480,21 @@ def missing_names(claim: str, passage: str) -> set[str]:
     return {n for n in names(claim) if n not in where}
 
 
+def off_topic(claim: str, passage: str) -> bool:
+    """The passage shares none of the claim's topic words (names, years and change verbs
+    aside; "homicides"/"homicide" and one :data:`MEASURES` family count as shared): a
+    passage about population growth in the same city cannot support a claim about
+    homicides there, however alike the two read to the model."""
+    a = {w[:5] for w in _topic(claim)}
+    b = {w[:5] for w in _topic(passage)}
+    if not a:
+        return False
+    if a & b:
+        return False
+    return not any(any(w.startswith(f) for w in _topic(claim))
+                   and any(w.startswith(f) for w in _topic(passage)) for f in MEASURES)
+
+
 def compare(claim: str, passage: str, related: bool = False, context: str = "",
             published: str | None = None) -> list[Finding]:
     """Findings between ``claim`` and ``passage`` (empty when the passage is about something

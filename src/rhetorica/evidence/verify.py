@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from rhetorica.evidence.checks import Finding, compare, missing_names
+from rhetorica.evidence.checks import Finding, compare, missing_names, off_topic
 from rhetorica.evidence.cross_encoder import STANCES, artefact_dir
 from rhetorica.evidence.passages import passage_context
 
@@ -62,7 +62,8 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
       with no conflict, and that the model reads as support rather than contradiction, has
       its *unrelated* mass moved to *supports*: the figure is what the claim asserts.
     * ``elsewhere[i]``: passage *i* never names a place, person or body the claim names
-      ("homicides in Norbridge rose" says nothing about Harlow Bay). It cannot support the
+      ("homicides in Norbridge rose" says nothing about Harlow Bay), or shares none of its
+      topic words (:func:`rhetorica.evidence.checks.off_topic`). It cannot support the
       claim: its support moves to *unrelated*.
     """
     out = probs.copy()
@@ -123,7 +124,7 @@ def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
     published = published or [None] * len(texts)
     findings = [compare(claim, t, related=bool(pr[2] < RELATED), context=c, published=d)
                 for t, c, d, pr in zip(texts, contexts, published, probs, strict=True)]
-    elsewhere = [bool(missing_names(claim, f"{c} {t}"))
+    elsewhere = [bool(missing_names(claim, f"{c} {t}")) or off_topic(claim, t)
                  for t, c in zip(texts, contexts, strict=True)]
     return adjust(probs, findings, claim_states_figure(claim), elsewhere), findings
 
