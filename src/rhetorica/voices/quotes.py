@@ -53,7 +53,6 @@ QUOTE_ONLY = frozenset({"describe", "call", "ask", "question"})
 OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’"}
 MAX_QUOTE = 2000        # characters: longer "quotes" are unbalanced marks
 MENTION_WORDS = 4       # a quoted phrase this short with no cue is a mention
-PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 # Words that present a quoted phrase as a term being talked about, not said.
 _NAMING = re.compile(r"\b(?:the|a|this|that|his|her|their)\s+(?:word|words|term|phrase|"
                      r"label|slogan|name|expression)\s*$|\bso-called\s*$", re.I)
@@ -116,10 +115,6 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _tokens_between(parsed: Any, start: int, end: int) -> list[Any]:
-    return [t for t in parsed if t.idx >= start and t.idx + len(t.text) <= end]
-
-
 def _subject(verb: Any) -> Any | None:
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
@@ -167,13 +162,6 @@ def _according_to(sent: Any) -> tuple[Any, Any] | None:
                 [c for c in t.children if c.dep_ == "pobj"]
             if objs:
                 return t, objs[0]
-    return None
-
-
-def _cue_verb(tokens: list[Any]) -> Any | None:
-    for t in tokens:
-        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in CUE_VERBS:
-            return t
     return None
 
 
@@ -232,10 +220,6 @@ class _Mark:
 
     idx: int
     length: int
-
-    @property
-    def text(self) -> str:
-        return "x" * self.length
 
 
 STATEMENT_NOUNS = frozenset({"statement", "post", "release", "letter", "report", "filing",
