@@ -143,7 +143,8 @@ def test_eval_stance_reports_every_set_beside_baselines() -> None:
 
     rep = evaluate(data, limit=40)
     sets = {r["set"] for r in rep["rows"]}
-    assert len(sets) == 6 and any("SNLI" in s for s in sets)
+    assert len(sets) == 7
+    assert any("HealthVer" in s for s in sets) and any("SNLI" in s for s in sets)
     for s in sets:
         systems = [r["system"] for r in rep["rows"] if r["set"] == s]
         assert systems[:3] == ["cross-encoder", "cross-encoder + checks",

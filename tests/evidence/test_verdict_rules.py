@@ -31,9 +31,10 @@ def test_a_claimed_figure_needs_an_agreeing_figure_to_be_supported() -> None:
     assert out[0, 0] < 0.1
 
 
-def test_a_passage_about_another_place_cannot_support() -> None:
-    out = adjust(np.array([[0.8, 0.1, 0.1]]), [[]], elsewhere=[True])
-    assert out[0, 0] < 0.1 and np.isclose(out[0].sum(), 1.0)
+def test_a_passage_about_another_place_can_neither_support_nor_refute() -> None:
+    out = adjust(np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1]]), [[], []],
+                 elsewhere=[True, True])
+    assert out[0, 0] < 0.1 and out[1, 1] < 0.1 and np.allclose(out.sum(axis=1), 1.0)
 
 
 def test_a_later_correction_voids_the_earlier_report() -> None:

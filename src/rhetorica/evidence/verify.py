@@ -63,14 +63,15 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
       its *unrelated* mass moved to *supports*: the figure is what the claim asserts.
     * ``elsewhere[i]``: passage *i* never names a place, person or body the claim names
       ("homicides in Norbridge rose" says nothing about Harlow Bay), or shares none of its
-      topic words (:func:`rhetorica.evidence.checks.off_topic`). It cannot support the
-      claim: its support moves to *unrelated*.
+      topic words (:func:`rhetorica.evidence.checks.off_topic`). It can neither support nor
+      refute the claim (a report about the Westport harbour says nothing about a ban in
+      Lindholm): both move to *unrelated*.
     """
     out = probs.copy()
     for i, fs in enumerate(findings):
         s, r, u = out[i]
         if elsewhere is not None and elsewhere[i]:
-            out[i] = [s * (1 - VETO), r, u + VETO * s]
+            out[i] = [s * (1 - VETO), r * (1 - VETO), u + VETO * (s + r)]
             continue
         conflicts = {f.kind for f in fs if f.relation == "conflict"}
         agrees = {f.kind for f in fs if f.relation == "agree"}
