@@ -441,15 +441,16 @@ QUALIFIERS = frozenset({"share", "proportion", "rate", "ratio", "percentage", "a
                         "median", "per capita"})
 
 
+def _families(words: set[str]) -> set[int]:
+    """Which :data:`MEASURES` families these words belong to."""
+    return {i for i, fam in enumerate(MEASURES) if any(w.startswith(fam) for w in words)}
+
+
 def _measure_overlap(claim: str, sentence: str) -> int:
     a, b = _topic(claim), _topic(sentence)
-
-    def family(words: set[str], fam: tuple[str, ...]) -> bool:
-        return any(w.startswith(fam) for w in words)
-
     if a & QUALIFIERS and not b & QUALIFIERS:
         return 0
-    return 2 * len(a & b) + sum(family(a, fam) and family(b, fam) for fam in MEASURES)
+    return 2 * len(a & b) + len(_families(a) & _families(b))
 
 
 def same_measure(claim: str, sentence: str) -> bool:
@@ -485,14 +486,10 @@ def off_topic(claim: str, passage: str) -> bool:
     aside; "homicides"/"homicide" and one :data:`MEASURES` family count as shared): a
     passage about population growth in the same city cannot support a claim about
     homicides there, however alike the two read to the model."""
-    a = {w[:5] for w in _topic(claim)}
-    b = {w[:5] for w in _topic(passage)}
-    if not a:
+    a, b = _topic(claim), _topic(passage)
+    if not a or {w[:5] for w in a} & {w[:5] for w in b}:
         return False
-    if a & b:
-        return False
-    return not any(any(w.startswith(f) for w in _topic(claim))
-                   and any(w.startswith(f) for w in _topic(passage)) for f in MEASURES)
+    return not _families(a) & _families(b)
 
 
 def compare(claim: str, passage: str, related: bool = False, context: str = "",
@@ -610,9 +607,7 @@ def _same_group(claim: str, cq: str, sent: str, pq: str) -> bool:
     a, b = _group(claim, cq), _group(sent, pq)
     if not a or not b:
         return True  # nothing to tell them apart by
-    return bool(a & b) or any(any(w.startswith(f) for w in a) and any(w.startswith(f)
-                                                                     for w in b)
-                              for f in MEASURES)
+    return bool(a & b or _families(a) & _families(b))
 
 
 # Verbs whose two sides cannot be swapped without changing what happened.
