@@ -178,7 +178,6 @@ class CorpusStore(ABC):
     def generation(self) -> int:
         """Changes whenever the corpus changes (cache key for vectors)."""
 
-    @abstractmethod
     def fact_checks(self) -> list[dict[str, Any]]:
         """Every stored published fact-check (documents whose meta ``kind`` is
         "claimreview"), as :func:`fact_check_record` dicts in id order.
@@ -186,6 +185,17 @@ class CorpusStore(ABC):
         Read once per :meth:`generation` and cached: callers get the same list object until
         the corpus changes, and must not modify it.
         """
+        gen = self.generation()
+        cached = getattr(self, "_fact_checks", None)
+        if cached is not None and cached[0] == gen:
+            return cached[1]
+        records = self._read_fact_checks()
+        self._fact_checks = (gen, records)
+        return records
+
+    @abstractmethod
+    def _read_fact_checks(self) -> list[dict[str, Any]]:
+        """The backend's query behind :meth:`fact_checks` (uncached)."""
 
 
 FACT_CHECK_FIELDS = ("claim_reviewed", "rating", "rating_value", "best_rating", "worst_rating",
@@ -426,19 +436,14 @@ class SQLiteCorpusStore(CorpusStore):
         self._cache[model] = matrix
         return matrix
 
-    def fact_checks(self) -> list[dict[str, Any]]:
-        gen = self.generation()
-        if self._fact_checks is not None and self._fact_checks[0] == gen:
-            return self._fact_checks[1]
+    def _read_fact_checks(self) -> list[dict[str, Any]]:
         # LIKE first: a cheap scan that skips json parsing for ordinary documents.
         rows = self.store.query(
             "SELECT d.id, d.title, d.published, d.url, s.name AS source, d.meta_json "
             "FROM corpus_documents d LEFT JOIN corpus_sources s ON s.id = d.source_id "
             "WHERE d.meta_json LIKE '%claimreview%' AND CASE WHEN json_valid(d.meta_json) "
             "THEN json_extract(d.meta_json, '$.kind') END = 'claimreview' ORDER BY d.id")
-        records = [fact_check_record(r, json.loads(r["meta_json"])) for r in rows]
-        self._fact_checks = (gen, records)
-        return records
+        return [fact_check_record(r, json.loads(r["meta_json"])) for r in rows]
 
     def passages(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         if not ids:

@@ -249,18 +249,13 @@ class PostgresCorpusStore(CorpusStore):
         self._cache[model] = matrix
         return matrix
 
-    def fact_checks(self) -> list[dict[str, Any]]:
-        gen = self.generation()
-        if self._fact_checks is not None and self._fact_checks[0] == gen:
-            return self._fact_checks[1]
+    def _read_fact_checks(self) -> list[dict[str, Any]]:
         rows = self.store.query(
             "SELECT d.id, d.title, d.published, d.url, s.name AS source, d.meta_json "
             "FROM corpus_documents d LEFT JOIN corpus_sources s ON s.id = d.source_id "
             "WHERE d.meta_json->>'kind' = 'claimreview' ORDER BY d.id")
-        records = [fact_check_record(r, meta if isinstance(meta := r["meta_json"], dict)
-                                     else json.loads(meta or "{}")) for r in rows]
-        self._fact_checks = (gen, records)
-        return records
+        return [fact_check_record(r, meta if isinstance(meta := r["meta_json"], dict)
+                                  else json.loads(meta or "{}")) for r in rows]
 
     def passages(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         if not ids:
