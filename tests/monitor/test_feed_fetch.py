@@ -137,12 +137,14 @@ def test_redirect_loops_are_bounded():
     assert len(hits) <= 6
 
 
-def drip_body(handler: BaseHTTPRequestHandler) -> None:
+def drip_body(handler: BaseHTTPRequestHandler, bytes_: int = 80) -> None:
+    """A feed body sent one byte every 0.25 s (80 bytes: at most 20 s); ends as soon as the
+    client hangs up."""
     handler.send_response(200)
     handler.send_header("Content-Type", "application/atom+xml")
     handler.send_header("Content-Length", "100000")
     handler.end_headers()
-    for _ in range(80):  # at most 20 s, one byte every 0.25 s
+    for _ in range(bytes_):
         handler.wfile.write(b" ")
         handler.wfile.flush()
         time.sleep(0.25)
@@ -180,14 +182,7 @@ def test_the_deadline_spans_redirects():
 
 
 def long_drip(handler: BaseHTTPRequestHandler) -> None:
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/atom+xml")
-    handler.send_header("Content-Length", "100000")
-    handler.end_headers()
-    for _ in range(300):  # at most 75 s; ends as soon as the client hangs up
-        handler.wfile.write(b" ")
-        handler.wfile.flush()
-        time.sleep(0.25)
+    drip_body(handler, 300)  # at most 75 s
 
 
 @pytest.mark.slow

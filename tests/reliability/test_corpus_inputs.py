@@ -65,6 +65,19 @@ def _passwd_markers() -> list[str]:
     return [first, "root:x:0:0"]
 
 
+def _assemble_pdf(objs: list[bytes]) -> bytes:
+    """A PDF file of these numbered objects (1 is the catalog) with a correct xref table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
 def _minimal_pdf(stream: bytes, *, flate: bool = False, length: int | None = None) -> bytes:
     """A syntactically complete one-page PDF whose content stream is ``stream``."""
     body = zlib.compress(stream) if flate else stream
@@ -78,15 +91,7 @@ def _minimal_pdf(stream: bytes, *, flate: bool = False, length: int | None = Non
         + body + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, obj in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return _assemble_pdf(objs)
 
 
 GOOD_PDF = _minimal_pdf(b"BT /F1 12 Tf 72 720 Td (The minister said exports fell 3%.) Tj ET")
@@ -244,15 +249,7 @@ def _xobject_pdf(repeats: int, line: bytes = b"The harbour budget rose by four p
         b"<< /F1 5 0 R >> >> /Filter /FlateDecode /Length " + str(len(form_z)).encode()
         + b" >>\nstream\n" + form_z + b"\nendstream",
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, obj in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return _assemble_pdf(objs)
 
 
 def test_pdf_text_amplification_is_capped(tmp_path):
