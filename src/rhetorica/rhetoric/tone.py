@@ -8,7 +8,6 @@ compared on the mix and not only on the total.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections import Counter
@@ -20,6 +19,7 @@ import yaml
 from rhetorica.config import Settings
 from rhetorica.document import Document
 from rhetorica.nlp.parse import ensure_parsed
+from rhetorica.voices.component import VoiceIndex
 
 FAMILY_WEIGHT = {"technique": 1.0, "frame": 1.5, "dehumanising": 2.5, "emergency": 1.5,
                  "us_vs_them": 1.5}
@@ -96,24 +96,8 @@ class Tone:
 
     def __call__(self, doc: Document) -> Document:
         parsed = ensure_parsed(doc, self.settings)
-        quotes = doc.layer("quote")
-        starts = [q.start for q in quotes]
-
-        def quote_at(start: int, end: int) -> object | None:
-            # quotes are sorted and do not nest: only the last one opening before ``start``
-            i = bisect.bisect_right(starts, start) - 1
-            for q in quotes[max(0, i - 1):i + 1]:
-                if q.start <= start and end <= q.end:
-                    return q
-            return None
-
-        def voice(start: int, end: int) -> str:
-            q = quote_at(start, end)
-            if q is None:
-                return "author"
-            if q.label == "mention":
-                return "mention"
-            return q.attrs.get("speaker") or "unattributed"
+        index = VoiceIndex(doc)
+        quotes, voice = index.quotes, index.voice
 
         # "LOS ANGELES —" is a dateline, not shouting
         m = DATELINE.match(doc.text)

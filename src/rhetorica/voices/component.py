@@ -11,6 +11,7 @@ words) and the character offsets of source and cue.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from rhetorica.config import Settings
@@ -51,13 +52,33 @@ def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str 
     return words, None
 
 
-def voice_of(doc: Document, start: int, end: int) -> dict[str, Any] | None:
-    """The quote span (attrs) a stretch of text lies in, or ``None`` for the author's voice."""
-    for q in doc.layer(LAYER):
-        if q.start <= start and end <= q.end:
-            return {"speaker": q.attrs.get("speaker") or "unattributed",
-                    "speaker_id": q.attrs.get("speaker_id"), "kind": q.label}
-    return None
+class VoiceIndex:
+    """The ``quote`` layer of one document, read once: whose voice a stretch of text is in.
+
+    Built once per component call (``doc.layer`` sorts on every call), and looked up by
+    bisection: quotes nest at most one level (a direct quote inside reported speech), so
+    only the last two quotes opening before a position can hold it; the outer one wins.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self.quotes = doc.layer(LAYER)
+        self._starts = [q.start for q in self.quotes]
+
+    def quote_at(self, start: int, end: int) -> Span | None:
+        i = bisect.bisect_right(self._starts, start) - 1
+        for q in self.quotes[max(0, i - 1):i + 1]:
+            if q.start <= start and end <= q.end:
+                return q
+        return None
+
+    def voice(self, start: int, end: int) -> str:
+        """``author``, ``mention`` (scare quotes) or the quoted speaker."""
+        q = self.quote_at(start, end)
+        if q is None:
+            return AUTHOR
+        if q.label == "mention":
+            return "mention"
+        return q.attrs.get("speaker") or "unattributed"
 
 
 class Quotes:
@@ -119,19 +140,18 @@ class Voices:
         from rhetorica.voices.modality import modality, polarity
 
         parsed = ensure_parsed(doc, self.settings)
+        index = VoiceIndex(doc)
         for layer in VOICED_LAYERS:
             for span in doc.layer(layer):
-                v = voice_of(doc, span.start, span.end)
-                span.attrs["voice"] = v["speaker"] if v else AUTHOR
-                if v and v.get("speaker_id"):
-                    span.attrs["speaker_id"] = v["speaker_id"]
-                if v and v["kind"] == "mention":
-                    span.attrs["voice"] = "mention"
+                q = index.quote_at(span.start, span.end)
+                span.attrs["voice"] = index.voice(span.start, span.end)
+                if q is not None and q.attrs.get("speaker_id"):
+                    span.attrs["speaker_id"] = q.attrs["speaker_id"]
                 span.attrs["polarity"] = polarity(parsed, span.start, span.end)
                 span.attrs["modality"] = modality(parsed, span.start, span.end)
                 if layer != "rhetoric":
-                    claimant = v["speaker"] if v and v["kind"] != "mention" else \
-                        doc.meta.speaker
+                    quoted = q is not None and q.label != "mention"
+                    claimant = span.attrs["voice"] if quoted else doc.meta.speaker
                     if claimant:
                         span.attrs["claimant"] = claimant
         return doc
