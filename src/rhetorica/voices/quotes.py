@@ -24,6 +24,7 @@ test compartment beside a trivial baseline.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,20 +166,39 @@ def _according_to(sent: Any) -> tuple[Any, Any] | None:
     return None
 
 
-def _near_quote_cue(parsed: Any, text: str, q: tuple[int, int]) -> tuple[Any, Any] | None:
+class _Index:
+    """A parse's sentences and token offsets, listed once per text (a document with many
+    quotes would otherwise walk its tokens once per quote)."""
+
+    def __init__(self, parsed: Any) -> None:
+        self.parsed = parsed
+        self.sents = list(parsed.sents)
+        self.idx = [t.idx for t in parsed]
+
+    def token_at(self, char: int) -> Any | None:
+        """The token starting exactly at ``char``."""
+        k = bisect.bisect_left(self.idx, char)
+        return self.parsed[k] if k < len(self.idx) and self.idx[k] == char else None
+
+    def tokens_from(self, char: int) -> Any:
+        """The tokens starting at or after ``char``, in order."""
+        return self.parsed[bisect.bisect_left(self.idx, char):]
+
+
+def _near_quote_cue(ix: _Index, text: str, q: tuple[int, int]) -> tuple[Any, Any] | None:
     """(cue verb, subject) of "…," X said / X said: "…" / X said "…" around a quote."""
     a, b = q
-    sents = [s for s in parsed.sents if s.start_char < b and s.end_char > a]
+    sents = [s for s in ix.sents if s.start_char < b and s.end_char > a]
     before: list[Any] = []
     if sents:
         before = [t for t in sents[0] if t.idx + len(t.text) <= a]
         if not before and text[:a].rstrip().endswith(":"):  # 'X wrote: "…"'
-            prev = [s for s in parsed.sents if s.end_char <= a]
+            prev = [s for s in ix.sents if s.end_char <= a]
             before = list(prev[-1]) if prev else []
     # after the quote, up to the end of the clause that follows it ('"…" Strand wrote.'),
     # whichever sentence the parser put it in
     after = []
-    for t in (t for t in parsed if t.idx >= b):
+    for t in ix.tokens_from(b):
         if t.text in (".", "!", "?", "“", '"', "”") or len(after) >= 10:
             break
         after.append(t)
@@ -201,14 +221,12 @@ def _near_quote_cue(parsed: Any, text: str, q: tuple[int, int]) -> tuple[Any, An
     tail = text[b:b + 60]
     m2 = re.match(r"\s*[―—–-]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})", tail)
     if m2:
-        s = b + m2.start(1)
-        tok = next((t for t in parsed if t.idx == s), None)
+        tok = ix.token_at(b + m2.start(1))
         dash = b + tail.index(m2.group(0).strip()[0])
         if tok is not None:
             return _Mark(dash, 1), tok
     if m:
-        s = a - len(head) + m.start(1)
-        tok = next((t for t in parsed if t.idx == s), None)
+        tok = ix.token_at(a - len(head) + m.start(1))
         if tok is not None:
             return _Mark(a - len(head) + head.rindex(":"), 1), tok
     return None
@@ -292,6 +310,7 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
     """Every attribution in ``text`` (with ``parsed`` its spaCy parse), in text order."""
     out: list[Attribution] = []
     quotes = quote_spans(text)
+    ix = _Index(parsed)
     last_source: Attribution | None = None
     for q in quotes:
         inner = text[q[0] + 1:q[1] - 1]
@@ -299,7 +318,7 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
         if words < MENTION_WORDS and _NAMING.search(text[max(0, q[0] - 24):q[0]]):
             out.append(Attribution(q, None, None, "mention"))  # 'the word "occupied"'
             continue
-        found = _near_quote_cue(parsed, text, q)
+        found = _near_quote_cue(ix, text, q)
         if found is None:
             if words < MENTION_WORDS or not re.search(r"[.!?,]\W*$", inner):
                 out.append(Attribution(q, None, None, "mention"))
@@ -321,7 +340,7 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
     def quoted(i: int) -> bool:
         return any(a <= i < b for a, b in in_quote)
 
-    for sent in parsed.sents:
+    for sent in ix.sents:
         acc = _according_to(sent)
         if acc and not quoted(acc[0].idx):
             t, src_tok = acc
