@@ -29,7 +29,13 @@ from typing import Any
 
 import numpy as np
 
-from rhetorica.evidence.checks import Finding, compare, missing_names, off_topic
+from rhetorica.evidence.checks import (
+    Finding,
+    compare,
+    missing_names,
+    off_topic,
+    quantities,
+)
 from rhetorica.evidence.cross_encoder import STANCES, artefact_dir
 from rhetorica.evidence.passages import passage_context
 
@@ -132,8 +138,6 @@ def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
 
 def claim_states_figure(claim: str) -> bool:
     """A count, percentage, multiplier or fraction (years and dates are not figures)."""
-    from rhetorica.evidence.checks import quantities
-
     return any(q.value is not None or q.ratio is not None for q in quantities(claim))
 
 
