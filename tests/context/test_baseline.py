@@ -135,3 +135,16 @@ def test_chart_of_a_history_with_undrawable_dates(tmp_path):
         st.save_many(docs)
         b = compare(st.speaker_history("Far"), "Far")
     assert chart(b, tmp_path / "far.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_words_quoted_by_others_count_and_are_said_to_be_reported(tmp_path):
+    history = [{"id": i, "date": f"2025-01-0{i}", "intensity": v, "tone": {},
+                "reported_by": by} for i, (v, by) in enumerate(
+        [(20.0, None), (22.0, "Daily Bugle"), (21.0, None), (19.0, "Wire"), (80.0, None)], 1)]
+    b = compare(history, "Mayor")
+    assert b.history_n == 4 and b.reported_n == 2 and b.shift
+    assert "2 of the earlier statements are Mayor's words as quoted" in b.verdict
+    assert b.series[1]["reported_by"] == "Daily Bugle"
+    quoted_now = compare(history, "Mayor", statement_id=4)
+    assert "quoted by Wire" in quoted_now.verdict
+    assert chart(b, tmp_path / "c.png").stat().st_size > 1000

@@ -204,6 +204,28 @@ def test_speakers_and_history(store_url):
         assert st.speaker_history("Nobody") == []
 
 
+def test_quoted_words_join_the_speakers_history_marked_as_reported(store_url):
+    with open_store(store_url) as st:
+        st.save(_doc("Own words.", "Mayor", "2025-01-01", 5.0))
+        reporting = _doc("An article quoting the mayor at length.", None, "2025-01-04", 20.0)
+        reporting.meta.source = "Daily Bugle"
+        reporting.results["voices"] = [
+            {"voice": "author", "words": 30, "intensity": 20.0},
+            {"voice": "Mayor", "words": 24, "intensity": 66.0,
+             "techniques_per_100_words": {"loaded_language": 4.2}},
+            {"voice": "Farmer", "words": 3, "intensity": 90.0}]
+        st.save(reporting)
+        by_self = _doc("The mayor quoting herself.", "Mayor", "2025-01-06", 7.0)
+        by_self.results["voices"] = [{"voice": "Mayor", "words": 40, "intensity": 99.0}]
+        st.save(by_self)
+        hist = st.speaker_history("Mayor")
+        assert [(h["date"], h["intensity"], h["reported_by"]) for h in hist] == [
+            ("2025-01-01", 5.0, None), ("2025-01-04", 66.0, "Daily Bugle"),
+            ("2025-01-06", 7.0, None)]
+        assert hist[1]["tone"]["techniques_per_100_words"] == {"loaded_language": 4.2}
+        assert st.speaker_history("Farmer") == []  # three quoted words measure nothing
+
+
 def test_delete_cascades_and_unindexes(store_url):
     with open_store(store_url) as st:
         res = st.save(_doc("Crime rose 40% in 2024.", "A", "2025-01-01", 3.0,

@@ -52,6 +52,8 @@ class Baseline:
     z_recent: float | None = None
     recent_n: int = 0
     series: list[dict[str, Any]] = field(default_factory=list)
+    # Earlier statements known only from others' quotes of the speaker (not their own text).
+    reported_n: int = 0
     shift: bool = False
     verdict: str = ""
 
@@ -59,6 +61,7 @@ class Baseline:
         r = lambda v, n=2: None if v is None else round(v, n)  # noqa: E731
         return {"speaker": self.speaker, "statement_id": self.statement_id, "date": self.date,
                 "intensity": self.intensity, "history_n": self.history_n,
+                "reported_n": self.reported_n,
                 "mean": r(self.mean, 1), "std": r(self.std, 1), "z": r(self.z),
                 "js_distance": r(self.js_distance, 3),
                 "technique_changes": self.technique_changes,
@@ -149,8 +152,9 @@ def compare(history: list[dict[str, Any]], speaker: str,
     current, previous = rows[idx], rows[:idx]
     b = Baseline(speaker, current["id"], current.get("date"), float(current["intensity"]),
                  len(previous))
-    b.series = [{"id": h["id"], "date": h.get("date"), "intensity": float(h["intensity"])}
-                for h in rows]
+    b.series = [{"id": h["id"], "date": h.get("date"), "intensity": float(h["intensity"]),
+                 "reported_by": h.get("reported_by")} for h in rows]
+    b.reported_n = sum(bool(h.get("reported_by")) for h in previous)
     values = [float(h["intensity"]) for h in previous]
     if values:
         b.mean = float(np.mean(values))
@@ -180,6 +184,12 @@ def compare(history: list[dict[str, Any]], speaker: str,
             sd = float(np.std(recent, ddof=1))
             b.z_recent = (b.intensity - float(np.mean(recent))) / max(sd, STD_FLOOR)
     b.verdict, b.shift = _verdict(b)
+    if b.reported_n:
+        b.verdict += (f" ({b.reported_n} of the earlier statements are {b.speaker}'s words as "
+                      "quoted in others' reporting.)")
+    if current.get("reported_by"):
+        b.verdict += f" (This statement is {b.speaker}'s words as quoted by " \
+                     f"{current['reported_by']}.)"
     return b
 
 
@@ -239,6 +249,11 @@ def chart(b: Baseline, path: str | Path) -> Path:
         ax.axvline(xs[cp.index], color="#e6550d", linestyle="--", linewidth=1)
     if b.change_points:
         ax.plot([], [], color="#e6550d", linestyle="--", label="change point")
+    reported = [i for i, s in enumerate(b.series) if s.get("reported_by")]
+    if reported:  # words known only from others' quotes: hollow
+        ax.scatter([xs[i] for i in reported], [ys[i] for i in reported], s=46,
+                   facecolors="white", edgecolors="#444", zorder=4,
+                   label="quoted in others' reporting")
     if b.statement_id is not None:
         i = [s["id"] for s in b.series].index(b.statement_id)
         ax.scatter([xs[i]], [ys[i]], s=90, color="#d62728" if b.shift else "#31a354",

@@ -103,6 +103,9 @@ class DocumentRow:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+MIN_REPORTED_WORDS = 8
+
+
 class Store(ABC):
     url: str
 
@@ -146,9 +149,39 @@ class Store(ABC):
     @abstractmethod
     def speakers(self) -> list[tuple[str, int]]: ...
 
-    @abstractmethod
     def speaker_history(self, speaker: str) -> list[dict[str, Any]]:
-        """Per stored statement of the speaker: id, date, intensity and tone results, by date."""
+        """Per stored statement of the speaker: id, date, intensity and tone results, by date.
+
+        The speaker's own statements, and what other stored documents quote them saying
+        (their voice row in ``results["voices"]``), each marked ``reported_by``: the
+        document's speaker, else its source, else "the author"). A quote of fewer than
+        :data:`MIN_REPORTED_WORDS` words says too little to measure a tone by."""
+        rows = [dict(r, reported_by=None) for r in self._own_history(speaker)]
+        key = speaker.casefold()
+        for d in self._quoting_documents(speaker):
+            if (d.get("speaker") or "").casefold() == key:
+                continue  # the speaker quoting themselves: already counted as their own
+            for v in (d.get("results") or {}).get("voices") or []:
+                if str(v.get("voice") or "").casefold() != key or v.get("voice") == "author" \
+                        or int(v.get("words") or 0) < MIN_REPORTED_WORDS:
+                    continue
+                rows.append({"id": d["id"], "date": d.get("date"),
+                             "intensity": v.get("intensity"),
+                             "tone": {"techniques_per_100_words":
+                                      v.get("techniques_per_100_words") or {}},
+                             "reported_by": d.get("speaker") or d.get("source")
+                             or "the author"})
+        rows.sort(key=lambda r: (r.get("date") or "", r["id"]))
+        return rows
+
+    @abstractmethod
+    def _own_history(self, speaker: str) -> list[dict[str, Any]]:
+        """The speaker's own statements: id, date, intensity, tone (by date)."""
+
+    @abstractmethod
+    def _quoting_documents(self, speaker: str) -> list[dict[str, Any]]:
+        """Documents whose latest analysis may quote ``speaker`` (a prefilter; may return
+        more): id, date, source, speaker, results."""
 
     @abstractmethod
     def delete(self, ref: int | str) -> bool: ...

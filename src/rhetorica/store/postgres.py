@@ -326,7 +326,7 @@ class PostgresStore(Store):
             "ON d.speaker_id = s.id GROUP BY s.id, s.name ORDER BY count(d.id) DESC, s.name")
         return [(r["name"], int(r["n"])) for r in rows]
 
-    def speaker_history(self, speaker: str) -> list[dict[str, Any]]:
+    def _own_history(self, speaker: str) -> list[dict[str, Any]]:
         rows = self.query(
             "SELECT d.id, d.date, a.intensity, a.results_json FROM documents d "
             "JOIN speakers s ON s.id = d.speaker_id "
@@ -335,6 +335,17 @@ class PostgresStore(Store):
             "WHERE s.name = %s ORDER BY d.date NULLS FIRST, d.id", (speaker,))
         return [{"id": r["id"], "date": r["date"], "intensity": r["intensity"],
                  "tone": (r["results_json"] or {}).get("tone", {})} for r in rows]
+
+    def _quoting_documents(self, speaker: str) -> list[dict[str, Any]]:
+        rows = self.query(
+            "SELECT d.id, d.date, d.source, s.name AS speaker, a.results_json FROM documents d "
+            "LEFT JOIN speakers s ON s.id = d.speaker_id "
+            "JOIN analyses a ON a.id = (SELECT a2.id FROM analyses a2 WHERE a2.document_id = d.id "
+            "  ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1) "
+            "WHERE (a.results_json->'voices')::text ILIKE %s "
+            "ORDER BY d.date NULLS FIRST, d.id", (f"%{speaker}%",))
+        return [{"id": r["id"], "date": r["date"], "source": r["source"],
+                 "speaker": r["speaker"], "results": r["results_json"] or {}} for r in rows]
 
     def delete(self, ref: int | str) -> bool:
         """Delete the ONE statement the ref names (AmbiguousRef when it names several)."""

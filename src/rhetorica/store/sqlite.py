@@ -353,7 +353,7 @@ class SQLiteStore(Store):
             "ON d.speaker_id = s.id GROUP BY s.id ORDER BY count(d.id) DESC, s.name")
         return [(r[0], r[1]) for r in rows]
 
-    def speaker_history(self, speaker: str) -> list[dict[str, Any]]:
+    def _own_history(self, speaker: str) -> list[dict[str, Any]]:
         rows = self.query(
             "SELECT d.id, d.date, a.intensity, a.results_json FROM documents d "
             "JOIN speakers s ON s.id = d.speaker_id "
@@ -366,6 +366,21 @@ class SQLiteStore(Store):
             out.append({"id": r["id"], "date": r["date"], "intensity": r["intensity"],
                         "tone": results.get("tone", {})})
         return out
+
+    def _quoting_documents(self, speaker: str) -> list[dict[str, Any]]:
+        # LIKE is a cheap prefilter (case-insensitive for ASCII); the base class reads the
+        # voices themselves
+        rows = self.query(
+            "SELECT d.id, d.date, d.source, s.name AS speaker, a.results_json FROM documents d "
+            "LEFT JOIN speakers s ON s.id = d.speaker_id "
+            "JOIN analyses a ON a.id = (SELECT a2.id FROM analyses a2 WHERE a2.document_id = d.id "
+            "  ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1) "
+            "WHERE a.results_json LIKE '%\"voices\"%' AND a.results_json LIKE ? "
+            "ORDER BY d.date, d.id", (f"%{speaker}%",))
+        return [{"id": r["id"], "date": r["date"], "source": r["source"],
+                 "speaker": r["speaker"],
+                 "results": _loads(r["results_json"], self.url,
+                                   f"the analysis of statement {r['id']}")} for r in rows]
 
     def delete(self, ref: int | str) -> bool:
         """Delete the ONE statement the ref names (AmbiguousRef when it names several)."""
