@@ -119,3 +119,37 @@ def test_voices_section_escapes_quotes_and_speakers() -> None:
     md = VOICES.markdown(doc)
     assert html and "<script>" not in html and "&lt;script&gt;" in html
     assert md and "<script>" not in md and "Ines Varga" in md
+
+
+def test_a_reported_claim_is_checked_for_what_was_said_with_the_speaker_as_claimant() -> None:
+    from rhetorica.evidence.claimreview import claim_review
+    from rhetorica.evidence.report import _checked_md
+
+    text = ("Trump claimed that Los Angeles is occupied by criminals. "
+            "Officials said on Monday that the curfew would last three days, "
+            "which critics called far too long.")
+    doc = Pipeline(settings=Settings())(Document(text))
+    by_text = {c.text_in(text): c for c in doc.layer("claim")}
+    first = by_text["Trump claimed that Los Angeles is occupied by criminals."]
+    assert first.attrs["checkable_text"] == "Los Angeles is occupied by criminals."
+    assert first.attrs["attribution"] == "Trump claimed"
+    assert "Trump" in first.attrs["claimant"]
+    atoms = [a for a in doc.layer("atomic_claim") if a.start == first.start]
+    assert atoms and atoms[0].attrs["checkable_text"] == first.attrs["checkable_text"]
+    assert atoms[0].attrs["text"].startswith("Trump claimed")  # the atom keeps its words
+    item = {"claim": {"text": first.text_in(text), "start": first.start, "end": first.end,
+                      "checked": first.attrs["checkable_text"],
+                      "attribution": first.attrs["attribution"],
+                      "claimant": first.attrs["claimant"]},
+            "verdict": "not_enough_evidence", "confidence": 0.3, "passages": []}
+    review = claim_review(item, doc, published="2026-01-01")
+    assert review["claimReviewed"] == "Los Angeles is occupied by criminals."
+    assert "Trump" in review["itemReviewed"]["author"]["name"]
+    assert _checked_md(item["claim"])[0].startswith("checked: “Los Angeles is occupied")
+
+
+def test_a_claim_that_only_quotes_a_phrase_stays_the_authors() -> None:
+    text = "The mayor's plan, which she called \"a fresh start\", cut the budget by 40%."
+    doc = Pipeline(settings=Settings())(Document(text))
+    claims = doc.layer("claim")
+    assert claims and all("checkable_text" not in c.attrs for c in claims)

@@ -106,7 +106,9 @@ def claim_review(item: dict[str, Any], doc: Document | None = None,
                  published: str | None = None) -> dict[str, Any]:
     """One ClaimReview object for an evidence result ``item`` (see verify.make_verify)."""
     claim = item["claim"]
-    claim_text = claim["text"] if isinstance(claim, dict) else str(claim)
+    # a reported claim ("Trump claimed that LA is occupied") is reviewed for what was said
+    claim_text = (claim.get("checked") or claim["text"]) if isinstance(claim, dict) \
+        else str(claim)
     today = published or datetime.now(timezone.utc).strftime("%Y-%m-%d")
     meta = doc.meta if doc is not None else None
     ident = hashlib.sha256(f"{claim_text}|{meta.speaker if meta else ''}".encode()).hexdigest()

@@ -107,12 +107,31 @@ def _evidence_html(doc: Document) -> str | None:
         cards.append(
             f'<div class="evidence-card" style="border-left:4px solid {colour};'
             'padding:0.5em 1em;margin:0.8em 0">'
-            f'<p><q>{escape(item["claim"]["text"])}</q></p>'
+            f'<p><q>{escape(item["claim"]["text"])}</q></p>{_checked_html(item["claim"])}'
             f"{_prior_html(item)}"
             f'<p><strong style="color:{colour}">{escape(_label(item["verdict"]))}</strong>, '
             f'confidence {item["confidence"]:.2f}. {escape(item.get("summary", ""))}</p>'
             f"{passages}{_notes_html(item)}</div>")
     return "".join(cards)
+
+
+def _checked(claim: dict[str, Any]) -> str:
+    who = f", a claim of {claim['claimant']}" if claim.get("claimant") else ""
+    return f"{claim.get('attribution') or 'reported'}{who}"
+
+
+def _checked_html(claim: dict[str, Any]) -> str:
+    """A reported claim ("Trump claimed that ...") is checked for what was said."""
+    if not claim.get("checked"):
+        return ""
+    return (f'<p><small>checked: <q>{escape(claim["checked"])}</q> '
+            f"({escape(_checked(claim))})</small></p>")
+
+
+def _checked_md(claim: dict[str, Any]) -> list[str]:
+    if not claim.get("checked"):
+        return []
+    return [f"checked: “{md_cell(claim['checked'], 300)}” ({md_cell(_checked(claim), 200)})"]
 
 
 def _evidence_md(doc: Document) -> str | None:
@@ -125,7 +144,7 @@ def _evidence_md(doc: Document) -> str | None:
     for i, item in enumerate(items, 1):
         lines = [f"**{i}. “{md_cell(item['claim']['text'], 300)}”** "
                  f"({item['claim']['start']}-{item['claim']['end']})",
-                 "", *_prior_md(item),
+                 *_checked_md(item["claim"]), "", *_prior_md(item),
                  f"Verdict: **{_label(item['verdict'])}** (confidence {item['confidence']:.2f}). "
                  f"{item.get('summary', '')}", ""]
         for p in item.get("passages", []):

@@ -473,9 +473,14 @@ def make_verify(settings: Any) -> Any:
             # "as of" the statement's date is what a reader of that statement could verify.
             as_of = normalise_date(doc.meta.date) if doc.meta.date else None
             for c in claims:
-                res = v.verify(c.text_in(doc.text), as_of=as_of)
+                # "Trump claimed that LA is occupied": what is checked is what was said
+                checked = c.attrs.get("checkable_text") or c.text_in(doc.text)
+                res = v.verify(checked, as_of=as_of)
                 claim = {"start": c.start, "end": c.end, "text": c.text_in(doc.text),
                          "score": c.score}
+                if checked != claim["text"]:
+                    claim["checked"] = checked
+                    claim["attribution"] = c.attrs.get("attribution")
                 claimant = c.attrs.get("claimant") or doc.meta.speaker
                 if claimant:  # a quoted speaker's claim is theirs (the ``voices`` component)
                     claim["claimant"] = claimant

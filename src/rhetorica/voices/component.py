@@ -12,6 +12,7 @@ words) and the character offsets of source and cue.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 from rhetorica.config import Settings
@@ -152,9 +153,59 @@ class Voices:
                 if layer != "rhetoric":
                     quoted = q is not None and q.label != "mention"
                     claimant = span.attrs["voice"] if quoted else doc.meta.speaker
+                    reported = None if quoted else _reported_in(span, index.quotes)
+                    if reported is not None:
+                        claimant = _report(span, reported, doc.text) or claimant
                     if claimant:
                         span.attrs["claimant"] = claimant
         return doc
+
+
+REPORTED_SHARE = 0.5  # of a claim's characters: above it, the claim is mostly the report
+
+
+def _reported_in(span: Span, quotes: list[Span]) -> Span | None:
+    """The attribution a claim mostly consists of ("Trump claimed that LA is occupied"):
+    its content lies inside the claim, makes up most of it, and its source is in the claim
+    too (a claim that only contains a quote among its own words is the author's)."""
+    pieces = span.attrs.get("pieces") or [(span.start, span.end)]  # an atomic claim's
+
+    def inside(a: int | None, b: int | None) -> bool:
+        return a is not None and b is not None and any(x <= a and b <= y for x, y in pieces)
+
+    best = None
+    for q in quotes:
+        if q.label == "mention" or not inside(q.start, q.end) \
+                or not inside(q.attrs.get("source_start"), q.attrs.get("source_end")):
+            continue
+        if (q.end - q.start) < REPORTED_SHARE * sum(b - a for a, b in pieces):
+            continue
+        if best is None or q.end - q.start > best.end - best.start:
+            best = q
+    return best
+
+
+def _report(span: Span, q: Span, text: str) -> str | None:
+    """Record on a claim that it reports ``q``: the checkable text is what was said
+    (``checkable_text``), the rest of the sentence is the attribution (``attribution``:
+    "Trump claimed"), and the claimant is the speaker. Returns the speaker."""
+    said = text[q.start:q.end].strip(" \"“”‘’'")
+    said = re.sub(r"^(?:that|whether|if)\s+", "", said)
+    if not said:
+        return None
+    said = said[0].upper() + said[1:]
+    if said[-1] not in ".!?":
+        said += "."
+    pieces = span.attrs.get("pieces") or [(span.start, span.end)]
+    around = [text[max(a, span.start):min(b, q.start)] for a, b in pieces if a < q.start] + \
+        ["…"] + [text[max(a, q.end):b] for a, b in pieces if b > q.end]
+    attribution = " ".join(" ".join(around).split())
+    span.attrs["checkable_text"] = said
+    span.attrs["attribution"] = attribution.strip(" …,.")
+    speaker = q.attrs.get("speaker")
+    if q.attrs.get("speaker_id"):
+        span.attrs["speaker_id"] = q.attrs["speaker_id"]
+    return str(speaker) if speaker else None
 
 
 def make_voices(settings: Settings) -> Voices:
