@@ -197,6 +197,45 @@ def test_eval_actors_beats_naive_baseline():
     # Measured: link F1 1.000, role accuracy 0.975 (baseline 0.765 / 0.308).
     assert ours["link_f1"] >= 0.9 and ours["role_accuracy"] >= 0.85
     assert ours["link_f1"] > naive["link_f1"] and ours["role_accuracy"] > naive["role_accuracy"]
+    # Held-out news sentences (no rule written from them). Measured: 89 of 100 actors found,
+    # role accuracy 0.787 of those (0.700 of all); before the predicate rules 0.671 / 0.470.
+    news = report["news_roles"]
+    assert news["found"] >= 85 and news["accuracy"] >= 0.75 and news["of_gold"] >= 0.65
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Federal agents arrested 16 protesters outside the courthouse, police said.",
+     {"Federal agents": "executes", "16 protesters": "targets", "police": "comments"}),
+    ("Thousands of nurses walked off the job to protest against staffing cuts.",
+     {"nurses": "objects"}),
+    ("A spokesperson for the Home Office confirmed the move.", {"Home Office": "comments"}),
+    ("Under pressure from the White House, the Justice Department opened an investigation "
+     "into Letitia James.", {"White House": "directs", "Justice Department": "executes",
+                             "Letitia James": "targets"}),
+    ("Ofcom fined Meridian Radio for breaching impartiality rules.",
+     {"Ofcom": "executes", "Meridian Radio": "targets"}),
+    ("Gov. Wes Moore refused to mobilise the Maryland National Guard.",
+     {"Wes Moore": "objects", "Maryland National Guard": "mentioned"}),
+    ("Deported to El Salvador in March, Kilmar Abrego Garcia was returned to Tennessee.",
+     {"Kilmar Abrego Garcia": "targets"}),
+    ("Pritzker issued a statement condemning the arrival of Texas National Guard troops.",
+     {"Pritzker": "objects", "Texas National Guard": "executes"}),
+])
+def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
+    doc = run_actors(text, date="2025-10-01")
+    got = {s.text_in(doc.text): s.label for s in doc.layer("actor")}
+    for name, role in expected.items():
+        hit = [r for words, r in got.items() if name in words or words in name]
+        assert hit and hit[0] == role, (name, role, got)
+
+
+def test_a_group_only_named_is_not_an_actor(run_actors):
+    doc = run_actors("The curfew worried residents of the old town.", date="2025-10-01")
+    assert not [s for s in doc.layer("actor") if s.attrs.get("type") == "group"]
+    doc = run_actors("Police detained two journalists.", date="2025-10-01")
+    groups = {s.attrs["actor_id"]: s.label for s in doc.layer("actor")
+              if s.attrs.get("type") == "group"}
+    assert groups == {"group:police": "executes", "group:two journalists": "targets"}
 
 
 def test_president_of_an_organisation_is_not_the_president(run_actors):

@@ -57,6 +57,45 @@ def _junk(ent: Any, text: str) -> bool:
     return headline and len(words) >= 3
 
 
+# Heads of noun phrases that name a collective or unnamed actor in news: "federal agents",
+# "police", "16 people", "the union", "a person familiar with the matter". They are actors
+# when the grammar gives them a role (an unnamed source that comments, protesters who are
+# arrested, agents who carry out a raid); a group only named is left out.
+GROUP_NOUNS = frozenset({
+    "police", "agent", "officer", "trooper", "troop", "soldier", "guardsman", "marine",
+    "deputy", "protester", "protestor", "demonstrator", "activist", "migrant", "immigrant",
+    "refugee", "seeker", "resident", "official", "people", "person", "nurse", "worker",
+    "union", "prosecutor", "investigator", "witness", "student", "teacher", "journalist",
+    "reporter", "lawmaker", "legislator", "voter", "employee", "staff", "volunteer",
+    "board", "council", "court", "city", "county", "state", "administration",
+    "government", "agency", "department", "ministry", "company", "firm", "group",
+    "network", "campaign", "party", "judge", "jury", "prefect", "mayor", "governor",
+    "authority", "member", "leader", "organiser", "organizer", "detainee", "source",
+    "aide", "spokesperson", "spokesman", "spokeswoman", "analyst", "expert", "critic",
+})
+
+
+def _group_mentions(parsed: Any, mentions: list[Mention]) -> list[Mention]:
+    """Collective and unnamed actors the entity reader does not give: noun phrases headed
+    by :data:`GROUP_NOUNS`, outside every named mention, that play a role."""
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for chunk in parsed.noun_chunks:
+        root = chunk.root
+        if root.lemma_.lower() not in GROUP_NOUNS or root.pos_ not in ("NOUN", "PROPN"):
+            continue
+        start, end = chunk.start_char, chunk.end_char
+        if any(a < end and start < b for a, b in taken):
+            continue
+        role, _why = role_of(chunk)
+        if role == MENTIONED:
+            continue
+        text = parsed.text[start:end]
+        name = text[4:] if text.lower().startswith("the ") else text
+        out.append(Mention(start, end, None, "group", name=name, attrs={"type": "group"}))
+    return out
+
+
 def resolver_for(kb: KnowledgeBase) -> Resolver:
     key = id(kb)
     if key not in _RESOLVERS:
@@ -91,6 +130,8 @@ class Actors:
             if end > start and not _junk(ent, doc.text[start:end]):
                 entities.append((start, end, doc.text[start:end], _ENTITY_KINDS[ent.label_]))
         mentions = self.resolver.resolve(doc.text, day, sentences, entities, doc.meta.speaker)
+        mentions = sorted([*mentions, *_group_mentions(parsed, mentions)],
+                          key=lambda m: m.start)
         rows: dict[str, dict[str, Any]] = {}
         for m in mentions:
             span = parsed.char_span(m.start, m.end, alignment_mode="expand")
@@ -124,7 +165,8 @@ class Actors:
         attrs: dict[str, Any] = {"actor_id": m.key, "name": m.name, "role": role, "how": m.how,
                                  "linked": m.actor is not None}
         if m.actor is None:
-            attrs["type"] = "person" if m.attrs.get("person", True) else "organisation"
+            attrs["type"] = m.attrs.get("type") or (
+                "person" if m.attrs.get("person", True) else "organisation")
             return attrs
         attrs["type"] = m.actor.type
         if m.actor.kind:

@@ -57,7 +57,10 @@ class Mention:
 
     @property
     def key(self) -> str:
-        return self.actor.id if self.actor else f"unlinked:{self.name}"
+        if self.actor:
+            return self.actor.id
+        prefix = "group" if self.attrs.get("type") == "group" else "unlinked"
+        return f"{prefix}:{self.name.lower() if prefix == 'group' else self.name}"
 
 
 @dataclass

@@ -24,6 +24,7 @@ DIRECT_VERBS = frozenset([
     "federalise", "mobilize", "mobilise", "command", "instruct", "invoke", "approve",
     "mandate", "activate", "call_in", "declare", "sign", "summon", "station", "surge",
     "name", "appoint", "tap", "assign", "task",  # "named X to lead the operation"
+    "ban", "proscribe", "designate", "outlaw",
 ])
 EXECUTE_VERBS = frozenset([
     "carry", "arrive", "arrest", "detain", "raid", "patrol", "enforce", "conduct", "deport",
@@ -31,24 +32,31 @@ EXECUTE_VERBS = frozenset([
     "round_up", "fire", "shoot", "use", "tear", "pepper", "search", "occupy", "target",
     "escort", "secure", "disperse", "stop", "roll", "descend", "move",
     "lead", "spearhead", "support", "assist", "join", "help", "implement", "execute",
+    "run", "oversee", "investigate", "subpoena", "fine", "prosecute", "charge", "indict",
+    "sanction", "evict", "expel", "probe", "audit", "inspect", "land",
 ])
 TARGET_VERBS = frozenset([
     "arrest", "detain", "deport", "target", "raid", "attack", "threaten", "investigate",
     "prosecute", "charge", "punish", "remove", "indict", "subpoena", "surveil", "fire",
     "defund", "blame", "accuse", "jail", "round_up", "handcuff", "sue",
+    "fine", "sanction", "ban", "proscribe", "expel", "evict", "suspend", "search", "seize",
+    "disperse", "storm", "clear", "kettle", "shoot", "kill", "injure", "beat",
+    "sentence", "convict", "pardon", "censure", "impeach", "probe",
 ])
 OBJECT_VERBS = frozenset([
     "object", "sue", "condemn", "oppose", "block", "challenge", "reject", "denounce",
     "criticize", "criticise", "refuse", "resist", "protest", "decry", "fight", "slam",
     "blast", "halt", "bar", "enjoin", "veto", "dispute", "contest", "push_back",
-    "rule_against", "appeal",
+    "rule_against", "appeal", "accuse", "overturn", "strike_down", "boycott", "picket",
+    "march_against", "rally_against", "vote_against",
 ])
 SPEECH_VERBS = frozenset([
     "say", "tell", "state", "announce", "post", "write", "tweet", "claim", "argue", "add",
     "warn", "note", "insist", "describe", "speak", "comment", "respond", "reply", "remark",
     "suggest", "explain", "praise", "thank", "defend", "call", "vow", "promise", "predict",
     "accuse", "demand", "welcome", "ask", "urge", "question", "acknowledge",
-    "admit", "deny", "pledge", "threaten",
+    "admit", "deny", "pledge", "threaten", "confirm", "report", "reveal", "disclose",
+    "allege", "estimate", "testify", "brief", "recount",
 ])
 
 AGENT_NOUNS = frozenset([
@@ -58,23 +66,52 @@ AGENT_NOUNS = frozenset([
 ])
 EXEC_NOUNS = frozenset([
     "raid", "operation", "arrest", "sweep", "crackdown", "deployment", "patrol", "presence",
-    "enforcement",
+    "enforcement", "investigation", "probe", "inquiry", "arrival", "surge", "takeover",
+    "search", "audit", "prosecution", "indictment", "fine",
 ])
 DIRECT_NOUNS = frozenset([
     "order", "directive", "memo", "memorandum", "proclamation", "decision", "plan",
-    "command", "instruction", "executive_order",
+    "command", "instruction", "executive_order", "request", "direction", "behest",
+    "pressure", "authorisation", "authorization", "orders",
 ])
 OBJECT_NOUNS = frozenset([
     "lawsuit", "objection", "suit", "challenge", "opposition", "criticism", "complaint",
-    "injunction", "ruling",
+    "injunction", "ruling", "appeal", "protest", "boycott", "strike", "petition",
+    "condemnation", "refusal", "rebuke", "veto", "pushback", "backlash",
 ])
+# Verbs that only carry the noun that says what is done: "opened an investigation",
+# "filed a lawsuit", "issued an order", "launched a crackdown".
+LIGHT_VERBS = frozenset({"open", "launch", "file", "issue", "bring", "announce", "lodge",
+                         "begin", "start", "mount", "stage", "lead", "sign", "hand", "give",
+                         "conduct", "carry_out", "make", "take"})
+# "refused to mobilise the Guard": the object of a refused act is not acted upon
+REFUSALS = frozenset({"refuse", "decline", "reject", "fail", "resist", "decide_against"})
+# Nouns and prepositions after which a name is the one acted against: "an investigation
+# into X", "charges against X", "a lawsuit against X"
+TARGET_PREPS = frozenset({"into", "against", "on"})
 SPEECH_NOUNS = frozenset([
     "statement", "remark", "comment", "post", "tweet", "speech", "interview", "letter",
 ])
 
 
+# The small model's lemmatiser gets a few news verbs wrong ("fined" -> "fin").
+_LEMMA_FIX = {"fined": "fine", "fines": "fine", "fining": "fine"}
+# Nouns whose "of" names the one acted upon: "the takeover of the police department", "the
+# arrest of two men", "deportations of migrants" (but "the arrival of troops": the doers).
+PATIENT_NOUNS = frozenset({"takeover", "arrest", "detention", "deportation", "investigation",
+                           "prosecution", "indictment", "firing", "removal", "expulsion",
+                           "eviction", "raid", "search", "surveillance", "punishment",
+                           "killing", "shooting", "dismissal", "ouster", "probe"})
+# Quantities and parts that carry the role of the group they count: "thousands of nurses".
+QUANTITY_NOUNS = frozenset({"thousand", "hundred", "dozen", "million", "group", "member",
+                            "number", "majority", "some", "many", "most", "all", "scores",
+                            "crowd", "team", "unit", "wave"})
+# Verbs whose "at" names a target: "fired tear gas at protesters"
+AIMED_VERBS = frozenset({"fire", "shoot", "aim", "hurl", "throw", "lunge", "swing", "point"})
+
+
 def _lemma(tok: Any) -> str:
-    lem = tok.lemma_.lower()
+    lem = _LEMMA_FIX.get(tok.lower_, tok.lemma_.lower())
     for child in tok.children:
         if child.dep_ == "prt":
             return f"{lem}_{child.lower_}"
@@ -83,7 +120,7 @@ def _lemma(tok: Any) -> str:
 
 def _in(tok: Any, *sets: frozenset[str]) -> bool:
     lem = _lemma(tok)
-    base = tok.lemma_.lower()
+    base = _LEMMA_FIX.get(tok.lower_, tok.lemma_.lower())
     return any(lem in s or base in s for s in sets)
 
 
@@ -117,11 +154,24 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
         return EXECUTES, verb
     if depth < 3:
         for child in verb.children:
-            if child.dep_ == "xcomp":
+            # "vowed to sue"; "walked off the job to protest against the cuts"
+            if child.dep_ == "xcomp" or (child.dep_ == "advcl" and any(
+                    m.dep_ == "aux" and m.lower_ == "to" for m in child.children)):
                 found = _subject_role(child, depth + 1)
                 if found:
                     return found
+    if _in(verb, LIGHT_VERBS):
+        found = _light_verb_role(verb)
+        if found:
+            return found
     if _in(verb, SPEECH_VERBS):
+        # "Apple said it would appeal": the speaker announcing its own act
+        for c in verb.children:
+            if c.dep_ == "ccomp" and any(s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in (
+                    "it", "we", "they", "he", "she", "i") for s in c.children):
+                found = _subject_role(c, depth + 1)
+                if found and found[0] in (OBJECTS, DIRECTS, EXECUTES):
+                    return found
         return COMMENTS, verb
     if depth < 3:
         for child in verb.children:
@@ -129,6 +179,21 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
                 found = _subject_role(child, depth + 1)
                 if found:
                     return found
+    return None
+
+
+def _light_verb_role(verb: Any) -> tuple[str, Any] | None:
+    """'issued a statement condemning ...', 'filed a lawsuit', 'opened an investigation':
+    the object noun (or the verb that qualifies it) says what the subject does."""
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "obj")):
+        for acl in obj.children:
+            if acl.dep_ in ("acl", "relcl") and acl.pos_ == "VERB":
+                found = _subject_role(acl, 3)
+                if found and found[0] != COMMENTS:
+                    return found
+        role = _noun_role(obj)
+        if role:
+            return role, obj
     return None
 
 
@@ -162,14 +227,35 @@ def role_of(span: Any) -> tuple[str, str]:
         if dep in ("appos", "conj") and head.pos_ in ("NOUN", "PROPN", "PRON"):
             tok = head
             continue
+        # "a spokesperson for the Home Office", "thousands of nurses": the role of the
+        # people who speak or act for it
+        if dep == "pobj" and head.lower_ in ("for", "of") and head.head.pos_ in (
+                "NOUN", "PROPN", "NUM", "PRON") and _in(head.head, AGENT_NOUNS,
+                                                        QUANTITY_NOUNS):
+            tok = head.head
+            continue
         break
-    dep, head = tok.dep_, tok.head
+    role, why = _clause_role(tok)
+    if role not in (MENTIONED, COMMENTS):
+        return role, why
     for rel in tok.children:  # "Newsom, who remained defiant, ..."
-        if rel.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in (
-                "who", "which", "that") for c in rel.children):
+        if rel.dep_ != "relcl":
+            continue
+        if any(c.dep_ == "nsubj" and c.lower_ in ("who", "which", "that")
+               for c in rel.children):
             found = _subject_role(rel)
             if found:
                 return found[0], f"subject of '{found[1].text}' (relative clause)"
+        if any(c.dep_ == "nsubjpass" and c.lower_ in ("who", "which", "that")
+               for c in rel.children) and _in(rel, TARGET_VERBS, OBJECT_VERBS):
+            return TARGETS, f"passive subject of '{rel.text}' (relative clause)"
+    return role, why
+
+
+def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
+    """The role the clause gives the noun ``tok`` (subject, passive subject, object,
+    agent, or a noun phrase around it)."""
+    dep, head = tok.dep_, tok.head
     if dep in ("nsubj", "csubj"):
         found = _subject_role(head)
         if found:
@@ -180,7 +266,15 @@ def role_of(span: Any) -> tuple[str, str]:
                 found = _subject_role(c)
                 if found:
                     return found[0], f"'{c.text} …' with '{head.text}'"
+        for c in head.children:  # "Deported in March, X was returned ..."
+            if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < tok.i and \
+                    _in(c, TARGET_VERBS):
+                return TARGETS, f"'{c.text} …' said of it"
     elif dep == "nsubjpass":
+        for c in head.children:
+            if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < tok.i and \
+                    _in(c, TARGET_VERBS):
+                return TARGETS, f"'{c.text} …' said of it"
         if _in(head, DIRECT_VERBS):
             return EXECUTES, f"passive subject of '{head.text}'"
         if _in(head, TARGET_VERBS, OBJECT_VERBS, EXECUTE_VERBS):
@@ -201,15 +295,31 @@ def role_of(span: Any) -> tuple[str, str]:
                 return COMMENTS, f"agent of passive '{verb.text}'"
         if prep.lower_ == "to" and prep.head.lower_ == "according":
             return COMMENTS, "'according to'"
-        if prep.lower_ == "of" and prep.head.pos_ in ("NOUN", "PROPN"):
-            role = _noun_role(prep.head)  # "over the objection of Governor Newsom"
-            if role:
-                return role, f"'{prep.head.text} of {tok.text}'"
+        if prep.lower_ == "at" and _in(prep.head, AIMED_VERBS):
+            return TARGETS, f"'{prep.head.text} … at {tok.text}'"
+        noun = prep.head
+        if noun.pos_ in ("NOUN", "PROPN"):
+            role = _noun_role(noun)
+            if prep.lower_ == "of" and _in(noun, PATIENT_NOUNS):  # the arrest of X
+                return TARGETS, f"'{noun.text} of {tok.text}'"
+            if role and prep.lower_ in TARGET_PREPS:  # "an investigation into X"
+                return TARGETS, f"'{noun.text} {prep.text} {tok.text}'"
+            if role == DIRECTS and prep.lower_ in ("of", "from", "by"):
+                return DIRECTS, f"'{noun.text} {prep.text} {tok.text}'"  # at the request of
+            if role and prep.lower_ in ("of", "by", "from"):
+                return role, f"'{noun.text} {prep.text} {tok.text}'"  # the objection of X
+            if prep.lower_ == "of" and depth < 2 and noun.dep_ in ("dobj", "obj",
+                                                                   "nsubjpass"):
+                inherited, why = _clause_role(noun, depth + 1)  # "the records of X"
+                if inherited == TARGETS:
+                    return TARGETS, f"'{noun.text} of {tok.text}': {why}"
     elif dep in ("dobj", "obj", "dative"):
-        if _in(head, DIRECT_VERBS):
-            return EXECUTES, f"object of '{head.text}'"
-        if _in(head, TARGET_VERBS, OBJECT_VERBS):
+        if head.dep_ == "xcomp" and _in(head.head, REFUSALS):
+            return MENTIONED, f"object of a refused '{head.text}'"
+        if _in(head, TARGET_VERBS, OBJECT_VERBS):  # "banned the group": acted against
             return TARGETS, f"object of '{head.text}'"
+        if _in(head, DIRECT_VERBS):  # "ordered troops to ...": sent to do it
+            return EXECUTES, f"object of '{head.text}'"
     return MENTIONED, "no grammatical cue"
 
 
