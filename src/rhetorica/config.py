@@ -31,6 +31,7 @@ ENV_MAX_DOCUMENT_CHARS = "RHETORICA_MAX_DOCUMENT_CHARS"
 # about 1,500 dense pages.
 DEFAULT_MAX_DOCUMENT_CHARS = 5_000_000
 ENV_STANCE_MODEL = "RHETORICA_STANCE_MODEL"  # folder of another stance model artefact
+ENV_ATTRIBUTION_MODEL = "RHETORICA_ATTRIBUTION_MODEL"  # ... of another attribution tagger
 
 
 class ConfigError(ValueError):
@@ -68,6 +69,12 @@ def data_home() -> Path:
 def stance_model_dir() -> Path | None:
     """A stance-model artefact folder chosen by the environment (None: the packaged one)."""
     raw = os.environ.get(ENV_STANCE_MODEL, "").strip()
+    return Path(raw) if raw else None
+
+
+def attribution_model_dir() -> Path | None:
+    """An attribution-tagger artefact folder chosen by the environment (None: packaged)."""
+    raw = os.environ.get(ENV_ATTRIBUTION_MODEL, "").strip()
     return Path(raw) if raw else None
 
 

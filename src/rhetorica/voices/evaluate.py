@@ -39,6 +39,8 @@ def read_ann(path: Path) -> list[GoldAttribution]:
     spans: dict[str, Spans] = {}
     events: list[dict[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
+        if not re.match(r"[TE]\d+\t", line):
+            continue  # the rest of a span text that runs over a line break
         if line.startswith("T"):
             tid, rest, _ = line.split("\t", 2)
             _label, where = rest.split(" ", 1)
@@ -107,7 +109,8 @@ def score(docs: list[tuple[str, str, list[GoldAttribution]]], predict: Any) -> d
     cue_tp = cue_pred = cue_gold = 0
     for _name, text, gold in docs:
         pred = [a for a in predict(text) if a.kind != "mention"]
-        pc, gc = [[a.content] for a in pred], [g.content for g in gold]
+        pc = [list(a.attrs.get("pieces") or [a.content]) for a in pred]
+        gc = [g.content for g in gold]
         pairs = _match(pc, gc)
         tp += len(pairs)
         n_pred += len(pc)
@@ -208,6 +211,68 @@ def score_modality_fixture(sentences: list[dict[str, Any]], nlp: Any) -> dict[st
             "joint_accuracy": both / n}
 
 
+def english_words() -> frozenset[str]:
+    """Whole-word entries of the packaged MiniLM vocabulary (30k word pieces): the word list
+    the affixal cue reader checks stems against ("known" in "unknown")."""
+    import json
+
+    from rhetorica.evidence.cross_encoder import artefact_dir
+
+    vocab = json.loads((artefact_dir() / "tokenizer.json").read_text())["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha() and w.islower())
+
+
+def negation_cue_recall(data_dir: Path, nlp: Any, limit: int | None = None
+                        ) -> dict[str, Any] | None:
+    """CondaQA (Ravichander et al., 2022) dev: each original sentence names its negation
+    cue; the share of sentences whose cue our reader finds (by cue kind), beside the
+    not/n't/no/never baseline. None when the set is absent."""
+    import json
+
+    from rhetorica.voices.modality import negation_cues
+
+    path = Path(data_dir) / "nli" / "condaqa" / "data" / "condaqa_dev.json"
+    if not path.exists():
+        return None
+    pairs = sorted({(r["original sentence"], r["original cue"].lower())
+                    for r in map(json.loads, path.read_text("utf-8").splitlines()) if r})
+    pairs = pairs[:limit] if limit else pairs
+    words = english_words()
+    base_cues = {"not", "n't", "no", "never"}
+    tally: dict[str, list[int]] = {}
+    for sent, cue in pairs:
+        toks = nlp(sent)
+        found = {t.lower_ for t in negation_cues(toks, words)}
+        base = {t.lower_ for t in toks if t.lower_ in base_cues}
+        first = cue.split()[0]
+        kind = "syntactic" if first in base_cues or first in ("none", "nobody", "nothing",
+                                                              "neither", "nor", "cannot",
+                                                              "without") \
+            else "affixal" if any(first.startswith(p) for p in ("un", "in", "im", "il",
+                                                                 "ir", "dis", "non", "a")) \
+            or first.endswith("less") else "lexical"
+        hit = any(first == f or first.startswith(f) or f.startswith(first) for f in found)
+        b_hit = first in base
+        for k in (kind, "all"):
+            row = tally.setdefault(k, [0, 0, 0])
+            row[0] += 1
+            row[1] += hit
+            row[2] += b_hit
+    return {k: {"n": v[0], "recall": v[1] / v[0], "baseline": v[2] / v[0]}
+            for k, v in tally.items()}
+
+
+def _tagger(notes: list[str]) -> Any | None:
+    """The packaged attribution tagger, or None with a note saying why."""
+    from rhetorica.voices.tagger import TaggerArtefactError, default_tagger
+
+    try:
+        return default_tagger()
+    except TaggerArtefactError as exc:
+        notes.append(f"tagger not scored: {exc}")
+        return None
+
+
 def evaluate(data_dir: Path, split: str = "test", limit: int | None = None) -> dict[str, Any]:
     from collections import Counter
 
@@ -216,7 +281,11 @@ def evaluate(data_dir: Path, split: str = "test", limit: int | None = None) -> d
     from rhetorica.nlp.parse import parse_long
     from rhetorica.nlp.spacy_model import load_spacy
     from rhetorica.pipeline import Pipeline
-    from rhetorica.voices.quotes import baseline_attributions, find_attributions
+    from rhetorica.voices.quotes import (
+        baseline_attributions,
+        find_attributions,
+        read_attributions,
+    )
 
     nlp = load_spacy(Settings().spacy_model)
     tables, notes = [], []
@@ -254,6 +323,20 @@ def evaluate(data_dir: Path, split: str = "test", limit: int | None = None) -> d
                              mod["modality_accuracy"], mod["joint_accuracy"]],
                             ["baseline: always asserted fact", base_pol, base_mod,
                              base_both]]})
+    cues = negation_cue_recall(data_dir, nlp, limit)
+    if cues is None:
+        notes.append(f"{data_dir}/nli/condaqa not found: negation cues not scored")
+    else:
+        tables.append({
+            "title": f"Negation cues on CondaQA dev ({cues['all']['n']} sentences, one "
+                     "annotated cue each): share found",
+            "columns": ["cue kind", "sentences", "Rhetorica cue reader",
+                        "baseline: not / n't / no / never"],
+            "rows": [[k, v["n"], v["recall"], v["baseline"]] for k, v in sorted(
+                cues.items(), key=lambda kv: kv[0] == "all")]})
+        notes.append("CondaQA annotates one cue per sentence, so this is recall only (no "
+                     "precision). Affixal cues (unknown, illegal) are found but never make a "
+                     "clause negated; NaN-NLI is an inference set, scored by `eval stance`")
     counts = Counter(s["modality"] for s in sentences)
     notes.append("modality labels: " + ", ".join(f"{k} {v}" for k, v in sorted(
         counts.items())))
@@ -265,7 +348,12 @@ def evaluate(data_dir: Path, split: str = "test", limit: int | None = None) -> d
         docs = load_polnear(data_dir, split)
         docs = docs[:limit] if limit else docs
         parses = {text: parse_long(nlp, text) for _, text, _ in docs}
-        systems = {
+        systems = {}
+        tagger = _tagger(notes)
+        if tagger is not None:
+            systems["Rhetorica quotes (MiniLM tagger + rules)"] = \
+                lambda t: read_attributions(parses[t], t, tagger)
+        systems |= {
             "Rhetorica quotes (rules on the parse)":
                 lambda t: find_attributions(parses[t], t),
             "baseline: quoted strings + nearest preceding name":

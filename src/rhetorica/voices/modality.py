@@ -61,6 +61,41 @@ def _chain(verb: Any) -> list[Any]:
     return out
 
 
+# Verbs that deny the act of their complement: "refused to invoke", "failed to deploy",
+# "prevented the troops from entering"
+UNREALISED = frozenset({"refuse", "fail", "decline", "prevent", "avoid", "forgo", "stop",
+                        "block", "bar", "halt", "cancel", "abandon", "scrap", "drop"})
+# Words that negate on their own (CondaQA's "lexical" cues, beside not / n't / no / never)
+NEGATORS = frozenset({"not", "n't", "no", "never", "none", "nobody", "nothing", "nowhere",
+                      "neither", "nor", "without", "cannot", "lack", "absence", "hardly",
+                      "barely", "scarcely", "seldom", "rarely", "except", "unlike"})
+_AFFIX = ("un", "non", "in", "im", "il", "ir", "dis", "a")
+
+
+def negation_cues(parsed: Any, vocabulary: frozenset[str] | set[str] = frozenset()
+                  ) -> list[Any]:
+    """The negation cues of a parsed text, as tokens: syntactic (not, no, never...),
+    lexical (without, lack, refuse, fail, prevent...) and affixal (*un*known, *il*legal,
+    *non*violent, home*less*: an adjective or adverb whose stem is a word of
+    ``vocabulary``). Only the first two make a clause ``negated`` in :func:`polarity`; an
+    affixal cue changes a word's meaning, not whether the clause is asserted."""
+    out = []
+    for t in parsed:
+        low, lem = t.lower_, t.lemma_.lower()
+        if t.dep_ == "neg" or low in NEGATORS or lem in NEGATORS or lem in UNREALISED \
+                or lem in DENY_VERBS:
+            out.append(t)
+            continue
+        if t.pos_ not in ("ADJ", "ADV") or not vocabulary:
+            continue
+        stems = [low[len(p):] for p in _AFFIX if low.startswith(p)]
+        if low.endswith("less"):
+            stems.append(low[:-4])
+        if any(len(st) >= 4 and st in vocabulary for st in stems):
+            out.append(t)
+    return out
+
+
 def polarity(parsed: Any, start: int, end: int) -> str:
     """``negated`` when the words' own clause denies them ("is not occupied", "no invasion",
     "never an invasion", "neither the mayor nor the governor requested", "denied that the
@@ -84,6 +119,17 @@ def polarity(parsed: Any, start: int, end: int) -> str:
     for anc in list(verb.ancestors)[:3]:
         if anc.lemma_.lower() in DENY_VERBS:
             return "negated"
+    # "refused to invoke the Act", "prevented the troops from entering", "without deploying"
+    for v in _chain(verb):
+        head = v.head
+        if v.dep_ == "xcomp" and head.lemma_.lower() in UNREALISED:
+            return "negated"
+        if v.dep_ == "pcomp" and head.lower_ in ("without", "from") and (
+                head.lower_ == "without" or head.head.lemma_.lower() in UNREALISED):
+            return "negated"
+    for t in toks:
+        if t.dep_ == "pobj" and t.head.lower_ == "without":
+            return "negated"  # "a deployment without troops"
     return "asserted"
 
 

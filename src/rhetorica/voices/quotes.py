@@ -454,3 +454,107 @@ def baseline_attributions(parsed: Any, text: str) -> list[Attribution]:
         out.append(Attribution(q, src, None, "direct",
                                text[src[0]:src[1]] if src else ""))
     return out
+
+
+_GLUE = re.compile(r"[\s\"“”‘’'«»„,]*")  # what may separate two pieces of one tagged content
+_SENT_END = re.compile(r"[.!?][\"”’»]?\s+[\"“‘«]?[A-Z]")
+PAIR_REACH = 160  # characters: farthest a cue or source may lie from its content
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def _nearest(spans: list[tuple[int, int]], to: tuple[int, int], text: str,
+             reach: int = PAIR_REACH) -> tuple[int, int] | None:
+    """The closest span within ``reach`` characters, not across a sentence end."""
+    best = None
+    for s in spans:
+        d = _gap(s, to)
+        if d > reach:
+            continue
+        between = text[min(s[1], to[1]):max(s[0], to[0])] if d else ""
+        if _SENT_END.search(between):
+            continue
+        if best is None or d < best[0]:
+            best = (d, s)
+    return best[1] if best else None
+
+
+def attributions_from_tags(tags: list[tuple[str, int, int]], text: str,
+                           rules: list[Attribution]) -> list[Attribution]:
+    """Attributions from the tagger's labelled spans, with the parse rules' help.
+
+    Each tagged content takes the nearest tagged cue and, next to that cue, the nearest
+    tagged source (neither across a sentence end); pieces of content split only by quote
+    marks or commas are one. A direct quote the rules found keeps the rules' exact span
+    (quote marks included) and their speaker where the tagger found none; a rule
+    attribution the tagger did not see is kept as well (the rules are precise on the
+    patterns they know, the tagger has the wider reach). ``kind`` is ``direct`` when the
+    content lies in quotation marks."""
+    contents: list[tuple[int, int]] = []
+    for part, a, b in tags:
+        if part != "CONTENT":
+            continue
+        a, b = _trim(text, a, b)
+        if b <= a:
+            continue
+        if contents and _GLUE.fullmatch(text[contents[-1][1]:a]):
+            contents[-1] = (contents[-1][0], b)
+        else:
+            contents.append((a, b))
+    cues = [(a, b) for part, a, b in tags if part == "CUE"]
+    sources = [(a, b) for part, a, b in tags if part == "SOURCE"]
+    quoted = [a for a in rules if a.kind == "direct"]
+    out: list[Attribution] = []
+    for c in contents:
+        cue = _nearest(cues, c, text)
+        src = _nearest(sources, cue or c, text, reach=60 if cue else PAIR_REACH)
+        rule = max((r for r in rules if _gap(r.content, c) == 0
+                    and min(r.content[1], c[1]) > max(r.content[0], c[0])),
+                   key=lambda r: min(r.content[1], c[1]) - max(r.content[0], c[0]),
+                   default=None)
+        if src is None and rule is not None and rule.source is not None:
+            src, cue = rule.source, cue or rule.cue
+        kind = "direct" if any(q.content[0] <= c[0] + 1 and c[1] - 1 <= q.content[1]
+                               for q in quoted) else "indirect"
+        span = rule.content if rule is not None and rule.kind == "direct" and \
+            kind == "direct" else c
+        out.append(Attribution(span, src, cue, kind,
+                               text[src[0]:src[1]] if src else "", {"tagged": True}))
+    out = _join_split_quotes(out)
+    taken = [a.content for a in out]
+    for r in rules:
+        if not any(_gap(r.content, t) == 0 and min(r.content[1], t[1]) > max(r.content[0],
+                   t[0]) for t in taken):
+            out.append(r)
+    out.sort(key=lambda a: a.content)
+    return out
+
+
+def _join_split_quotes(atts: list[Attribution]) -> list[Attribution]:
+    """'"X," he said, "Y."': two contents on either side of one cue are one attribution
+    whose content comes in pieces (``attrs["pieces"]``; ``content`` spans both)."""
+    out: list[Attribution] = []
+    for a in atts:
+        prev = out[-1] if out else None
+        if prev is not None and a.cue is not None and a.cue == prev.cue \
+                and prev.content[1] <= a.cue[0] and a.cue[1] <= a.content[0]:
+            pieces = prev.attrs.get("pieces") or [prev.content]
+            prev.attrs["pieces"] = [*pieces, a.content]
+            prev.content = (prev.content[0], a.content[1])
+            continue
+        out.append(a)
+    return out
+
+
+def read_attributions(parsed: Any, text: str, tagger: Any | None = None) -> list[Attribution]:
+    """The attributions of a text: the parse rules alone, or with ``tagger`` (an
+    :class:`~rhetorica.voices.tagger.AttributionTagger`) the tagger's spans completed by
+    the rules; speakers resolved either way."""
+    rules = find_attributions(parsed, text)
+    if tagger is None:
+        return rules
+    atts = attributions_from_tags(tagger.tag(text), text, rules)
+    _resolve_speakers(parsed, text, atts)
+    return atts

