@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from rhetorica.evidence.embed import get_embedder
 from rhetorica.evidence.index import HybridIndex
-from rhetorica.evidence.store import SQLiteCorpusStore
 from rhetorica.ingest.corpus import CorpusDocument
 from rhetorica.store.sqlite import SQLiteStore
+from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
 SYL = ["ar", "bel", "cor", "dan", "el", "fir", "gal", "hul", "ist", "jor", "kan", "lum", "mor",
        "nel", "or", "pra", "quin", "ros", "sal", "tor", "ul", "ven", "wes", "xan", "yor", "zel"]
@@ -106,7 +106,7 @@ def main() -> None:
     rng = random.Random(1)
     queries = [" ".join(d.text.split(". ")[rng.randrange(3)].split()[:12])
                for d in rng.sample(docs, args.queries)]
-    from rhetorica.evidence.store import Filters
+    from rhetorica.store.corpus import Filters
 
     for mode, filters in (("bm25", None), ("dense", None), ("hybrid", None),
                           ("hybrid", Filters(since="2020-01-01", sources=("Source 3",)))):

@@ -36,7 +36,7 @@ def main() -> None:
 
     before = rss_mb()
     from rhetorica.evidence.cross_encoder import CrossEncoderStance
-    from rhetorica.evidence.passages import split_passages
+    from rhetorica.ingest.passages import split_passages
 
     t = time.perf_counter()
     model = CrossEncoderStance()
@@ -62,9 +62,9 @@ def main() -> None:
 
     from rhetorica.evidence.embed import get_embedder
     from rhetorica.evidence.index import HybridIndex
-    from rhetorica.evidence.store import SQLiteCorpusStore
     from rhetorica.evidence.verify import Verifier
     from rhetorica.store.sqlite import SQLiteStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"

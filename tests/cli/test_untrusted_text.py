@@ -94,8 +94,8 @@ def test_db_speakers_after_the_statement_is_deleted(monkeypatch, capsys, hostile
 
 
 def test_corpus_list_and_stats_show_a_hostile_feed_title_as_text(monkeypatch, capsys, tmp_path):
-    from rhetorica.evidence.store import open_corpus_store
     from rhetorica.ingest.corpus import CorpusDocument
+    from rhetorica.store.corpus import open_corpus_store
 
     db = str(tmp_path / "corpus.db")
     store = open_corpus_store(db)

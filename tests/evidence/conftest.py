@@ -35,8 +35,8 @@ ARTICLES = [
 @pytest.fixture
 def corpus_store(tmp_path: Path):
     from rhetorica.evidence.embed import get_embedder
-    from rhetorica.evidence.store import SQLiteCorpusStore
     from rhetorica.store.sqlite import SQLiteStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     store = SQLiteCorpusStore(SQLiteStore(tmp_path / "corpus.db"))
     emb = get_embedder("wordllama")

@@ -176,8 +176,8 @@ def test_corpus_add_with_one_bad_review_stores_nothing(tmp_path: Path) -> None:
 # -- prior fact-checks ---------------------------------------------------------------------
 @pytest.fixture
 def store(tmp_path: Path):
-    from rhetorica.evidence.store import SQLiteCorpusStore
     from rhetorica.store.sqlite import SQLiteStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     st = SQLiteCorpusStore(SQLiteStore(tmp_path / "fc.db"))
     docs = [d for r in REVIEWS for d in read_corpus_file(write(tmp_path / "r.json", r))]
@@ -265,8 +265,8 @@ def test_repeated_lookups_reuse_one_index(store, monkeypatch) -> None:
 def test_empty_store_needs_no_embedder(tmp_path: Path, monkeypatch) -> None:
     from rhetorica.claims import matching
     from rhetorica.evidence.fact_checks import find_prior_fact_checks
-    from rhetorica.evidence.store import SQLiteCorpusStore
     from rhetorica.store.sqlite import SQLiteStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     monkeypatch.setattr(matching, "load_embedder", lambda: pytest.fail("embedder loaded"))
     with SQLiteCorpusStore(SQLiteStore(tmp_path / "empty.db")) as st:

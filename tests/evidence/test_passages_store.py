@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rhetorica.evidence.passages import sentence_bounds, split_passages
 from rhetorica.ingest.corpus import CorpusDocument
+from rhetorica.ingest.passages import sentence_bounds, split_passages
 
 from .conftest import ARTICLES
 
@@ -90,7 +90,7 @@ def test_remove_by_id_and_source_cascades(corpus_store) -> None:
 
 
 def test_store_reopens_with_same_schema(tmp_path: Path) -> None:
-    from rhetorica.evidence.store import SQLiteCorpusStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     with SQLiteCorpusStore.open(str(tmp_path / "x.db")) as s:
         assert s.stats()["documents"] == 0

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from rhetorica.evidence.index import HybridIndex, rrf
-from rhetorica.evidence.store import Filters, fts_or_query
 from rhetorica.evidence.verify import NO_EVIDENCE, VERDICTS, Verifier
+from rhetorica.store.corpus import Filters, fts_or_query
 
 
 @pytest.fixture
@@ -138,9 +138,9 @@ def test_as_of_uses_only_evidence_published_by_then(verifier) -> None:
 
 def test_a_headline_is_never_a_passage_alone(tmp_path) -> None:
     from rhetorica.evidence.embed import get_embedder
-    from rhetorica.evidence.store import SQLiteCorpusStore
     from rhetorica.ingest.corpus import CorpusDocument
     from rhetorica.store.sqlite import SQLiteStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     store = SQLiteCorpusStore(SQLiteStore(tmp_path / "h.db"))
     emb = get_embedder("wordllama")
@@ -227,7 +227,7 @@ def test_component_and_report_sections(tmp_path, monkeypatch, corpus_store) -> N
 
 
 def test_coarse_dense_search_agrees_with_exact(corpus_store, monkeypatch) -> None:
-    import rhetorica.evidence.store as store_mod
+    import rhetorica.store.corpus as store_mod
 
     index = HybridIndex(corpus_store)
     q = "container traffic record at the harbour"
@@ -243,8 +243,8 @@ def test_coarse_dense_search_agrees_with_exact(corpus_store, monkeypatch) -> Non
 
 def test_fts_stemming_matches_sqlite_and_common_terms_are_dropped(corpus_store, monkeypatch
                                                                   ) -> None:
-    import rhetorica.evidence.store as store_mod
-    from rhetorica.evidence.store import _Stemmer
+    import rhetorica.store.sqlite_corpus as store_mod
+    from rhetorica.store.corpus import _Stemmer
 
     assert _Stemmer().stems(["rising", "hospitals", "2024"]) == ["rise", "hospit", "2024"]
     monkeypatch.setattr(store_mod, "PRUNE_MIN_ROWS", 0)

@@ -260,9 +260,9 @@ def test_fuzz_cli_listings(speaker, title, source, date, query, indicator):
     from pathlib import Path
 
     from rhetorica.document import Document, DocumentMeta
-    from rhetorica.evidence.store import open_corpus_store
     from rhetorica.ingest.corpus import CorpusDocument
     from rhetorica.store import open_store
+    from rhetorica.store.corpus import open_corpus_store
 
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "fuzz.db")

@@ -22,10 +22,10 @@ def fake_embed(texts: list[str]) -> np.ndarray:
 
 @pytest.fixture
 def corpus(store_url):
-    from rhetorica.evidence.store import SQLiteCorpusStore
     from rhetorica.store import open_store
     from rhetorica.store.postgres import PostgresStore
     from rhetorica.store.postgres_corpus import PostgresCorpusStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     st = open_store(store_url)
     cs = PostgresCorpusStore(st) if isinstance(st, PostgresStore) else SQLiteCorpusStore(st)
@@ -76,7 +76,7 @@ def test_lexical_with_filters_and_passages_with_offsets(corpus):
     assert "harbour" in top["text"].lower() and top["source"] == "Westport Gazette"
     doc_text = ARTICLES[0].text
     assert doc_text[top["start"]:top["end"]] == top["text"]
-    from rhetorica.evidence.store import Filters
+    from rhetorica.store.corpus import Filters
 
     assert corpus.lexical("harbour containers", 5, Filters(until="2024-12-31")) == []
     assert corpus.lexical("harbour containers", 5, Filters(since="2025-01-01", until="2025-01-20"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from rhetorica.voices.evaluate import GoldAttribution
 from rhetorica.voices.quotes import Attribution, attributions_from_tags
 from rhetorica.voices.tagger import LABELS, window_starts
@@ -12,7 +14,7 @@ def test_windows_cover_every_piece_and_overlap() -> None:
     assert window_starts(100, 254, 64) == [0]
     starts = window_starts(1000, 254, 64)
     assert starts[0] == 0 and starts[-1] == 1000 - 254
-    assert all(b - a <= 254 - 64 for a, b in zip(starts, starts[1:]))
+    assert all(b - a <= 254 - 64 for a, b in itertools.pairwise(starts))
 
 
 def test_bio_labels_from_character_spans() -> None:

@@ -71,7 +71,7 @@ def test_directories_in_a_file_name_are_dropped_not_followed(client):
 
 def test_corpus_source_defaults_to_the_file_name(app, client):
     need_corpus()
-    from rhetorica.evidence.store import corpus_store_for
+    from rhetorica.store.corpus import corpus_store_for
 
     text = b"Recorded crime in the city rose by 40 percent in 2024, the police report shows.\n"
     r = client.post("/api/v1/corpus/upload", files={"file": ("police-report.txt", text)})

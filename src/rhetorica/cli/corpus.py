@@ -33,8 +33,8 @@ def register(app: typer.Typer) -> None:
 
 def _open(db: str | None):
     from rhetorica.config import Settings
-    from rhetorica.evidence.store import open_corpus_store
     from rhetorica.store import StoreError
+    from rhetorica.store.corpus import open_corpus_store
 
     url = Settings().with_(db=db).db
     try:

@@ -68,9 +68,9 @@ def verify(
     """
     from rhetorica.config import Settings
     from rhetorica.evidence.index import MODES, HybridIndex
-    from rhetorica.evidence.store import Filters, open_corpus_store
     from rhetorica.ingest.corpus import normalise_date
     from rhetorica.store import StoreError
+    from rhetorica.store.corpus import Filters, open_corpus_store
 
     fmt = "json" if as_json else fmt
     if fmt not in ("table", "markdown", "json", "claimreview"):

@@ -50,8 +50,8 @@ def newsdesk_store(folder: Path, embedder: Any | None = None) -> tuple[Any, list
     """A throw-away SQLite corpus of our newsroom set: (store, claims)."""
     from rhetorica.evidence.datasets import load_newsdesk
     from rhetorica.evidence.embed import get_embedder
-    from rhetorica.evidence.store import SQLiteCorpusStore
     from rhetorica.store.sqlite import SQLiteStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     docs, claims = load_newsdesk()
     store = SQLiteCorpusStore(SQLiteStore(Path(folder) / "newsdesk.db"))
@@ -108,8 +108,8 @@ def _legacy_verdicts(items: list[Any], evidence: list[list[str]]) -> list[str]:
 
 
 def evaluate(data_dir: Path, limit: int | None = None, seed: int = 0) -> dict[str, Any]:
-    from rhetorica.evidence.store import SQLiteCorpusStore
     from rhetorica.store.sqlite import SQLiteStore
+    from rhetorica.store.sqlite_corpus import SQLiteCorpusStore
 
     t0 = time.time()
     items = load_climate_fever(data_dir)

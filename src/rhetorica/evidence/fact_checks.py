@@ -46,7 +46,7 @@ def find_prior_fact_checks(store: Any, claim: str, threshold: float | None = Non
                            limit: int = 3, *, embed: Any = None) -> list[dict[str, Any]]:
     """Stored published fact-checks of ``claim`` (or a paraphrase of it), best first.
 
-    ``store`` is a :class:`~rhetorica.evidence.store.CorpusStore`; ``threshold`` defaults to
+    ``store`` is a :class:`~rhetorica.store.corpus.CorpusStore`; ``threshold`` defaults to
     the claim matcher's (:data:`rhetorica.claims.matching.DEFAULT_THRESHOLD`); ``embed``
     replaces WordLlama (tests, other models; not cached). Each result::
 

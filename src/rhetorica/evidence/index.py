@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from rhetorica.evidence.store import CorpusStore, Filters, date_int
+from rhetorica.store.corpus import CorpusStore, Filters, date_int
 
 RRF_K = 60
 # Dense votes count half: wordllama is a static model, and on CLIMATE-FEVER's training and

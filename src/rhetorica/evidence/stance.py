@@ -69,7 +69,7 @@ def _numbers(text: str) -> set[str]:
 
 def cue_features(claim: str, passage: str) -> np.ndarray:
     """Hand-made cues that a bag-of-embeddings model misses (all in [0, 1] or small counts)."""
-    from rhetorica.evidence.store import STOPWORDS
+    from rhetorica.store.corpus import STOPWORDS
 
     cw, pw = _words(claim), _words(passage)
     cs, ps = set(cw), set(pw)

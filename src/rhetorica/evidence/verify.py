@@ -37,7 +37,7 @@ from rhetorica.evidence.checks import (
     quantities,
 )
 from rhetorica.evidence.cross_encoder import STANCES, artefact_dir
-from rhetorica.evidence.passages import passage_context
+from rhetorica.ingest.passages import passage_context
 
 VERDICTS = ("supported", "refuted", "disputed", "not_enough_evidence")
 NO_EVIDENCE = "No report in the corpus supports this claim."
@@ -430,7 +430,7 @@ class Verifier:
         if as_of:
             from dataclasses import replace
 
-            from rhetorica.evidence.store import Filters
+            from rhetorica.store.corpus import Filters
 
             f = filters or Filters()
             until = min(x for x in (f.until, as_of) if x)
@@ -452,8 +452,8 @@ CHECKWORTHY = 0.5
 def make_verify(settings: Any) -> Any:
     """The ``verify`` component: evidence for each check-worthy claim (layer ``claim``)."""
     from rhetorica.evidence.index import HybridIndex
-    from rhetorica.evidence.store import open_corpus_store
     from rhetorica.ingest.corpus import normalise_date
+    from rhetorica.store.corpus import open_corpus_store
 
     state: dict[str, Any] = {}
 

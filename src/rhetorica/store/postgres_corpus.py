@@ -1,4 +1,4 @@
-"""The evidence corpus on PostgreSQL: :class:`~rhetorica.evidence.store.CorpusStore` for servers.
+"""The evidence corpus on PostgreSQL: :class:`~rhetorica.store.corpus.CorpusStore` for servers.
 
 Same contract as ``SQLiteCorpusStore`` (idempotent, one transaction per ``add_documents``,
 duplicate passages indexed once, ``generation`` bumped on every change), on the schema of
@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from rhetorica.evidence.passages import split_passages
-from rhetorica.evidence.store import (
+from rhetorica.ingest.corpus import CorpusDocument
+from rhetorica.ingest.passages import split_passages
+from rhetorica.store.base import resolve_ref
+from rhetorica.store.corpus import (
     STOPWORDS,
     AddReport,
     CorpusStore,
@@ -28,8 +30,6 @@ from rhetorica.evidence.store import (
     passage_key,
     vector_matrix,
 )
-from rhetorica.ingest.corpus import CorpusDocument
-from rhetorica.store.base import resolve_ref
 from rhetorica.store.postgres import PostgresStore
 
 

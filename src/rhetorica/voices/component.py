@@ -18,7 +18,7 @@ from typing import Any
 from rhetorica.config import Settings
 from rhetorica.document import Document, Span
 from rhetorica.nlp.parse import ensure_parsed
-from rhetorica.voices.quotes import Attribution, find_attributions
+from rhetorica.voices.quotes import Attribution, read_attributions
 
 LAYER = "quote"
 AUTHOR = "author"
@@ -93,7 +93,9 @@ class Quotes:
         doc.remove_layer(LAYER)
         actors = doc.layer("actor")
         last: tuple[str, str | None] = ("", None)
-        for att in find_attributions(parsed, doc.text):
+        tagger = _tagger() if self.settings.quote_tagger else None
+        doc.results["quotes"] = {"reader": "tagger+rules" if tagger else "rules"}
+        for att in read_attributions(parsed, doc.text, tagger):
             speaker, sid = _speaker(att, actors, doc.text)
             if att.attrs.get("continues") and not speaker:
                 speaker, sid = last
@@ -109,9 +111,30 @@ class Quotes:
             who = speaker or "an unnamed source"
             why = f"{att.kind} quote of {who}" if att.kind != "mention" else \
                 "quoted words without a speaker: a mention, not the author's own use"
-            doc.add_span(att.content[0], att.content[1], att.kind, layer=LAYER,
-                         source=self.name, explanation=why, attrs=attrs)
+            for start, end in att.attrs.get("pieces") or [att.content]:
+                doc.add_span(start, end, att.kind, layer=LAYER, source=self.name,
+                             explanation=why, attrs=dict(attrs))
         return doc
+
+
+_NO_TAGGER: list[str] = []
+
+
+def _tagger() -> Any | None:
+    """The packaged attribution tagger; None (the rules alone, said once on stderr) when
+    its artefact is missing or damaged."""
+    from rhetorica.voices.tagger import TaggerArtefactError, default_tagger
+
+    if _NO_TAGGER:
+        return None
+    try:
+        return default_tagger()
+    except TaggerArtefactError as exc:
+        import sys
+
+        _NO_TAGGER.append(str(exc))
+        print(f"rhetorica: {exc}; quotes read by the parse rules alone", file=sys.stderr)
+        return None
 
 
 def make_quotes(settings: Settings) -> Quotes:

@@ -48,7 +48,7 @@ class VerifyIn(BaseModel):
 
 
 def _corpus(svc: Services):
-    from rhetorica.evidence.store import corpus_store_for
+    from rhetorica.store.corpus import corpus_store_for
 
     # Shares the app's connection, whichever backend it is; never closed here.
     return corpus_store_for(svc.store.store)
@@ -59,9 +59,9 @@ def verify(body: VerifyIn, svc: Svc) -> list[dict[str, Any]]:
     """Verdict, calibrated confidence and cited passages per claim (like `rhetorica verify`)."""
     need("verify")
     from rhetorica.evidence.index import HybridIndex
-    from rhetorica.evidence.store import Filters
     from rhetorica.evidence.verify import Verifier
     from rhetorica.ingest.corpus import normalise_date
+    from rhetorica.store.corpus import Filters
 
     claims = [clean_text(c.strip(), "claims", 5000) or "" for c in body.claims]
     if not all(claims):

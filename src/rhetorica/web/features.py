@@ -32,7 +32,7 @@ def _detect() -> dict[str, bool]:
         "claimreview": "claimreview" in registry.formats,
         "context": "context" in registry.components,
         "actors": "actors" in registry.components,
-        "corpus": _module("rhetorica.evidence.store") and _module("rhetorica.ingest.corpus"),
+        "corpus": _module("rhetorica.store.corpus") and _module("rhetorica.ingest.corpus"),
         "baseline": _module("rhetorica.context.baseline"),
         "watch": _module("rhetorica.monitor.timeline") and _module("rhetorica.monitor.watcher"),
     }

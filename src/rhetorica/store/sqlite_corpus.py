@@ -1,215 +1,37 @@
-"""Persistence of the evidence corpus: documents, passages, FTS5 and dense vectors.
-
-:class:`CorpusStore` is the small, backend-neutral interface the index and the CLI use;
-:class:`SQLiteCorpusStore` implements it on the same SQLite file (and the same
-``transaction()``) as the statement store, so one ``--db`` holds everything. A PostgreSQL
-implementation only needs the abstract methods below.
-
-Adding is idempotent (a document's identity is the hash of its text; a passage whose text
-is already indexed is not indexed twice) and transactional: a batch is written in one
-transaction, so a failure in the middle leaves nothing behind.
+"""The evidence corpus on SQLite: :class:`~rhetorica.store.corpus.CorpusStore` on the same
+file (and the same ``transaction()``) as the statement store, so one ``--db`` holds
+statements and evidence alike. FTS5 for BM25, dense vectors as float16 blobs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from rhetorica.evidence.passages import split_passages
 from rhetorica.ingest.corpus import CorpusDocument
+from rhetorica.ingest.passages import split_passages
 from rhetorica.store.base import resolve_ref
-
-# Words too common to help BM25 find evidence; dropping them keeps FTS5 OR queries fast.
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did",
-    "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if",
-    "in", "into", "is", "it", "its", "it's", "may", "more", "most", "no", "not", "of", "on",
-    "or", "our", "out", "she", "so", "than", "that", "the", "their", "them", "then", "there",
-    "these", "they", "this", "those", "to", "too", "up", "was", "we", "were", "what", "when",
-    "where", "which", "who", "why", "will", "with", "would", "you", "your", "about", "over",
-    "said", "says", "also", "just",
-})
-
-
-@dataclass
-class Filters:
-    """Restrict retrieval to a date range (ISO strings, inclusive) and/or some sources."""
-
-    since: str | None = None
-    until: str | None = None
-    sources: tuple[str, ...] = ()
-
-    def active(self) -> bool:
-        return bool(self.since or self.until or self.sources)
-
-
-@dataclass
-class AddReport:
-    documents_added: int = 0
-    documents_skipped: int = 0  # already in the corpus (same text)
-    passages_added: int = 0
-    passages_skipped: int = 0  # same passage text already indexed elsewhere
-    ids: list[int] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "ids"}
-
-
-@dataclass
-class VectorMatrix:
-    """Dense vectors of all passages for one model, with per-row metadata for filtering."""
-
-    ids: np.ndarray  # int64 passage ids
-    vectors: np.ndarray  # float32 (n, dim), L2-normalised
-    published: np.ndarray  # int32 YYYYMMDD (0 when unknown): fast range filters
-    source: np.ndarray  # int32 source id (0 when unknown)
-    source_ids: dict[str, int]
-    generation: int
-    coarse: np.ndarray | None = None  # first COARSE_DIMS dims, re-normalised (see index.py)
-
-
-def date_int(iso: str | None) -> int:
-    """``"2024-03-05..."`` -> 20240305; 0 when unknown (so date filters exclude it)."""
-    if not iso or len(iso) < 4 or not iso[:4].isdigit():
-        return 0
-    parts = [*iso[:10].split("-"), "1", "1"][:3]
-    try:
-        return int(parts[0]) * 10000 + int(parts[1] or 1) * 100 + int(parts[2] or 1)
-    except ValueError:
-        return 0
-
-
-def passage_key(text: str) -> str:
-    return hashlib.sha256(" ".join(text.lower().split()).encode("utf-8", "surrogatepass")
-                          ).hexdigest()
-
-
-def query_terms(text: str) -> list[str]:
-    """Content words of a query, in order, without duplicates or stopwords."""
-    terms, seen = [], set()
-    for t in re.findall(r"\w+", text.lower(), flags=re.UNICODE):
-        if t in STOPWORDS or t in seen or (len(t) < 2 and not t.isdigit()):
-            continue
-        seen.add(t)
-        terms.append(t)
-    return terms[:32]
-
-
-def fts_or_query(text: str | list[str]) -> str:
-    """Free text to a safe FTS5 OR query over content words (quoted, so no syntax leaks)."""
-    terms = query_terms(text) if isinstance(text, str) else text
-    return " OR ".join(f'"{t}"' for t in terms)
-
-
-class _Stemmer:
-    """FTS5's own tokenizer (porter unicode61), run on an in-memory table: stems that match
-    the index exactly, without a Python stemmer that could disagree with SQLite's."""
-
-    def __init__(self) -> None:
-        import sqlite3
-
-        self.conn = sqlite3.connect(":memory:", check_same_thread=False)
-        self.conn.executescript(
-            "CREATE VIRTUAL TABLE q USING fts5(t, tokenize='porter unicode61');"
-            "CREATE VIRTUAL TABLE qv USING fts5vocab(q, 'instance');")
-
-    def stems(self, words: list[str]) -> list[str]:
-        with self.conn:
-            self.conn.execute("DELETE FROM q")
-            self.conn.execute("INSERT INTO q(rowid, t) VALUES (1, ?)", (" ".join(words),))
-            rows = self.conn.execute("SELECT term, offset FROM qv ORDER BY offset").fetchall()
-        by_offset = {off: term for term, off in rows}
-        return [by_offset.get(i, w) for i, w in enumerate(words)]
-
-
-# Above this many vectors, dense search first scans a prefix of the dimensions (Matryoshka-
-# trained wordllama keeps most of its signal in the leading dims), then rescores the best
-# candidates exactly: 4x fewer bytes read per query, which is what bounds latency.
-COARSE_MIN_ROWS = 20_000
-COARSE_DIMS = 64
+from rhetorica.store.corpus import (
+    AddReport,
+    CorpusStore,
+    Filters,
+    VectorMatrix,
+    _Stemmer,
+    fact_check_record,
+    fts_or_query,
+    passage_key,
+    query_terms,
+    vector_matrix,
+)
 
 # Terms in more than this share of passages are dropped from BM25 queries (when rarer terms
 # remain): they barely move the ranking but make FTS5 score most of the corpus.
 COMMON_TERM_SHARE = 0.05
 PRUNE_MIN_ROWS = 20_000
 MIN_FILTERED_HITS = 5
-
-
-class CorpusStore(ABC):
-    """What the evidence index needs from a backend."""
-
-    @abstractmethod
-    def add_documents(self, docs: Sequence[CorpusDocument],
-                      embed: Callable[[list[str]], np.ndarray] | None, model: str,
-                      progress: Callable[[int], None] | None = None) -> AddReport:
-        """Store documents, their passages and vectors in ONE transaction."""
-
-    @abstractmethod
-    def remove(self, refs: Iterable[int | str] = (), source: str | None = None) -> int:
-        """Delete documents by id, key prefix or whole source; returns how many."""
-
-    @abstractmethod
-    def list_documents(self, source: str | None = None, limit: int = 50,
-                       offset: int = 0) -> list[dict[str, Any]]: ...
-
-    @abstractmethod
-    def stats(self) -> dict[str, Any]: ...
-
-    @abstractmethod
-    def lexical(self, query: str, k: int, filters: Filters | None = None
-                ) -> list[tuple[int, float]]:
-        """(passage id, BM25 score, higher is better), best first."""
-
-    @abstractmethod
-    def vectors(self, model: str) -> VectorMatrix: ...
-
-    @abstractmethod
-    def passages(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        """Passage text, offsets and its document's citation fields, by passage id."""
-
-    @abstractmethod
-    def generation(self) -> int:
-        """Changes whenever the corpus changes (cache key for vectors)."""
-
-    def fact_checks(self) -> list[dict[str, Any]]:
-        """Every stored published fact-check (documents whose meta ``kind`` is
-        "claimreview"), as :func:`fact_check_record` dicts in id order.
-
-        Read once per :meth:`generation` and cached: callers get the same list object until
-        the corpus changes, and must not modify it.
-        """
-        gen = self.generation()
-        cached = getattr(self, "_fact_checks", None)
-        if cached is not None and cached[0] == gen:
-            return cached[1]
-        records = self._read_fact_checks()
-        self._fact_checks = (gen, records)
-        return records
-
-    @abstractmethod
-    def _read_fact_checks(self) -> list[dict[str, Any]]:
-        """The backend's query behind :meth:`fact_checks` (uncached)."""
-
-
-FACT_CHECK_FIELDS = ("claim_reviewed", "rating", "rating_value", "best_rating", "worst_rating",
-                     "publisher", "claimant", "claim_date", "claim_appearance")
-
-
-def fact_check_record(row: Any, meta: dict[str, Any]) -> dict[str, Any]:
-    """A stored ClaimReview document (row: id, title, published, url, source) with its meta,
-    as both backends return it from :meth:`CorpusStore.fact_checks`."""
-    rec = {"id": int(row["id"]), **{k: meta.get(k) for k in FACT_CHECK_FIELDS},
-           "date": row["published"], "url": row["url"], "title": row["title"],
-           "source": row["source"]}
-    rec["publisher"] = rec["publisher"] or row["source"]
-    return rec
 
 
 class SQLiteCorpusStore(CorpusStore):
@@ -461,48 +283,3 @@ class SQLiteCorpusStore(CorpusStore):
                 f"WHERE p.id IN ({','.join('?' * len(chunk))})", chunk)
             out.update({int(r["id"]): dict(r) for r in rows})
         return out
-
-
-def corpus_store_for(store: Any) -> CorpusStore:
-    """The corpus store that lives beside an open document store, on the same backend."""
-    from rhetorica.store.sqlite import SQLiteStore
-
-    if isinstance(store, SQLiteStore):
-        return SQLiteCorpusStore(store)
-    from rhetorica.store.postgres import PostgresStore
-
-    if isinstance(store, PostgresStore):
-        from rhetorica.store.postgres_corpus import PostgresCorpusStore
-
-        return PostgresCorpusStore(store)
-    raise TypeError(f"no evidence corpus for a {type(store).__name__}")
-
-
-def open_corpus_store(url: str | None = None) -> CorpusStore:
-    from rhetorica.store import open_store
-
-    return corpus_store_for(open_store(url))
-
-
-def vector_matrix(rows: Sequence[Any], sources: Sequence[Any], generation: int) -> VectorMatrix:
-    """The in-memory dense index from stored rows (passage_id, dim, vector as float16 bytes,
-    published, source), shared by every backend so they search identically."""
-    if rows:
-        dim = rows[0]["dim"]
-        buf = b"".join(bytes(r["vector"]) for r in rows)
-        vecs = np.frombuffer(buf, dtype="<f2").reshape(len(rows), dim).astype(np.float32)
-    else:
-        vecs = np.zeros((0, 1), dtype=np.float32)
-    matrix = VectorMatrix(
-        ids=np.fromiter((r["passage_id"] for r in rows), dtype=np.int64, count=len(rows)),
-        vectors=vecs,
-        published=np.fromiter((date_int(r["published"]) for r in rows), dtype=np.int32,
-                              count=len(rows)),
-        source=np.fromiter((r["source"] for r in rows), dtype=np.int32, count=len(rows)),
-        source_ids={r["name"]: int(r["id"]) for r in sources},
-        generation=generation)
-    if len(rows) > COARSE_MIN_ROWS and vecs.shape[1] > COARSE_DIMS:
-        coarse = np.ascontiguousarray(vecs[:, :COARSE_DIMS])
-        coarse /= np.maximum(np.linalg.norm(coarse, axis=1, keepdims=True), 1e-6)
-        matrix.coarse = coarse
-    return matrix
