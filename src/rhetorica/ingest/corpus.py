@@ -23,12 +23,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from rhetorica.ingest.dates import normalise_date
 from rhetorica.ingest.errors import InputError
+from rhetorica.ingest.metadata import complete as complete_metadata
+from rhetorica.ingest.metadata import first_line_title, html_metadata
 from rhetorica.ingest.text import check_size, decode
 
 DEFAULT_MAX_FILE_BYTES = 50_000_000
@@ -79,39 +81,6 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = [re.sub(r"[ \t\f\v]+", " ", ln).strip() for ln in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-
-
-def normalise_date(value: Any) -> str | None:
-    """ISO ``YYYY-MM-DD`` from the many ways sources write dates; ``None`` when unparseable."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%Y-%m-%d")
-    if hasattr(value, "tm_year"):  # time.struct_time from feedparser
-        return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
-    s = str(value).strip()
-    m = re.match(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", s)
-    if m:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
-        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
-    m = re.match(r"D:(\d{4})(\d{2})(\d{2})", s)  # PDF dates
-    if m:
-        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    m = re.match(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", s)  # day-month-year
-    if m:
-        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
-    m = re.search(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})", s)  # 3 March 2024, RFC 822
-    if m and m.group(2).lower() in _MONTHS:
-        return f"{int(m.group(3)):04d}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
-    m = re.search(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})", s)  # March 3, 2024
-    if m and m.group(1).lower() in _MONTHS:
-        return f"{int(m.group(3)):04d}-{_MONTHS[m.group(1).lower()]:02d}-{int(m.group(2)):02d}"
-    return None
 
 
 class _TagStripper(HTMLParser):
@@ -177,8 +146,14 @@ def _first(data: dict[str, Any], keys: Iterable[str]) -> Any:
 
 # -- readers ------------------------------------------------------------------------------
 def read_plain(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    """A text file: its first line is the title when it reads as a headline, else none (a
+    file name is not a title)."""
     text = clean_text(decode(data, origin, encoding))
-    return [CorpusDocument(text, origin, title=Path(origin).stem)] if text else []
+    if not text:
+        return []
+    title = first_line_title(text)
+    return [CorpusDocument(text, origin, title=title,
+                           extra={"provenance": {"title": "first line"} if title else {}})]
 
 
 def read_markdown(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
@@ -205,10 +180,17 @@ def read_markdown(data: bytes, origin: str, encoding: str = "utf-8") -> list[Cor
     text = clean_text("\n".join(lines))
     if not text:
         return []
-    return [CorpusDocument(text, origin, title=title or Path(origin).stem,
-                           source=meta.get("source"), author=meta.get("author"),
-                           published=normalise_date(meta.get("date") or meta.get("published")),
-                           url=meta.get("url"))]
+    published = normalise_date(meta.get("date") or meta.get("published"))
+    prov = {k: "front matter" for k, v in (("title", meta.get("title")),
+                                           ("source", meta.get("source")),
+                                           ("author", meta.get("author")),
+                                           ("published", published), ("url", meta.get("url")))
+            if v}
+    if title and "title" not in prov:
+        prov["title"] = "first heading"
+    return [CorpusDocument(text, origin, title=title, source=meta.get("source"),
+                           author=meta.get("author"), published=published,
+                           url=meta.get("url"), extra={"provenance": prov})]
 
 
 _LD_JSON = re.compile(r"<script\b[^>]*\btype\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>"
@@ -239,13 +221,17 @@ def claimreviews_in_html(html: str, origin: str) -> list[CorpusDocument]:
 
 
 def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    """An article page: the text by trafilatura (or the plain stripper), the metadata from
+    what the page declares (:func:`rhetorica.ingest.metadata.html_metadata`); trafilatura's
+    own reading fills a field the page does not declare, except the date, which is never
+    guessed."""
     html = decode(data, origin, encoding)
     fact_checks = claimreviews_in_html(html, origin)
-    text, title, author, published, url, source = "", None, None, None, None, None
+    md = html_metadata(html)
+    text = ""
     try:
         import trafilatura
 
-        # No "extensive" date search: it turns any year in the text into a publication date.
         res = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, favor_precision=True,
             date_extraction_params={"extensive_search": False, "original_date": True})
@@ -253,9 +239,10 @@ def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
             get = (lambda k: getattr(res, k, None)) if not isinstance(res, dict) else res.get
             # trafilatura writes one paragraph per line: make paragraphs explicit.
             text = re.sub(r"\n+", "\n\n", get("text") or "")
-            title, author, url = get("title"), get("author"), get("url")
-            published = normalise_date(get("date"))
-            source = get("sitename") or get("hostname")
+            md.offer("title", get("title"), "trafilatura")
+            md.offer("author", get("author"), "trafilatura")
+            md.offer("url", get("url"), "trafilatura")
+            md.offer("source", get("sitename"), "trafilatura")
     except Exception:  # trafilatura missing or confused: fall back to the plain stripper
         text = ""
     fallback_text, fallback_title = html_to_text(html)
@@ -264,9 +251,15 @@ def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
     text = clean_text(text)
     if not text:
         return fact_checks
+    md.offer("title", fallback_title, "<title>")
+    extra: dict[str, Any] = {"provenance": md.provenance}
+    for k in ("updated", "language"):
+        if md.get(k):
+            extra[k] = md.get(k)
     return [*fact_checks,
-            CorpusDocument(text, origin, title=title or fallback_title or Path(origin).stem,
-                           source=source, author=author, published=published, url=url)]
+            CorpusDocument(text, origin, title=md.get("title"), source=md.get("source"),
+                           author=md.get("author"), published=md.get("published"),
+                           url=md.get("url"), extra=extra)]
 
 
 class _TextCapReached(BaseException):
@@ -311,10 +304,14 @@ def read_pdf(data: bytes, origin: str, encoding: str = "utf-8", *,
     text = clean_text("\n\n".join(pages))
     if not text:
         raise InputError(origin, "PDF has no extractable text (scanned? run OCR first)")
-    return [CorpusDocument(text, origin, title=(info.get("/Title") or Path(origin).stem),
-                           author=info.get("/Author") or None,
-                           published=normalise_date(info.get("/CreationDate")),
-                           extra={"pages": len(pages)})]
+    title, author = info.get("/Title") or None, info.get("/Author") or None
+    published = normalise_date(info.get("/CreationDate"))
+    prov = {k: f"PDF info {key}" for k, key, v in (("title", "/Title", title),
+                                                   ("author", "/Author", author),
+                                                   ("published", "/CreationDate", published))
+            if v}
+    return [CorpusDocument(text, origin, title=title, author=author, published=published,
+                           extra={"pages": len(pages), "provenance": prov})]
 
 
 # -- ClaimReview (published fact-checks) -----------------------------------------------------
@@ -548,7 +545,7 @@ def read_feed(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.entries and not parsed.get("feed"):
         raise InputError(origin, "not an RSS or Atom feed")
-    feed_title = parsed.feed.get("title") or Path(origin).stem
+    feed_title = parsed.feed.get("title") or None
     out = []
     for i, entry in enumerate(parsed.entries):
         body = ""
@@ -560,10 +557,15 @@ def read_feed(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
             continue
         published = normalise_date(entry.get("published_parsed") or entry.get("updated_parsed")
                                    or entry.get("published") or entry.get("updated"))
+        prov = {k: f"feed item {k}" for k, v in (("title", entry.get("title")),
+                                                 ("author", entry.get("author")),
+                                                 ("published", published),
+                                                 ("url", entry.get("link"))) if v}
+        prov["source"] = "feed title"
         out.append(CorpusDocument(
             text, f"{origin}#{entry.get('id') or i}", title=entry.get("title"),
             source=feed_title, author=entry.get("author"), published=published,
-            url=entry.get("link")))
+            url=entry.get("link"), extra={"provenance": prov}))
     return out
 
 
@@ -631,7 +633,11 @@ def read_corpus_file(path: str | Path, *, encoding: str = "utf-8",
     for d in docs:
         if len(d.text) > cap:
             raise too_much_text(d.origin or origin, cap)
-        d.source = d.source or source or (p.parent.name or None)
+        if d.extra.get("kind") != "claimreview":
+            if source and not d.source:  # --source: the user's word for what the file omits
+                d.source = source
+                d.extra.setdefault("provenance", {})["source"] = "--source"
+            complete_metadata(d)
     return docs
 
 
