@@ -24,6 +24,7 @@ EVALUATORS: dict[str, str] = {
     "verify": "rhetorica.evidence.evaluate",
     "stance": "rhetorica.evidence.evaluate_stance",
     "quotes": "rhetorica.voices.evaluate",
+    "corpus": "rhetorica.ingest.evaluate",
 }
 
 DEFAULT_DATA = Path("../shared/data")

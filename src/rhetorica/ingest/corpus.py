@@ -555,8 +555,9 @@ def read_feed(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
         text = clean_text(html_to_text(body)[0] if "<" in body else body)
         if not text:
             continue
-        published = normalise_date(entry.get("published_parsed") or entry.get("updated_parsed")
-                                   or entry.get("published") or entry.get("updated"))
+        # the date as written (local), before feedparser's UTC reading of it
+        published = normalise_date(entry.get("published")) or normalise_date(
+            entry.get("published_parsed") or entry.get("updated"))
         prov = {k: f"feed item {k}" for k, v in (("title", entry.get("title")),
                                                  ("author", entry.get("author")),
                                                  ("published", published),

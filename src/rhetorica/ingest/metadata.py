@@ -39,7 +39,7 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
 # "RIVERTON, June 9, 2025 —", "MILLBROOK, Ore. (Wire) — March 3, 2024 —",
 # "LONDON (Reuters), 4 March 2025 -": an upper-case place, optional state and agency, a date
 DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?(?:\s*\([^)\n]{1,40}\))?"
+    r"^\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?(?:\s*\((?P<agency>[^)\n]{1,40})\))?"
     r"\s*[,—–-]{1,2}\s*(?P<date>" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+" + _MONTH
     + r"\s+\d{4})\s*(?:[—–-]|,|\.)", re.M)
 
@@ -245,14 +245,39 @@ def first_line_title(text: str) -> str | None:
     return first
 
 
+# "By Clara Voss", "By Clara Voss | Staff writer", "BY SAMUEL BRANDT, Riverton Ledger"
+BYLINE = re.compile(r"^[ \t*_]*by[ \t]+(?P<name>[A-Z][\w.'’-]+(?:[ \t]+(?:[A-Z][\w.'’-]+|de|van|"
+                    r"von|der|la|and|&)){1,4})[ \t*_]*(?:$|[,|—–-])", re.M | re.I)
+
+
+def byline(text: str, lines: int = 8) -> str | None:
+    """The author a byline near the head of the text names."""
+    head = "\n".join(text.strip().split("\n")[:lines])
+    m = BYLINE.search(head)
+    if not m:
+        return None
+    name = m.group("name").strip()
+    return name.title() if name.isupper() else name
+
+
 def complete(doc: Any, text_date: bool = True) -> None:
-    """Fill a document's missing date from its dateline and record what is missing:
-    ``extra["provenance"]`` per field, ``extra["date_missing"]`` when no date was found."""
+    """Fill a document's missing date, source and author from its dateline and byline, and
+    record what is missing: ``extra["provenance"]`` per field, ``extra["date_missing"]``
+    when no date was found."""
     prov = doc.extra.setdefault("provenance", {})
-    if doc.published is None and text_date:
-        found = dateline_date(doc.text)
+    m = DATELINE.search(doc.text[:600])
+    if doc.published is None and text_date and m:
+        found = normalise_date(m.group("date"))
         if found:
             doc.published = found
             prov["published"] = "dateline"
+    if doc.source is None and m and m.group("agency"):
+        doc.source = m.group("agency").strip()
+        prov["source"] = "dateline (agency)"
+    if doc.author is None:
+        found = byline(doc.text)
+        if found:
+            doc.author = found
+            prov["author"] = "byline"
     if doc.published is None:
         doc.extra["date_missing"] = True
