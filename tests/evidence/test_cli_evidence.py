@@ -152,3 +152,27 @@ def test_eval_stance_reports_every_set_beside_baselines() -> None:
                                "linear (previous model)"] and "majority" in systems[3]
     snli = {r["system"]: r for r in rep["rows"] if r["set"].startswith("SNLI")}
     assert snli["cross-encoder"]["accuracy"] > snli["linear (previous model)"]["accuracy"]
+
+
+def test_corpus_show_gives_metadata_with_provenance_and_passages(tmp_path: Path) -> None:
+    page = tmp_path / "depot.html"
+    page.write_text(
+        "<html><head><title>Council closes depot | Riverton Ledger</title>"
+        '<meta property="article:published_time" content="2025-06-09T10:00:00-07:00">'
+        "</head><body><article><p>The council voted on Monday to close the bus depot on "
+        "Harmon Avenue, ending a dispute that began in 2019.</p><p>Drivers will move to "
+        "the Calder yard by September, the transit authority said.</p></article></body>"
+        "</html>")
+    db = str(tmp_path / "c.db")
+    assert run("corpus", "add", str(page), "--db", db).exit_code == 0
+    doc_id = json.loads(run("corpus", "list", "--db", db, "--json").stdout)[0]["id"]
+    doc = json.loads(run("corpus", "show", str(doc_id), "--db", db, "--json").stdout)
+    assert doc["title"] == "Council closes depot" and doc["source"] == "Riverton Ledger"
+    assert doc["published"] == "2025-06-09" and not doc["date_missing"]
+    assert doc["provenance"]["published"] == "<meta article:published_time>"
+    assert doc["provenance"]["source"] == "<title> suffix"
+    text = "".join(p["text"] for p in doc["passages"])
+    assert "bus depot" in text and all(p["end"] > p["start"] for p in doc["passages"])
+    shown = run("corpus", "show", str(doc_id), "--db", db)
+    assert shown.exit_code == 0 and "<title> suffix" in shown.stdout
+    assert run("corpus", "show", "999", "--db", db).exit_code == 1

@@ -161,3 +161,20 @@ def test_remove_ref_matching_several_documents_is_refused(corpus):
         corpus.remove([docs[2]["id"], "feedface01"])
     assert corpus.stats()["documents"] == 4  # nothing removed, not even the unambiguous id
     assert corpus.remove(["feedface010"]) == 1
+
+
+def test_document_gives_metadata_provenance_and_passages_in_order(corpus):
+    from rhetorica.ingest.corpus import CorpusDocument
+
+    doc = CorpusDocument("Ferries stopped on Monday.\n\nCrews walked out at dawn.", "f.txt",
+                         title="Ferry walkout", extra={"provenance": {"title": "first line"},
+                                                       "date_missing": True})
+    corpus.add_documents([doc], fake_embed, "fake")
+    row = next(r for r in corpus.list_documents() if r["title"] == "Ferry walkout")
+    got = corpus.document(row["id"])
+    assert got["title"] == "Ferry walkout" and got["published"] is None
+    assert got["date_missing"] and got["provenance"] == {"title": "first line"}
+    assert got["passages"][0]["text"].startswith("Ferries stopped")
+    assert [p["start"] for p in got["passages"]] == sorted(p["start"] for p in got["passages"])
+    assert corpus.document(row["key"][:10])["id"] == row["id"]
+    assert corpus.document(987654) is None

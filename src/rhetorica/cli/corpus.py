@@ -1,4 +1,4 @@
-"""``rhetorica corpus add|list|stats|remove``: the evidence corpus claims are checked against."""
+"""``rhetorica corpus add|list|show|stats|remove``: the evidence claims are checked against."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(corpus, name="corpus")
     corpus.command("add")(add)
     corpus.command("list")(list_)
+    corpus.command("show")(show)
     corpus.command("stats")(stats)
     corpus.command("remove")(remove)
 
@@ -128,6 +129,55 @@ def list_(
         table.add_row(str(r["id"]), safe(r["published"]), safe(r["source"]),
                       safe((r["title"] or "")[:70]), str(r["passages"]), safe(r["key"][:12]))
     out.print(table)
+
+
+def show(
+    ref: str = typer.Argument(..., help="Document id or key prefix (8+ characters)."),
+    passages: int = typer.Option(20, "--passages", min=0,
+                                 help="Show at most N passages (0: metadata only)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """One corpus document: metadata with where each field came from, and its passages
+    with their character offsets. Exit 1 when no document has that id or key."""
+    from rhetorica.ingest.errors import InputError
+    from rhetorica.store import StoreError
+
+    with _open(db) as store:
+        try:
+            doc = store.document(int(ref) if ref.isdigit() else ref)
+        except InputError as exc:  # a key prefix that names several documents
+            fail(str(exc), EXIT_INPUT)
+        except StoreError as exc:
+            fail(str(exc), EXIT_STORE)
+    if doc is None:
+        fail(f"no corpus document {ref!r} (see `rhetorica corpus list`)", EXIT_FINDINGS)
+    if as_json:
+        print_json(doc)
+        return
+    from rich.table import Table
+
+    table = Table(title=safe(f"Corpus document {doc['id']}"), show_header=True)
+    for col in ("field", "value", "from"):
+        table.add_column(col)
+    prov = doc["provenance"]
+    for name, key in (("title", "title"), ("source", "source"), ("author", "author"),
+                      ("published", "published"), ("url", "url"), ("origin", "origin")):
+        value = doc.get(key)
+        if key == "published" and value is None:
+            value = "unknown (no date stated)"
+        table.add_row(name, safe(value or "–"), safe(prov.get(key) or ("" if key in (
+            "origin",) else "–")))
+    for key in ("updated", "language"):
+        if doc["meta"].get(key):
+            table.add_row(key, safe(doc["meta"][key]), safe(prov.get(key) or "–"))
+    out.print(table)
+    shown = doc["passages"][:passages]
+    for p in shown:
+        out.print(f"[bold]{p['start']}–{p['end']}[/] {safe(p['text'])}", highlight=False)
+    if len(doc["passages"]) > len(shown):
+        out.print(f"… {len(doc['passages']) - len(shown)} more passage(s) (--passages N)",
+                  highlight=False)
 
 
 def stats(

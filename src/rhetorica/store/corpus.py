@@ -13,6 +13,7 @@ transaction, so a failure in the middle leaves nothing behind.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from rhetorica.ingest.corpus import CorpusDocument
+from rhetorica.store.base import resolve_ref
 
 # Words too common to help BM25 find evidence; dropping them keeps FTS5 OR queries fast.
 STOPWORDS = frozenset({
@@ -153,6 +155,38 @@ class CorpusStore(ABC):
 
     @abstractmethod
     def stats(self) -> dict[str, Any]: ...
+
+    # the statement store this corpus lives beside, and its query placeholder ("?" for
+    # SQLite, "%s" for PostgreSQL)
+    store: Any
+    placeholder = "?"
+
+    def document(self, ref: int | str) -> dict[str, Any] | None:
+        """One document by id or key prefix (8+ characters): its metadata, where each field
+        came from (``provenance``), and its passages with their character offsets; None
+        when no document has that id or key. :class:`AmbiguousRef` when a prefix names
+        several."""
+        ph = self.placeholder
+        with self.store.transaction() as conn:
+            doc_id = resolve_ref(conn, "corpus_documents", ref, ph, "corpus documents")
+        if doc_id is None:
+            return None
+        rows = self.store.query(
+            "SELECT d.id, d.key, d.title, s.name AS source, d.author, d.published, d.url, "
+            f"d.origin, d.meta_json FROM corpus_documents d LEFT JOIN corpus_sources s "
+            f"ON s.id = d.source_id WHERE d.id = {ph}", (doc_id,))
+        if not rows:
+            return None
+        doc = dict(rows[0])
+        meta = doc.pop("meta_json") or {}
+        doc["meta"] = json.loads(meta) if isinstance(meta, str) else dict(meta)
+        doc["provenance"] = doc["meta"].pop("provenance", {})
+        doc["date_missing"] = bool(doc["meta"].pop("date_missing", False)) or \
+            doc["published"] is None
+        doc["passages"] = [dict(r) for r in self.store.query(
+            f'SELECT id, start, "end", text FROM passages WHERE document_id = {ph} '
+            "ORDER BY start", (doc_id,))]
+        return doc
 
     @abstractmethod
     def lexical(self, query: str, k: int, filters: Filters | None = None

@@ -44,6 +44,8 @@ def or_query(text: str) -> str:
 
 
 class PostgresCorpusStore(CorpusStore):
+    placeholder = "%s"
+
     def __init__(self, store: PostgresStore) -> None:
         """``store`` is an open :class:`PostgresStore` (shares its connection)."""
         self.store = store
