@@ -176,3 +176,15 @@ def test_corpus_show_gives_metadata_with_provenance_and_passages(tmp_path: Path)
     shown = run("corpus", "show", str(doc_id), "--db", db)
     assert shown.exit_code == 0 and "<title> suffix" in shown.stdout
     assert run("corpus", "show", "999", "--db", db).exit_code == 1
+
+
+def test_corpus_export_writes_jsonl_that_reads_back(tmp_path: Path, corpus_dir: Path) -> None:
+    db, db2 = str(tmp_path / "c.db"), str(tmp_path / "d.db")
+    assert run("corpus", "add", str(corpus_dir), "--db", db).exit_code == 0
+    dump = tmp_path / "corpus.jsonl"
+    assert run("corpus", "export", str(dump), "--db", db).exit_code == 0
+    rows = [json.loads(line) for line in dump.read_text().splitlines()]
+    assert len(rows) == 3 and all(r["text"] and r["passages"] for r in rows)
+    assert run("corpus", "add", str(dump), "--db", db2).exit_code == 0
+    again = json.loads(run("corpus", "list", "--db", db2, "--json").stdout)
+    assert sorted(r["title"] or "" for r in again) == sorted(r["title"] or "" for r in rows)

@@ -1,8 +1,10 @@
-"""``rhetorica corpus add|list|show|stats|remove``: the evidence claims are checked against."""
+"""``rhetorica corpus add|list|show|export|stats|remove``: the evidence claims are checked
+against."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
@@ -28,6 +30,7 @@ def register(app: typer.Typer) -> None:
     corpus.command("add")(add)
     corpus.command("list")(list_)
     corpus.command("show")(show)
+    corpus.command("export")(export)
     corpus.command("stats")(stats)
     corpus.command("remove")(remove)
 
@@ -178,6 +181,41 @@ def show(
     if len(doc["passages"]) > len(shown):
         out.print(f"… {len(doc['passages']) - len(shown)} more passage(s) (--passages N)",
                   highlight=False)
+
+
+def export(
+    output: Path = typer.Argument(..., help="JSONL file to write ('-' for stdout)."),
+    source: str | None = typer.Option(None, "--source", help="Only this source."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Write every corpus document as one JSON line: text, metadata with provenance,
+    passages with offsets. The file reads back with `corpus add FILE.jsonl`."""
+    import json
+
+    lines = 0
+    with _open(db) as store:
+        fh = sys.stdout if str(output) == "-" else None
+        try:
+            fh = fh or output.open("w", encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write: {exc.strerror or exc}", EXIT_INPUT)
+        try:
+            offset = 0
+            while True:
+                rows = store.list_documents(source=source, limit=500, offset=offset)
+                for r in rows:
+                    doc = store.document(int(r["id"]))
+                    if doc is not None:
+                        fh.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+                        lines += 1
+                if len(rows) < 500:
+                    break
+                offset += 500
+        finally:
+            if fh is not sys.stdout:
+                fh.close()
+    if str(output) != "-":
+        err.print(f"{lines} document(s) written to {safe(output)}", highlight=False)
 
 
 def stats(

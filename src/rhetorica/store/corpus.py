@@ -173,7 +173,7 @@ class CorpusStore(ABC):
             return None
         rows = self.store.query(
             "SELECT d.id, d.key, d.title, s.name AS source, d.author, d.published, d.url, "
-            f"d.origin, d.meta_json FROM corpus_documents d LEFT JOIN corpus_sources s "
+            f"d.origin, d.text, d.meta_json FROM corpus_documents d LEFT JOIN corpus_sources s "
             f"ON s.id = d.source_id WHERE d.id = {ph}", (doc_id,))
         if not rows:
             return None
