@@ -53,6 +53,11 @@ def test_corpus_upload_then_verify_claims(app, client, tmp_path):
     assert stats["documents"] == 2 and stats["passages"] >= 2
     listing = client.get("/corpus").text
     assert "Police annual report" in listing and 'href="https://police.example/report"' in listing
+    first = client.get("/api/v1/corpus").json()[0]
+    shown = client.get(f"/api/v1/corpus/{first['id']}").json()
+    assert shown["title"] == first["title"] and shown["passages"][0]["end"] > 0
+    assert "provenance" in shown and "date_missing" in shown
+    assert client.get("/api/v1/corpus/99999").status_code == 404
 
     items = client.post("/api/v1/verify", json={"claims": ["Crime rose 40% in 2024."]}).json()
     assert len(items) == 1

@@ -186,6 +186,18 @@ def corpus_stats(svc: Svc) -> dict[str, Any]:
         return _corpus(svc).stats()
 
 
+@api.get("/corpus/{ref}", tags=["evidence"], responses=ERRORS)
+def corpus_document(svc: Svc, ref: DocId) -> dict[str, Any]:
+    """One corpus document by id or key prefix: metadata with each field's provenance, and
+    its passages with offsets (like `rhetorica corpus show`)."""
+    need("corpus")
+    with svc.store.use():
+        doc = _corpus(svc).document(int(ref) if ref.isdigit() else ref)
+    if doc is None:
+        raise HTTPException(404, f"no corpus document {ref!r}")
+    return doc
+
+
 def start_corpus_ingest(svc: Services, data: bytes, filename: str | None, source: str | None):
     """Read the upload now (bad input fails the request), index it in a background job.
 
