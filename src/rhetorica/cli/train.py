@@ -55,12 +55,7 @@ def register(app: typer.Typer) -> None:
                                          "licence stated; see the model card)."),
     ) -> None:
         """Fine-tune MiniLM as a (passage, claim) -> supports/refutes/NEI cross-encoder."""
-        try:
-            import torch  # noqa: F401
-            import transformers  # noqa: F401
-        except ImportError:
-            fail("training needs the 'train' extra: pip install -e '.[train]' "
-                 "torch==2.13.0+cpu", EXIT_INPUT)
+        _need_torch()
         if not (data / "nli").is_dir():
             fail(f"{data}/nli: data folder not found (pass --data)", EXIT_INPUT)
         from rhetorica.evidence.cross_encoder import artefact_dir
@@ -118,12 +113,7 @@ def register(app: typer.Typer) -> None:
                                     help="Write the int8 ONNX artefact when done."),
     ) -> None:
         """Fine-tune MiniLM as a source/cue/content tagger on PolNeAR's train compartment."""
-        try:
-            import torch  # noqa: F401
-            import transformers  # noqa: F401
-        except ImportError:
-            fail("training needs the 'train' extra: pip install -e '.[train]' "
-                 "torch==2.13.0+cpu", EXIT_INPUT)
+        _need_torch()
         from rhetorica.ingest.errors import InputError
         from rhetorica.voices.evaluate import load_polnear
         from rhetorica.voices.tagger import artefact_dir
@@ -186,3 +176,12 @@ def _reporter(bar: Any, task: Any) -> Callable[[int, int, float], None]:
             out.print(f"step {step}/{total} loss {loss:.4f}")  # logs, nohup
 
     return progress
+
+
+def _need_torch() -> None:
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError:
+        fail("training needs the 'train' extra: pip install -e '.[train]' torch==2.13.0+cpu",
+             EXIT_INPUT)

@@ -29,6 +29,7 @@ from typing import Any
 from rhetorica.evidence.nli_data import LABELS3, NLIPair
 from rhetorica.nlp.finetune import (
     Checkpoint,
+    Loop,
     base_model_dir,
     export_int8,
     length_grouped_batches,
@@ -104,7 +105,6 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     Returns the folder of the final model (``final/``). Rerunning the same command with the
     same ``out_dir`` resumes from the last checkpoint.
     """
-    import numpy as np
     import torch
     from tokenizers import Tokenizer
 
@@ -136,10 +136,11 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     step = ckpt.resume(model, opt, sched, device)
 
     model.train()
-    t0, seen_loss = time.time(), []
+    t0 = time.time()
     last = min(n_steps, cfg.stop_after or n_steps)
-    while step < last:
-        batch = plan[step]
+    loop = Loop(model, opt, sched, ckpt, cfg.checkpoint_every, n_steps, last, step, progress)
+    while loop.step < last:
+        batch = plan[loop.step]
         width = max(lengths[i] for i in batch)
         ids = torch.zeros((len(batch), width), dtype=torch.long)
         mask = torch.zeros_like(ids)
@@ -151,17 +152,7 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
             types[r, :len(e.ids)] = torch.tensor(e.type_ids)
         logits = model(ids.to(device), mask.to(device), types.to(device))
         loss = _loss(logits, [pairs[i].label for i in batch])
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        opt.zero_grad(set_to_none=True)
-        step += 1
-        seen_loss.append(float(loss.detach()))
-        if progress:
-            progress(step, n_steps, float(np.mean(seen_loss[-50:])))
-        if step % cfg.checkpoint_every == 0 or step == last:
-            ckpt.save(model, opt, sched, step)
+        loop.update(loss)
     return save_final(model, out_dir, {
         "config": asdict(cfg), "steps": last, "schedule_steps": n_steps,
         "examples": last * cfg.batch_size, "pairs_available": len(pairs),

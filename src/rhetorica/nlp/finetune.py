@@ -12,7 +12,7 @@ stopped. A GPU is used when one is present, never required.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -160,3 +160,33 @@ def export_int8(model: Any, final: Path, artefact_dir: Path, per_token: bool = F
     quantize_dynamic(str(fp32), str(artefact_dir / "model.onnx"), weight_type=QuantType.QInt8)
     shutil.copy(base_model_dir() / "tokenizer.json", artefact_dir / "tokenizer.json")
     return artefact_dir
+
+
+class Loop:
+    """One run's update step and its bookkeeping: backward, gradient clipping, optimiser and
+    schedule step; the running loss for ``progress``; a checkpoint every ``every`` steps and
+    at the last. ``step`` is where the run stands (resumed runs start past 0)."""
+
+    def __init__(self, model: Any, opt: Any, sched: Any, ckpt: Checkpoint, every: int,
+                 n_steps: int, last: int, step: int,
+                 progress: Callable[[int, int, float], None] | None) -> None:
+        self.model, self.opt, self.sched, self.ckpt = model, opt, sched, ckpt
+        self.every, self.n_steps, self.last, self.step = every, n_steps, last, step
+        self.progress = progress
+        self.losses: list[float] = []
+
+    def update(self, loss: Any) -> None:
+        import torch
+
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.opt.step()
+        self.sched.step()
+        self.opt.zero_grad(set_to_none=True)
+        self.step += 1
+        self.losses.append(float(loss.detach()))
+        if self.progress:
+            recent = self.losses[-50:]
+            self.progress(self.step, self.n_steps, sum(recent) / len(recent))
+        if self.step % self.every == 0 or self.step == self.last:
+            self.ckpt.save(self.model, self.opt, self.sched, self.step)

@@ -25,6 +25,7 @@ from typing import Any
 
 from rhetorica.nlp.finetune import (
     Checkpoint,
+    Loop,
     base_model_dir,
     export_int8,
     length_grouped_batches,
@@ -126,7 +127,6 @@ def train(articles: list[tuple[str, str, list[Any]]], out_dir: Path, cfg: Tagger
           progress: Callable[[int, int, float], None] | None = None) -> Path:
     """Fine-tune on ``(name, text, gold attributions)`` articles; returns ``final/``.
     Rerunning with the same ``out_dir`` resumes from the last checkpoint."""
-    import numpy as np
     import torch
     from tokenizers import Tokenizer
 
@@ -156,10 +156,11 @@ def train(articles: list[tuple[str, str, list[Any]]], out_dir: Path, cfg: Tagger
     weights = torch.tensor([1.0, 2.0, 2.0, 2.0, 2.0, 1.0, 1.0], device=device)
 
     model.train()
-    t0, seen = time.time(), []
+    t0 = time.time()
     last = min(n_steps, cfg.stop_after or n_steps)
-    while step < last:
-        batch = plan[step]
+    loop = Loop(model, opt, sched, ckpt, cfg.checkpoint_every, n_steps, last, step, progress)
+    while loop.step < last:
+        batch = plan[loop.step]
         width = max(lengths[i] for i in batch)
         ids = torch.zeros((len(batch), width), dtype=torch.long)
         mask = torch.zeros_like(ids)
@@ -173,17 +174,7 @@ def train(articles: list[tuple[str, str, list[Any]]], out_dir: Path, cfg: Tagger
         loss = torch.nn.functional.cross_entropy(
             logits.reshape(-1, len(LABELS)), target.to(device).reshape(-1),
             weight=weights, ignore_index=IGNORE)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        opt.zero_grad(set_to_none=True)
-        step += 1
-        seen.append(float(loss.detach()))
-        if progress:
-            progress(step, n_steps, float(np.mean(seen[-50:])))
-        if step % cfg.checkpoint_every == 0 or step == last:
-            ckpt.save(model, opt, sched, step)
+        loop.update(loss)
     return save_final(model, out_dir, {
         "config": asdict(cfg), "steps": last, "schedule_steps": n_steps,
         "windows": len(data), "articles": len(articles),
