@@ -106,6 +106,8 @@ def register(app: typer.Typer) -> None:
         lr: float = typer.Option(8e-5, "--lr"),
         max_length: int = typer.Option(256, "--max-length", help="Word pieces per window."),
         layers: int = typer.Option(6, "--layers", help="Keep MiniLM's first N layers."),
+        init: Path = typer.Option(None, "--init", help="Start from an earlier run's "
+                                  "final/model.pt (its first --layers layers)."),
         threads: int = typer.Option(0, "--threads", help="CPU threads (0: torch's default)."),
         stop_after: int = typer.Option(0, "--stop-after", help="Stop after N steps of the "
                                        "full schedule (0: run it all)."),
@@ -123,9 +125,11 @@ def register(app: typer.Typer) -> None:
             articles = load_polnear(data, "train")
         except InputError as exc:
             fail(str(exc), EXIT_INPUT)
+        if init is not None and not init.is_file():
+            fail(f"{init}: no such model file (an earlier run's final/model.pt)", EXIT_INPUT)
         cfg = TaggerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
                            max_length=max_length, layers=layers, threads=threads or None,
-                           stop_after=stop_after or None)
+                           stop_after=stop_after or None, init=str(init) if init else None)
         out.print(f"{len(articles):,} PolNeAR train articles")
         with _progress() as (bar, task):
             final = train(articles, work, cfg, progress=_reporter(bar, task))

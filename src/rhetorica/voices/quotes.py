@@ -492,23 +492,15 @@ def attributions_from_tags(tags: list[tuple[str, int, int]], text: str,
     attribution the tagger did not see is kept as well (the rules are precise on the
     patterns they know, the tagger has the wider reach). ``kind`` is ``direct`` when the
     content lies in quotation marks."""
-    contents: list[tuple[int, int]] = []
-    for part, a, b in tags:
-        if part != "CONTENT":
-            continue
-        a, b = _trim(text, a, b)
-        if b <= a:
-            continue
-        if contents and _GLUE.fullmatch(text[contents[-1][1]:a]):
-            contents[-1] = (contents[-1][0], b)
-        else:
-            contents.append((a, b))
     cues = [(a, b) for part, a, b in tags if part == "CUE"]
     sources = [(a, b) for part, a, b in tags if part == "SOURCE"]
+    groups = _content_groups(tags, text, cues + sources)
     quoted = [a for a in rules if a.kind == "direct"]
     out: list[Attribution] = []
-    for c in contents:
-        cue = _nearest(cues, c, text)
+    for pieces in groups:
+        c = (pieces[0][0], pieces[-1][1])
+        inside = [k for k in cues if c[0] <= k[0] and k[1] <= c[1]]  # "…," she said, "…"
+        cue = inside[0] if inside else _nearest(cues, c, text)
         src = _nearest(sources, cue or c, text, reach=60 if cue else PAIR_REACH)
         rule = max((r for r in rules if _gap(r.content, c) == 0
                     and min(r.content[1], c[1]) > max(r.content[0], c[0])),
@@ -516,12 +508,20 @@ def attributions_from_tags(tags: list[tuple[str, int, int]], text: str,
                    default=None)
         if src is None and rule is not None and rule.source is not None:
             src, cue = rule.source, cue or rule.cue
-        kind = "direct" if any(q.content[0] <= c[0] + 1 and c[1] - 1 <= q.content[1]
-                               for q in quoted) else "indirect"
-        span = rule.content if rule is not None and rule.kind == "direct" and \
-            kind == "direct" else c
-        out.append(Attribution(span, src, cue, kind,
-                               text[src[0]:src[1]] if src else "", {"tagged": True}))
+        first = pieces[0]  # a split quote is direct when its first piece is in quote marks
+        kind = "direct" if any(q.content[0] <= first[0] + 1 and first[1] - 1 <= q.content[1]
+                               for q in quoted) or text[max(0, first[0] - 1):first[0] + 1]\
+            .strip()[:1] in OPEN_CLOSE else "indirect"
+        if rule is not None and rule.kind == "direct" and kind == "direct":
+            # the rules' exact quote (marks included) stands for the piece it holds
+            pieces = [rule.content if _gap(rule.content, p) == 0 else p for p in pieces]
+            pieces = [p for i, p in enumerate(pieces) if p not in pieces[:i]]
+        span = (pieces[0][0], pieces[-1][1])
+        attrs: dict[str, Any] = {"tagged": True}
+        if len(pieces) > 1:
+            attrs["pieces"] = pieces
+        out.append(Attribution(span, src, cue, kind, text[src[0]:src[1]] if src else "",
+                               attrs))
     out = _join_split_quotes(out)
     taken = [a.content for a in out]
     for r in rules:
@@ -530,6 +530,42 @@ def attributions_from_tags(tags: list[tuple[str, int, int]], text: str,
             out.append(r)
     out.sort(key=lambda a: a.content)
     return out
+
+
+SMALL_GAP_WORDS = 3  # untagged words inside one content span (the tagger's hesitations)
+
+
+def _content_groups(tags: list[tuple[str, int, int]], text: str,
+                    parts: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Tagged content spans as attributions' content pieces. A span continues the one
+    before it across quote marks, commas or up to :data:`SMALL_GAP_WORDS` untagged words of
+    the same sentence; across nothing but a tagged cue and source ('"…," she said, "…"') it
+    is a second piece of the same content. A span without a letter or digit is dropped."""
+    groups: list[list[tuple[int, int]]] = []
+    for part, a, b in tags:
+        if part != "CONTENT":
+            continue
+        a, b = _trim(text, a, b)
+        if b <= a or not re.search(r"\w", text[a:b]):
+            continue
+        if groups:
+            last = groups[-1][-1]
+            gap = text[last[1]:a]
+            tagged = any(last[1] <= x and y <= a for x, y in parts)
+            if _GLUE.fullmatch(gap) or (not tagged and not _SENT_END.search(gap)
+                                        and len(gap.split()) <= SMALL_GAP_WORDS
+                                        and "\n" not in gap):
+                groups[-1][-1] = (last[0], b)
+                continue
+            rest = gap
+            for x, y in sorted(parts, reverse=True):
+                if last[1] <= x and y <= a:
+                    rest = rest[:x - last[1]] + rest[y - last[1]:]
+            if tagged and _GLUE.fullmatch(rest):
+                groups[-1].append((a, b))
+                continue
+        groups.append([(a, b)])
+    return groups
 
 
 def _join_split_quotes(atts: list[Attribution]) -> list[Attribution]:

@@ -52,6 +52,9 @@ class TaggerConfig:
     checkpoint_every: int = 100
     threads: int | None = None
     stop_after: int | None = None
+    # Start from an earlier run's ``final/model.pt``: with fewer ``layers``, its first layers
+    # and head (a smaller, faster tagger that begins where the larger one ended).
+    init: str | None = None
 
 
 def char_labels(text: str, gold: list[Any]) -> tuple[list[str], list[int]]:
@@ -141,7 +144,11 @@ def train(articles: list[tuple[str, str, list[Any]]], out_dir: Path, cfg: Tagger
             for w in windows(tok, text, gold, cfg.max_length, cfg.overlap)]
     lengths = [len(ids) for ids, _ in data]
 
-    model = _build_model(base, cfg.layers).to(device)
+    model = _build_model(base, cfg.layers)
+    if cfg.init:
+        state = torch.load(cfg.init, map_location="cpu")
+        model.load_state_dict({k: v for k, v in state.items() if k in model.state_dict()})
+    model = model.to(device)
     rng = random.Random(cfg.seed)
     epochs = max(1, math.ceil(cfg.epochs))
     plan = [b for _ in range(epochs) for b in length_grouped_batches(lengths, cfg.batch_size,
