@@ -35,6 +35,8 @@ ALLOWED: dict[str, tuple[set[str], str]] = {
                      "`rhetorica serve`: probes and listens on 127.0.0.1 unless told otherwise"),
     "ingest/corpus.py": ({"trafilatura", "feedparser"},
                          "parses bytes already read from a local file; never given a URL"),
+    "ingest/evaluate.py": ({"trafilatura"}, "the baseline of `eval corpus`: trafilatura's "
+                           "metadata of the packaged fixture pages, read from disk"),
     "store/pg_local.py": ({"socket", "psycopg"},
                           "throwaway PostgreSQL on 127.0.0.1 for tests and benchmarks"),
     "store/postgres.py": ({"psycopg", "psycopg2"}, "connects to the postgresql:// URL the user "
