@@ -55,3 +55,10 @@ def test_a_source_is_never_taken_across_a_sentence_end() -> None:
             ("SOURCE", at("officials"), at(" said")), ("CUE", at("said"), at("said") + 4)]
     (att,) = attributions_from_tags(tags, text, [])
     assert att.speaker == "officials"
+
+
+def test_tagged_content_nobody_is_said_to_say_stays_the_authors() -> None:
+    text = "This is an occupation! Masked agents do not care."
+    at = text.index
+    tags = [("CONTENT", at("is an"), at("! Masked")), ("CUE", at("do"), at("do") + 2)]
+    assert attributions_from_tags(tags, text, []) == []

@@ -510,6 +510,8 @@ def attributions_from_tags(tags: list[tuple[str, int, int]], text: str,
                    default=None)
         if rule is not None and rule.kind == "direct" and rule.source is not None:
             continue  # a quote the rules read whole, with its speaker: theirs stands
+        if src is None and rule is None:
+            continue  # content nobody is said to say stays the author's own text
         if rule is not None and rule.source is not None:
             # where the parse rules found this attribution, their source is the surer one
             # (0.84 of PolNeAR hits against 0.78 for the tagger's nearest source)
