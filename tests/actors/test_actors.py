@@ -194,7 +194,8 @@ def test_eval_actors_beats_naive_baseline():
     ours = report["scores"]["actors component"]
     naive = report["scores"]["baseline: NER + exact name, majority role"]
     assert report["statements"] >= 20
-    # Measured: link F1 1.000, role accuracy 0.975 (baseline 0.765 / 0.308).
+    # Measured: link F1 1.000, role accuracy 0.900 (baseline 0.765 / 0.308; 0.975 before the
+    # issue-15 news-prose rules, which read "announced new raids" as executes).
     assert ours["link_f1"] >= 0.9 and ours["role_accuracy"] >= 0.85
     assert ours["link_f1"] > naive["link_f1"] and ours["role_accuracy"] > naive["role_accuracy"]
     # Held-out news sentences (no rule written from them). Measured: 89 of 100 actors found,
@@ -220,6 +221,10 @@ def test_eval_actors_beats_naive_baseline():
      {"Kilmar Abrego Garcia": "targets"}),
     ("Pritzker issued a statement condemning the arrival of Texas National Guard troops.",
      {"Pritzker": "objects", "Texas National Guard": "executes"}),
+    ("The mayor's refusal drew a sharp rebuke from the White House.",
+     {"White House": "objects"}),
+    ("The strike was called by the Chicago Teachers Union.",
+     {"Chicago Teachers Union": "directs"}),
 ])
 def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
     doc = run_actors(text, date="2025-10-01")

@@ -106,6 +106,11 @@ PATIENT_NOUNS = frozenset({"takeover", "arrest", "detention", "deportation", "in
 QUANTITY_NOUNS = frozenset({"thousand", "hundred", "dozen", "million", "group", "member",
                             "number", "majority", "some", "many", "most", "all", "scores",
                             "crowd", "team", "unit", "wave"})
+# Verbs whose object comes from someone: "drew a rebuke from the White House"
+RECEIVING = frozenset({"draw", "receive", "get", "face", "attract", "earn", "prompt", "win"})
+# Collective actions one calls: "the union called a strike" directs it
+CALLED_ACTIONS = frozenset({"strike", "walkout", "boycott", "protest", "rally", "election",
+                            "vote", "march", "shutdown", "lockout"})
 # Verbs whose "at" names a target: "fired tear gas at protesters"
 AIMED_VERBS = frozenset({"fire", "shoot", "aim", "hurl", "throw", "lunge", "swing", "point"})
 
@@ -144,8 +149,17 @@ def _opposes(verb: Any) -> bool:
     return False
 
 
+def _calls_action(verb: Any) -> bool:
+    """'called a strike', 'the strike was called by': calling one is directing it."""
+    return verb.lemma_.lower() == "call" and any(
+        c.dep_ in ("dobj", "obj", "nsubjpass") and c.lemma_.lower() in CALLED_ACTIONS
+        for c in verb.children)
+
+
 def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     """Role of the grammatical subject of ``verb`` (following 'vowed to sue' and 'and sued')."""
+    if _calls_action(verb):
+        return DIRECTS, verb
     if _in(verb, OBJECT_VERBS) or _opposes(verb):
         return OBJECTS, verb
     if _in(verb, DIRECT_VERBS):
@@ -285,7 +299,7 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
             return TARGETS, f"'against {tok.text}'"
         if prep.dep_ == "agent":
             verb = prep.head
-            if _in(verb, DIRECT_VERBS):
+            if _in(verb, DIRECT_VERBS) or _calls_action(verb):
                 return DIRECTS, f"agent of passive '{verb.text}'"
             if _in(verb, OBJECT_VERBS):
                 return OBJECTS, f"agent of passive '{verb.text}'"
@@ -297,6 +311,12 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
             return COMMENTS, "'according to'"
         if prep.lower_ == "at" and _in(prep.head, AIMED_VERBS):
             return TARGETS, f"'{prep.head.text} … at {tok.text}'"
+        if prep.lower_ == "from" and prep.head.lemma_.lower() in RECEIVING:
+            # "drew a sharp rebuke from X", "received an order from X": X did the noun
+            for obj in prep.head.children:
+                role = _noun_role(obj) if obj.dep_ in ("dobj", "obj") else None
+                if role:
+                    return role, f"'{obj.text} from {tok.text}'"
         noun = prep.head
         if noun.pos_ in ("NOUN", "PROPN"):
             role = _noun_role(noun)
