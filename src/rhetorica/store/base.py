@@ -65,12 +65,19 @@ def ref_where(ref: int | str, placeholder: str = "?", alias: str = "") -> tuple[
 def resolve_ref(conn: Any, table: str, ref: int | str, placeholder: str = "?",
                 what: str = "stored statements") -> int | None:
     """The id of the one row of ``table`` that ``ref`` names, None when none does;
-    :class:`AmbiguousRef` when a key prefix names several."""
+    :class:`AmbiguousRef` when a key prefix names several. Inside a transaction (``conn``)."""
+    return resolve_ref_with(lambda sql, args: conn.execute(sql, args).fetchall(), table, ref,
+                            placeholder, what)
+
+
+def resolve_ref_with(query: Any, table: str, ref: int | str, placeholder: str = "?",
+                     what: str = "stored statements") -> int | None:
+    """:func:`resolve_ref` through any ``query(sql, args) -> rows``: a plain read (a
+    store's ``query``) needs no write transaction."""
     where, args = ref_where(ref, placeholder)
-    rows = conn.execute(f"SELECT id FROM {table} WHERE {where} LIMIT 2", args).fetchall()
+    rows = query(f"SELECT id FROM {table} WHERE {where} LIMIT 2", args)
     if len(rows) > 1:
-        n = conn.execute(f"SELECT count(*) AS n FROM {table} WHERE {where}",
-                         args).fetchone()["n"]
+        n = query(f"SELECT count(*) AS n FROM {table} WHERE {where}", args)[0]["n"]
         raise AmbiguousRef(str(ref), int(n), what)
     return int(rows[0]["id"]) if rows else None
 

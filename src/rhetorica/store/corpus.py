@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from rhetorica.ingest.corpus import CorpusDocument
-from rhetorica.store.base import resolve_ref
+from rhetorica.store.base import resolve_ref_with
 
 # Words too common to help BM25 find evidence; dropping them keeps FTS5 OR queries fast.
 STOPWORDS = frozenset({
@@ -167,8 +167,9 @@ class CorpusStore(ABC):
         when no document has that id or key. :class:`AmbiguousRef` when a prefix names
         several."""
         ph = self.placeholder
-        with self.store.transaction() as conn:
-            doc_id = resolve_ref(conn, "corpus_documents", ref, ph, "corpus documents")
+        # a read: no write transaction (SQLite's BEGIN IMMEDIATE would wait on an ingest)
+        doc_id = resolve_ref_with(self.store.query, "corpus_documents", ref, ph,
+                                  "corpus documents")
         if doc_id is None:
             return None
         rows = self.store.query(
