@@ -30,7 +30,7 @@ from typing import Any
 from rhetorica.ingest.dates import normalise_date
 from rhetorica.ingest.errors import InputError
 from rhetorica.ingest.metadata import complete as complete_metadata
-from rhetorica.ingest.metadata import first_line_title, html_metadata
+from rhetorica.ingest.metadata import first_line_title, html_metadata, parse_ld_json
 from rhetorica.ingest.text import check_size, decode
 
 DEFAULT_MAX_FILE_BYTES = 50_000_000
@@ -208,10 +208,8 @@ def claimreviews_in_html(html: str, origin: str) -> list[CorpusDocument]:
         return []
     out: list[CorpusDocument] = []
     for m in _LD_JSON.finditer(html):
-        body = re.sub(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$", "", m.group(1).strip())
-        try:
-            obj = json.loads(body)
-        except (json.JSONDecodeError, RecursionError):
+        obj = parse_ld_json(m.group(1))
+        if obj is None:
             continue
         line = html.count("\n", 0, m.start()) + 1
         for rec in obj if isinstance(obj, list) else [obj]:

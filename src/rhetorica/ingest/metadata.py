@@ -116,6 +116,17 @@ class _Head(HTMLParser):
             self._buf.append(data)
 
 
+def parse_ld_json(raw: str) -> Any | None:
+    """One ``<script type="application/ld+json">`` body, parsed; None when it is not valid
+    JSON (news pages often carry broken markup for other types). HTML comment and CDATA
+    wrappers are dropped first."""
+    body = re.sub(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$", "", raw.strip())
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
 def _ld_nodes(blocks: list[str]) -> list[dict[str, Any]]:
     """Article-like JSON-LD nodes, in page order; broken blocks are skipped."""
     out: list[dict[str, Any]] = []
@@ -133,11 +144,7 @@ def _ld_nodes(blocks: list[str]) -> list[dict[str, Any]]:
                 walk(obj["@graph"])
 
     for raw in blocks:
-        body = re.sub(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$", "", raw.strip())
-        try:
-            walk(json.loads(body))
-        except (json.JSONDecodeError, RecursionError):
-            continue
+        walk(parse_ld_json(raw))
     # a NewsArticle beats the WebPage that wraps it
     return sorted(out, key=lambda n: "webpage" in str(n.get("@type")).lower())
 
