@@ -117,24 +117,21 @@ class Quotes:
         return doc
 
 
-_NO_TAGGER: list[str] = []
+_WARNED: list[bool] = []  # the fallback to the rules is said once per process
 
 
 def _tagger() -> Any | None:
-    """The packaged attribution tagger; None (the rules alone, said once on stderr) when
-    its artefact is missing or damaged."""
-    from rhetorica.voices.tagger import TaggerArtefactError, default_tagger
+    """The attribution tagger; None (the rules alone, said once on stderr) when its
+    artefact is missing or damaged."""
+    from rhetorica.voices.tagger import default_tagger
 
-    if _NO_TAGGER:
-        return None
-    try:
-        return default_tagger()
-    except TaggerArtefactError as exc:
+    tagger, why = default_tagger()
+    if why and not _WARNED:
         import sys
 
-        _NO_TAGGER.append(str(exc))
-        print(f"rhetorica: {exc}; quotes read by the parse rules alone", file=sys.stderr)
-        return None
+        _WARNED.append(True)
+        print(f"rhetorica: {why}; quotes read by the parse rules alone", file=sys.stderr)
+    return tagger
 
 
 def make_quotes(settings: Settings) -> Quotes:

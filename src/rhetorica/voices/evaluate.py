@@ -262,17 +262,6 @@ def negation_cue_recall(data_dir: Path, nlp: Any, limit: int | None = None
             for k, v in tally.items()}
 
 
-def _tagger(notes: list[str]) -> Any | None:
-    """The packaged attribution tagger, or None with a note saying why."""
-    from rhetorica.voices.tagger import TaggerArtefactError, default_tagger
-
-    try:
-        return default_tagger()
-    except TaggerArtefactError as exc:
-        notes.append(f"tagger not scored: {exc}")
-        return None
-
-
 def evaluate(data_dir: Path, split: str = "test", limit: int | None = None) -> dict[str, Any]:
     from collections import Counter
 
@@ -286,6 +275,7 @@ def evaluate(data_dir: Path, split: str = "test", limit: int | None = None) -> d
         find_attributions,
         read_attributions,
     )
+    from rhetorica.voices.tagger import default_tagger
 
     nlp = load_spacy(Settings().spacy_model)
     tables, notes = [], []
@@ -349,7 +339,9 @@ def evaluate(data_dir: Path, split: str = "test", limit: int | None = None) -> d
         docs = docs[:limit] if limit else docs
         parses = {text: parse_long(nlp, text) for _, text, _ in docs}
         systems = {}
-        tagger = _tagger(notes)
+        tagger, why = default_tagger()
+        if why:
+            notes.append(f"tagger not scored: {why}")
         if tagger is not None:
             systems["Rhetorica quotes (MiniLM tagger + rules)"] = \
                 lambda t: read_attributions(parses[t], t, tagger)

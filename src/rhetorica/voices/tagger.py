@@ -132,5 +132,11 @@ class AttributionTagger:
 
 
 @lru_cache(maxsize=1)
-def default_tagger() -> AttributionTagger:
-    return AttributionTagger()
+def default_tagger() -> tuple[AttributionTagger | None, str | None]:
+    """The packaged (or ``RHETORICA_ATTRIBUTION_MODEL``) tagger, loaded once per process;
+    ``(None, why)`` when its artefact is missing or damaged, so callers fall back to the
+    parse rules and say why, without retrying on every document."""
+    try:
+        return AttributionTagger(), None
+    except TaggerArtefactError as exc:
+        return None, str(exc)
