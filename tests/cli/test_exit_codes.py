@@ -70,8 +70,8 @@ def test_corpus_remove_pattern_ref_removes_nothing(monkeypatch, capsys, tmp_path
     with open_corpus_store(db) as store:
         store.add_documents([CorpusDocument(f"Ferry report {i}: crossings rose by {i}%.",
                                             f"r{i}.example") for i in range(3)], None, "none")
-    code, out, err = run_cli(monkeypatch, capsys, "corpus", "remove", ref, "--db", db)
-    assert code == 1 and "removed 0 document(s)" in out, err
+    code, _out, err = run_cli(monkeypatch, capsys, "corpus", "remove", ref, "--db", db)
+    assert code == 2 and "not a document id or a full 64-character key" in err, err
     assert _count(db, "corpus_documents") == 3
 
 

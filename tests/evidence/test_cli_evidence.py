@@ -188,3 +188,37 @@ def test_corpus_export_writes_jsonl_that_reads_back(tmp_path: Path, corpus_dir: 
     assert run("corpus", "add", str(dump), "--db", db2).exit_code == 0
     again = json.loads(run("corpus", "list", "--db", db2, "--json").stdout)
     assert sorted(r["title"] or "" for r in again) == sorted(r["title"] or "" for r in rows)
+
+
+def test_corpus_list_filters_show_copies_and_remove_exact(tmp_path: Path) -> None:
+    from tests.ingest.test_near_duplicates import STORY
+
+    d = tmp_path / "wire"
+    d.mkdir()
+    rows = [{"text": STORY, "source": "Harlow Bay Herald", "date": "2026-04-14"},
+            {"text": STORY.replace("rotting", "decaying") + "\n\n(Lakeshore Wire)",
+             "source": "Lakeshore Wire", "date": "2026-04-15"},
+            {"text": "The Eastbury ferry fare rises by 20 cents in May.", "source": "Times",
+             "date": "2025-01-02"}]
+    (d / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert run("corpus", "add", str(d), "--db", db).exit_code == 0
+    listed = json.loads(run("corpus", "list", "--db", db, "--json").stdout)
+    herald = next(r for r in listed if r["source"] == "Harlow Bay Herald")
+    assert herald["copies"] == 2
+    group = json.loads(run("corpus", "list", "--group", str(herald["group"]), "--db", db,
+                           "--json").stdout)
+    assert {r["source"] for r in group} == {"Harlow Bay Herald", "Lakeshore Wire"}
+    recent = json.loads(run("corpus", "list", "--since", "2026-04-15", "--db", db,
+                            "--json").stdout)
+    assert [r["source"] for r in recent] == ["Lakeshore Wire"]
+    bad = run("corpus", "list", "--until", "next week", "--db", db)
+    assert bad.exit_code == 2 and "not a date" in bad.stderr
+    none = run("corpus", "list", "--until", "2020-01-01", "--db", db)
+    assert none.exit_code == 0 and "No document matches until '2020-01-01'" in none.stdout
+    shown = run("corpus", "show", str(herald["id"]), "--db", db)
+    assert "Wire copies (group" in shown.stdout and "Lakeshore Wire" in shown.stdout
+    prefix = run("corpus", "remove", herald["key"][:12], "--db", db)
+    assert prefix.exit_code == 2 and "full 64-character key" in prefix.stderr
+    assert run("corpus", "remove", herald["key"], "--db", db).exit_code == 0
+    assert len(json.loads(run("corpus", "list", "--db", db, "--json").stdout)) == 2

@@ -178,3 +178,57 @@ def test_document_gives_metadata_provenance_and_passages_in_order(corpus):
     assert [p["start"] for p in got["passages"]] == sorted(p["start"] for p in got["passages"])
     assert corpus.document(row["key"][:10])["id"] == row["id"]
     assert corpus.document(987654) is None
+
+
+def _wire(text: str, origin: str, source: str, published: str | None, **extra) -> CorpusDocument:
+    return CorpusDocument(text, origin, title=origin, source=source, published=published,
+                          extra=extra)
+
+
+def test_wire_copies_share_a_group_and_regroup_after_removal(corpus):
+    from tests.ingest.test_near_duplicates import OTHER_NEWSROOM, STORY
+
+    paras = STORY.split("\n\n")
+    trimmed = "\n\n".join(paras[:3])
+    edited = STORY.replace("rotting", "decaying").replace("about two miles", "two miles") \
+        + "\n\n(Reporting by the Lakeshore Wire desk)"
+    rep = corpus.add_documents([
+        _wire(trimmed, "wire:trimmed", "Lakeshore Wire", "2026-04-15"),
+        _wire(STORY, "wire:original", "Harlow Bay Herald", "2026-04-14"),
+        _wire(edited, "wire:edited", "Valley Courier", None),
+        _wire(OTHER_NEWSROOM, "wire:other", "Bay Public Radio", "2026-04-14")],
+        fake_embed, "fake")
+    trimmed_id, orig_id, edited_id, other_id = rep.ids
+    rows = {r["id"]: r for r in corpus.list_documents(limit=20)}
+    assert rows[trimmed_id]["group"] == rows[orig_id]["group"] == rows[edited_id]["group"] \
+        == trimmed_id
+    assert rows[orig_id]["copies"] == 3
+    assert rows[other_id]["group"] == other_id and rows[other_id]["copies"] == 1
+    assert {r["id"] for r in corpus.list_documents(group=trimmed_id)} == {
+        trimmed_id, orig_id, edited_id}
+    # earliest published first, undated last
+    assert [m["id"] for m in corpus.copies([edited_id])[edited_id]] == [
+        orig_id, trimmed_id, edited_id]
+    shown = corpus.document(orig_id)
+    assert shown["group"] == trimmed_id
+    assert {c["id"] for c in shown["copies"]} == {trimmed_id, edited_id}
+    assert corpus.remove([trimmed_id]) == 1
+    assert {r["id"] for r in corpus.list_documents(group=orig_id)} == {orig_id, edited_id}
+    assert corpus.list_documents(group=trimmed_id) == []
+
+
+def test_list_filters_by_date_language_and_source(corpus):
+    corpus.add_documents([
+        _wire("Le conseil a voté le budget mardi soir.", "fr", "Le Courrier", "2024-04-10T18:30",
+              language="fr-CA"),
+        _wire("The council passed the budget on Tuesday night.", "en", "Courier", None,
+              language="en-GB")], fake_embed, "fake")
+    dates = lambda **kw: [r["published"] for r in corpus.list_documents(**kw)]  # noqa: E731
+    assert dates(since="2024-01-01") == ["2025-01-20", "2024-04-10T18:30", "2024-04-10"]
+    assert dates(until="2024-04-10") == ["2024-04-10T18:30", "2024-04-10", "2023-06-05",
+                                         "2022-09-12"]
+    assert dates(since="2023-01-01", until="2023-12-31") == ["2023-06-05"]
+    assert [r["origin"] for r in corpus.list_documents(language="fr")] == ["fr"]
+    assert [r["origin"] for r in corpus.list_documents(language="EN")] == ["en"]
+    assert corpus.list_documents(language="e") == []
+    assert corpus.list_documents(source="Courier", since="2000-01-01") == []

@@ -106,31 +106,55 @@ def add(
                   highlight=False)
 
 
+def _date_option(value: str | None, name: str) -> str | None:
+    from rhetorica.ingest.dates import normalise_date
+
+    if value is None:
+        return None
+    iso = normalise_date(value)
+    if iso is None:
+        fail(f"{name} {value!r}: not a date (use YYYY-MM-DD)", EXIT_USAGE)
+    return iso[:10]
+
+
 def list_(
     source: str | None = typer.Option(None, "--source", help="Only this source."),
+    since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
+    until: str | None = typer.Option(None, "--until", help="Published on or before."),
+    language: str | None = typer.Option(None, "--language",
+                                        help="Declared language (en matches en-GB)."),
+    group: int | None = typer.Option(None, "--group",
+                                     help="Only this wire-copy group (see the group column)."),
     limit: int = typer.Option(50, "--limit", min=1),
     offset: int = typer.Option(0, "--offset", min=0),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """List corpus documents, newest first."""
+    """List corpus documents, newest first; undated documents match no date filter."""
+    filters = {"source": source, "since": _date_option(since, "--since"),
+               "until": _date_option(until, "--until"), "language": language,
+               "group": group}
     with _open(db) as store:
-        rows = store.list_documents(source=source, limit=limit, offset=offset)
+        rows = store.list_documents(**filters, limit=limit, offset=offset)
     if as_json:
         print_json(rows)
         return
     if not rows:
-        out.print("The corpus is empty." if not source else
-                  safe(f"No documents from {source!r}."), highlight=False)
+        active = ", ".join(f"{k} {v!r}" for k, v in filters.items() if v is not None)
+        out.print(safe(f"No document matches {active}.") if active else "The corpus is empty.",
+                  highlight=False)
         return
     from rich.table import Table
 
     table = Table(title="Evidence corpus")
-    for col in ("id", "published", "source", "title", "passages", "key"):
+    for col in ("id", "published", "source", "title", "passages", "group", "key"):
         table.add_column(col)
     for r in rows:
+        grp = "" if r["group"] is None else str(r["group"]) + (
+            f" ({r['copies']} copies)" if r["copies"] > 1 else "")
         table.add_row(str(r["id"]), safe(r["published"]), safe(r["source"]),
-                      safe((r["title"] or "")[:70]), str(r["passages"]), safe(r["key"][:12]))
+                      safe((r["title"] or "")[:70]), str(r["passages"]), grp,
+                      safe(r["key"][:12]))
     out.print(table)
 
 
@@ -175,6 +199,11 @@ def show(
         if doc["meta"].get(key):
             table.add_row(key, safe(doc["meta"][key]), safe(prov.get(key) or "–"))
     out.print(table)
+    if doc["copies"]:
+        out.print(f"Wire copies (group {doc['group']}, counted once by verify): "
+                  + safe("; ".join(f"{c['id']} {c.get('source') or '?'} "
+                                   f"{c.get('published') or 'undated'}" for c in doc["copies"])),
+                  highlight=False)
     shown = doc["passages"][:passages]
     for p in shown:
         out.print(f"[bold]{p['start']}–{p['end']}[/] {safe(p['text'])}", highlight=False)
@@ -239,17 +268,21 @@ def stats(
 
 
 def remove(
-    refs: list[str] = typer.Argument(None, help="Document ids or key prefixes (8+ chars)."),
+    refs: list[str] = typer.Argument(None, help="Document ids or full keys."),
     source: str | None = typer.Option(None, "--source", help="Remove every document of a source."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Remove documents (with their passages and vectors) from the corpus."""
+    """Remove documents (with their passages and vectors) from the corpus, by exact id or
+    full key: a deletion never guesses from a prefix."""
+    import re
+
     if not refs and not source:
         fail("give document ids/keys or --source", EXIT_USAGE)
-    bad = [r for r in refs or [] if not r.isdigit() and len(r) < 8]
+    bad = [r for r in refs or [] if not r.isdigit() and not re.fullmatch(r"[0-9a-f]{64}", r)]
     if bad:
-        fail(f"not an id or key prefix of 8+ characters: {', '.join(bad)}", EXIT_USAGE)
+        fail(f"not a document id or a full 64-character key: {', '.join(bad)} (see "
+             "`rhetorica corpus list`; nothing was removed)", EXIT_USAGE)
     from rhetorica.store.base import AmbiguousRef
 
     with _open(db) as store:

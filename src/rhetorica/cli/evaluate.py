@@ -25,6 +25,7 @@ EVALUATORS: dict[str, str] = {
     "stance": "rhetorica.evidence.evaluate_stance",
     "quotes": "rhetorica.voices.evaluate",
     "corpus": "rhetorica.ingest.evaluate",
+    "copies": "rhetorica.ingest.evaluate_copies",
 }
 
 DEFAULT_DATA = Path("../shared/data")

@@ -44,6 +44,8 @@ class Hit:
     ranks: dict[str, int] = field(default_factory=dict)  # rank per retriever, 1-based
     cosine: float | None = None
     lead: str | None = None  # the article's first characters: its dateline, if any
+    # other documents of its wire-copy group (set by verification; see collapse_copies)
+    copies: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

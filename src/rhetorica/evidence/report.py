@@ -36,6 +36,17 @@ def _cite(p: dict[str, Any]) -> str:
     return " · ".join(x for x in parts if x) or (p.get("origin") or "corpus")
 
 
+def copies_text(p: dict[str, Any]) -> str:
+    """The other copies of a syndicated story, so a reader sees it counted once."""
+    others = p.get("copies") or []
+    if not others:
+        return ""
+    names = [" ".join(str(x) for x in (c.get("source"), c.get("published")) if x)
+             or f"document {c['id']}" for c in others]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"also carried by {len(others)} cop{'ies' if len(others) > 1 else 'y'}: {shown}"
+
+
 def rating_text(fc: dict[str, Any]) -> str:
     """A prior fact-check's rating as its publisher wrote it ("False", else "2/5")."""
     if fc.get("rating"):
@@ -98,6 +109,8 @@ def _evidence_html(doc: Document) -> str | None:
             why = "".join(f'<br><small class="check {escape(c["relation"])}">'
                           f'{escape(c["kind"])}: {escape(c["reason"])}</small>'
                           for c in p.get("checks") or [])
+            if copies_text(p):
+                why += f'<br><small class="copies">{escape(copies_text(p))}</small>'
             rows.append(
                 f'<li><span class="stance" style="color:{sc}">{escape(p["stance"])} '
                 f'{p["score"]:.2f}</span> <q>{escape(p["text"])}</q> '
@@ -155,6 +168,8 @@ def _evidence_md(doc: Document) -> str | None:
                          f"— {cite}")
             lines.extend(f"  - {c['kind']}: {md_cell(c['reason'], 300)}"
                          for c in p.get("checks") or [])
+            if copies_text(p):
+                lines.append(f"  - {md_cell(copies_text(p), 400)}")
         lines.extend(f"- *note*: {md_cell(n)}" for n in item.get("notes") or [])
         if not item.get("passages"):
             lines.append("- The corpus returned no passage for this claim.")

@@ -392,7 +392,8 @@ class Verifier:
                 "model_probabilities": {k: round(float(v), 4)
                                         for k, v in zip(STANCES, raw, strict=True)},
                 "checks": [f.to_dict() for f in fs],
-                "score": round(float(pr[s]), 4), "retrieval_score": round(float(h.score), 5)}
+                "score": round(float(pr[s]), 4), "retrieval_score": round(float(h.score), 5),
+                "copies": getattr(h, "copies", [])}
             passages.append(d)
             reasons.extend(_reason(d, f) for f in fs)
         for i, j in superseded.items():
@@ -435,8 +436,48 @@ class Verifier:
             f = filters or Filters()
             until = min(x for x in (f.until, as_of) if x)
             filters = replace(f, until=until)
-        hits = self.index.search(claim, k=2 * self.k, filters=filters, mode=mode)
-        return self.judge(claim, hits, rerank=True, as_of=as_of)
+        hits = self.index.search(claim, k=4 * self.k, filters=filters, mode=mode)
+        store = getattr(self.index, "store", None)
+        if store is not None and hasattr(store, "copies"):
+            hits = collapse_copies(hits, store)
+        return self.judge(claim, hits[:2 * self.k], rerank=True, as_of=as_of)
+
+
+def collapse_copies(hits: list[Any], corpus: Any) -> list[Any]:
+    """One hit per wire-copy group: a story syndicated ten times is one source, not ten.
+
+    The best-ranked hit of each group stays, cited from the group's earliest copy when that
+    copy holds the same passage word for word (a later copy's passage may be the only one
+    indexed: identical passages are indexed once), with the other copies listed under it.
+    """
+    groups = corpus.copies([h.document_id for h in hits if h.document_id is not None])
+    kept: list[Any] = []
+    seen: set[int] = set()
+    for h in hits:
+        members = groups.get(h.document_id) or []
+        if len(members) < 2:
+            kept.append(h)
+            continue
+        first = members[0]["id"]
+        if first in seen:
+            continue
+        seen.add(first)
+        if first != h.document_id:
+            _cite_earliest(h, corpus, members[0])
+        h.copies = [m for m in members if m["id"] != h.document_id]
+        kept.append(h)
+    return kept
+
+
+def _cite_earliest(hit: Any, corpus: Any, earliest: dict[str, Any]) -> None:
+    doc = corpus.document(int(earliest["id"]))
+    at = doc["text"].find(hit.text) if doc else -1
+    if at < 0:
+        return  # edited in the copy: cite the passage where it was found
+    hit.document_id, hit.start, hit.end = doc["id"], at, at + len(hit.text)
+    for name, key in (("title", "title"), ("source", "source"), ("published", "published"),
+                      ("url", "url"), ("origin", "origin"), ("author", "author")):
+        setattr(hit, name, doc.get(key))
 
 
 def _default_stance() -> Any:

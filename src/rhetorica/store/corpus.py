@@ -150,16 +150,127 @@ class CorpusStore(ABC):
         """Delete documents by id, key prefix or whole source; returns how many."""
 
     @abstractmethod
-    def list_documents(self, source: str | None = None, limit: int = 50,
-                       offset: int = 0) -> list[dict[str, Any]]: ...
-
-    @abstractmethod
     def stats(self) -> dict[str, Any]: ...
 
-    # the statement store this corpus lives beside, and its query placeholder ("?" for
-    # SQLite, "%s" for PostgreSQL)
+    # the statement store this corpus lives beside, its query placeholder ("?" for SQLite,
+    # "%s" for PostgreSQL) and how it reads a text field of a document's meta JSON
     store: Any
     placeholder = "?"
+    meta_field_sql = "json_extract(d.meta_json, '$.{field}')"
+
+    def list_documents(self, source: str | None = None, limit: int = 50, offset: int = 0,
+                       since: str | None = None, until: str | None = None,
+                       language: str | None = None, group: int | None = None
+                       ) -> list[dict[str, Any]]:
+        """Documents newest first, with their passage count and wire-copy group (``copies``:
+        how many documents share it). ``since``/``until`` are inclusive ISO dates (an
+        undated document matches neither); ``language`` a code as the page declared it
+        ("en" matches "en-US"); ``group`` a group id as listed."""
+        ph = self.placeholder
+        where, params = [], []
+        if source:
+            where.append(f"s.name = {ph}")
+            params.append(source)
+        if since:
+            where.append(f"d.published >= {ph}")
+            params.append(since)
+        if until:  # "2026-06-09" takes in "2026-06-09T18:00"
+            where.append(f"d.published < {ph}")
+            params.append(until + "\uffff")
+        if language:
+            lang = self.meta_field_sql.format(field="language")
+            where.append(f"(lower({lang}) = {ph} OR lower({lang}) LIKE {ph})")
+            params += [language.lower(), language.lower() + "-%"]
+        if group is not None:
+            where.append(f"d.dup_group = {ph}")
+            params.append(group)
+        rows = self.store.query(
+            "SELECT d.id, d.key, d.title, s.name AS source, d.author, d.published, d.url, "
+            "d.origin, (SELECT count(*) FROM passages p WHERE p.document_id = d.id) AS passages, "
+            "d.dup_group AS \"group\", (SELECT count(*) FROM corpus_documents c "
+            "WHERE c.dup_group = d.dup_group) AS copies, "
+            f"{self.meta_field_sql.format(field='language')} AS language "
+            "FROM corpus_documents d LEFT JOIN corpus_sources s ON s.id = d.source_id "
+            + (f"WHERE {' AND '.join(where)} " if where else "")
+            + f"ORDER BY d.published DESC{self.nulls_last}, d.id DESC LIMIT {ph} OFFSET {ph}",
+            [*params, limit, offset])
+        return [dict(r) for r in rows]
+
+    nulls_last = ""  # SQLite sorts NULL first ascending, so last in DESC already
+
+    # -- wire copies ------------------------------------------------------------------
+    def _group_copies(self, conn: Any, doc_id: int, doc: CorpusDocument) -> int | None:
+        """Fingerprint a newly stored document and put it in the group of the earlier copy
+        it repeats (the best-matching one), or in a group of its own; returns the group id
+        (None: a published fact-check, or too short to compare)."""
+        from rhetorica.ingest.near_duplicates import (
+            COPY_CONTAINMENT,
+            Fingerprint,
+            band_keys,
+            containment,
+            fingerprint,
+        )
+
+        ph = self.placeholder
+        fp = None if doc.extra.get("kind") == "claimreview" else fingerprint(doc.text)
+        if fp is None:
+            return None
+        keys = band_keys(fp)
+        rows = conn.execute(
+            "SELECT f.document_id, f.shingles, f.signature, d.dup_group FROM "
+            "corpus_fingerprints f JOIN corpus_documents d ON d.id = f.document_id WHERE "
+            "f.document_id IN (SELECT document_id FROM corpus_bands WHERE key IN "
+            f"({','.join([ph] * len(keys))}))", keys).fetchall()
+        group, best = doc_id, 0.0
+        for r in rows:
+            c = containment(fp, Fingerprint.from_bytes(bytes(r["signature"]), r["shingles"]))
+            if c > best and c >= COPY_CONTAINMENT:
+                group, best = int(r["dup_group"] or r["document_id"]), c
+        conn.execute(f"INSERT INTO corpus_fingerprints(document_id, shingles, signature) "
+                     f"VALUES ({ph},{ph},{ph})", (doc_id, fp.shingles, fp.to_bytes()))
+        conn.execute("INSERT INTO corpus_bands(key, document_id) VALUES "
+                     + ",".join([f"({ph},{ph})"] * len(keys)),
+                     [x for k in keys for x in (k, doc_id)])
+        conn.execute(f"UPDATE corpus_documents SET dup_group = {ph} WHERE id = {ph}",
+                     (group, doc_id))
+        return group
+
+    def _regroup_after_removal(self, conn: Any) -> None:
+        """A group named after a removed document takes its next member's id."""
+        ph = self.placeholder
+        orphans = conn.execute(
+            "SELECT dup_group, min(id) AS first FROM corpus_documents d WHERE dup_group IS NOT "
+            "NULL AND NOT EXISTS (SELECT 1 FROM corpus_documents o WHERE o.id = d.dup_group) "
+            "GROUP BY dup_group").fetchall()
+        for r in orphans:
+            conn.execute(f"UPDATE corpus_documents SET dup_group = {ph} WHERE dup_group = {ph}",
+                         (r["first"], r["dup_group"]))
+
+    def copies(self, doc_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        """For each document, every member of its wire-copy group (itself included),
+        earliest published first (undated last, then by id); a document without copies
+        maps to a list of one."""
+        ids = sorted({int(i) for i in doc_ids})
+        if not ids:
+            return {}
+        ph = self.placeholder
+        rows = self.store.query(
+            "SELECT d.id, d.dup_group, d.title, s.name AS source, d.published, d.url, "
+            "d.origin, m.id AS member FROM corpus_documents d "
+            "JOIN corpus_documents m ON m.dup_group = d.dup_group "
+            "LEFT JOIN corpus_sources s ON s.id = d.source_id "
+            f"WHERE m.id IN ({','.join([ph] * len(ids))})", ids)
+        groups: dict[int, list[dict[str, Any]]] = {}
+        for r in rows:
+            groups.setdefault(int(r["member"]), []).append(
+                {k: r[k] for k in ("id", "title", "source", "published", "url", "origin")})
+        out = {}
+        for i in ids:
+            members = groups.get(i) or [{"id": i}]
+            members.sort(key=lambda m: (m.get("published") is None, m.get("published") or "",
+                                        m["id"]))
+            out[i] = members
+        return out
 
     def document(self, ref: int | str) -> dict[str, Any] | None:
         """One document by id or key prefix (8+ characters): its metadata, where each field
@@ -174,7 +285,8 @@ class CorpusStore(ABC):
             return None
         rows = self.store.query(
             "SELECT d.id, d.key, d.title, s.name AS source, d.author, d.published, d.url, "
-            f"d.origin, d.text, d.meta_json FROM corpus_documents d LEFT JOIN corpus_sources s "
+            "d.origin, d.text, d.meta_json, d.dup_group AS \"group\" FROM corpus_documents d "
+            "LEFT JOIN corpus_sources s "
             f"ON s.id = d.source_id WHERE d.id = {ph}", (doc_id,))
         if not rows:
             return None
@@ -184,6 +296,7 @@ class CorpusStore(ABC):
         doc["provenance"] = doc["meta"].pop("provenance", {})
         doc["date_missing"] = bool(doc["meta"].pop("date_missing", False)) or \
             doc["published"] is None
+        doc["copies"] = [m for m in self.copies([doc_id])[doc_id] if m["id"] != doc_id]
         doc["passages"] = [dict(r) for r in self.store.query(
             f'SELECT id, start, "end", text FROM passages WHERE document_id = {ph} '
             "ORDER BY start", (doc_id,))]

@@ -45,6 +45,8 @@ def or_query(text: str) -> str:
 
 class PostgresCorpusStore(CorpusStore):
     placeholder = "%s"
+    meta_field_sql = "(d.meta_json->>'{field}')"
+    nulls_last = " NULLS LAST"
 
     def __init__(self, store: PostgresStore) -> None:
         """``store`` is an open :class:`PostgresStore` (shares its connection)."""
@@ -110,6 +112,7 @@ class PostgresCorpusStore(CorpusStore):
                 doc_id = int(row["id"])
                 report.documents_added += 1
                 report.ids.append(doc_id)
+                self._group_copies(conn, doc_id, doc)
                 passages = list(enumerate(split_passages(doc.text)))
                 keys = [passage_key(p.text) for _, p in passages]
                 known = {r["key"] for r in conn.execute(
@@ -164,25 +167,13 @@ class PostgresCorpusStore(CorpusStore):
                     "(SELECT id FROM corpus_sources WHERE name = %s)", (source,))
                 removed += cur.rowcount
             if removed:
+                self._regroup_after_removal(conn)
                 conn.execute("DELETE FROM corpus_sources s WHERE NOT EXISTS "
                              "(SELECT 1 FROM corpus_documents d WHERE d.source_id = s.id)")
                 conn.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
         return removed
 
     # -- reading ------------------------------------------------------------------------
-    def list_documents(self, source: str | None = None, limit: int = 50,
-                       offset: int = 0) -> list[dict[str, Any]]:
-        where, params = "", []
-        if source:
-            where, params = "WHERE s.name = %s", [source]
-        rows = self.store.query(
-            "SELECT d.id, d.key, d.title, s.name AS source, d.author, d.published, d.url, "
-            "d.origin, (SELECT count(*) FROM passages p WHERE p.document_id = d.id) AS passages "
-            "FROM corpus_documents d LEFT JOIN corpus_sources s ON s.id = d.source_id "
-            f"{where} ORDER BY d.published DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s",
-            [*params, limit, offset])
-        return [dict(r) for r in rows]
-
     def stats(self) -> dict[str, Any]:
         one = self.store.query(
             "SELECT (SELECT count(*) FROM corpus_documents) AS documents, "

@@ -88,6 +88,7 @@ class SQLiteCorpusStore(CorpusStore):
                 doc_id = int(cur.lastrowid)
                 report.documents_added += 1
                 report.ids.append(doc_id)
+                self._group_copies(conn, doc_id, doc)
                 for seq, p in enumerate(split_passages(doc.text)):
                     pkey = passage_key(p.text)
                     if conn.execute("SELECT 1 FROM passages WHERE key = ? LIMIT 1",
@@ -136,6 +137,7 @@ class SQLiteCorpusStore(CorpusStore):
                     "(SELECT id FROM corpus_sources WHERE name = ?)", (source,))
                 removed += cur.rowcount
             if removed:
+                self._regroup_after_removal(conn)
                 conn.execute("DELETE FROM corpus_sources WHERE id NOT IN "
                              "(SELECT DISTINCT source_id FROM corpus_documents "
                              "WHERE source_id IS NOT NULL)")
@@ -143,19 +145,6 @@ class SQLiteCorpusStore(CorpusStore):
         return removed
 
     # -- reading ------------------------------------------------------------------------
-    def list_documents(self, source: str | None = None, limit: int = 50,
-                       offset: int = 0) -> list[dict[str, Any]]:
-        where, params = "", []
-        if source:
-            where, params = "WHERE s.name = ?", [source]
-        rows = self.store.query(
-            "SELECT d.id, d.key, d.title, s.name AS source, d.author, d.published, d.url, "
-            "d.origin, (SELECT count(*) FROM passages p WHERE p.document_id = d.id) AS passages "
-            "FROM corpus_documents d LEFT JOIN corpus_sources s ON s.id = d.source_id "
-            f"{where} ORDER BY d.published DESC, d.id DESC LIMIT ? OFFSET ?",
-            [*params, limit, offset])
-        return [dict(r) for r in rows]
-
     def stats(self) -> dict[str, Any]:
         one = lambda sql: self.store.query(sql)[0][0]  # noqa: E731
         by_model = self.store.query(

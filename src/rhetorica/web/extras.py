@@ -9,6 +9,7 @@ the web and the CLI give the same answers.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, UploadFile
@@ -170,12 +171,21 @@ def speaker_baseline(svc: Svc, name: Annotated[str, Query(min_length=1, max_leng
 # -- corpus ---------------------------------------------------------------------------------
 @api.get("/corpus", tags=["evidence"], responses=ERRORS)
 def corpus_list(svc: Svc, source: Annotated[str | None, Query(max_length=500)] = None,
+                since: Annotated[date | None, Query()] = None,
+                until: Annotated[date | None, Query()] = None,
+                language: Annotated[str | None, Query(max_length=35)] = None,
+                group: Annotated[int | None, Query(ge=1)] = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[dict[str, Any]]:
-    """Evidence documents, newest first (like `rhetorica corpus list`)."""
+    """Evidence documents, newest first, filtered by source, publication date (inclusive;
+    undated documents match no date filter), declared language or wire-copy group (like
+    `rhetorica corpus list`)."""
     need("corpus")
     with svc.store.use():
-        return _corpus(svc).list_documents(source=source, limit=limit, offset=offset)
+        return _corpus(svc).list_documents(
+            source=source, since=since.isoformat() if since else None,
+            until=until.isoformat() if until else None, language=language, group=group,
+            limit=limit, offset=offset)
 
 
 @api.get("/corpus/stats", tags=["evidence"], responses=ERRORS)
