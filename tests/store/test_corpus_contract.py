@@ -232,3 +232,21 @@ def test_list_filters_by_date_language_and_source(corpus):
     assert [r["origin"] for r in corpus.list_documents(language="EN")] == ["en"]
     assert corpus.list_documents(language="e") == []
     assert corpus.list_documents(source="Courier", since="2000-01-01") == []
+
+
+def test_documents_stored_before_fingerprints_are_grouped_by_the_next_add(corpus):
+    from tests.ingest.test_near_duplicates import STORY
+
+    first = corpus.add_documents([_wire(STORY, "old:1", "Herald", "2026-04-14")], fake_embed,
+                                 "fake").ids[0]
+    with corpus.store.transaction() as conn:  # as a database from before migration 4 looks
+        conn.execute("DELETE FROM corpus_bands")
+        conn.execute("DELETE FROM corpus_fingerprints")
+        conn.execute("UPDATE corpus_documents SET dup_group = NULL")
+        conn.execute("UPDATE corpus_state SET copies_backfilled = 0")
+    copy = STORY.replace("rotting", "decaying")
+    second = corpus.add_documents([_wire(copy, "new:1", "Wire", "2026-04-15")], fake_embed,
+                                  "fake").ids[0]
+    assert [r["id"] for r in corpus.list_documents(group=first)] == [second, first]
+    looked_at = corpus.store.query("SELECT count(*) AS n FROM corpus_fingerprints")[0]["n"]
+    assert looked_at == corpus.stats()["documents"]  # short ones recorded, not re-read

@@ -213,7 +213,9 @@ class CorpusStore(ABC):
 
         ph = self.placeholder
         fp = None if doc.extra.get("kind") == "claimreview" else fingerprint(doc.text)
-        if fp is None:
+        if fp is None:  # recorded as looked at, so a backfill does not come back to it
+            conn.execute(f"INSERT INTO corpus_fingerprints(document_id, shingles, signature) "
+                         f"VALUES ({ph}, 0, {ph})", (doc_id, b""))
             return None
         keys = band_keys(fp)
         rows = conn.execute(
@@ -234,6 +236,22 @@ class CorpusStore(ABC):
         conn.execute(f"UPDATE corpus_documents SET dup_group = {ph} WHERE id = {ph}",
                      (group, doc_id))
         return group
+
+    def _backfill_copies(self, conn: Any) -> None:
+        """Fingerprint, once, the documents stored before wire copies were detected, oldest
+        first (so each group is named after its first-stored member)."""
+        if conn.execute("SELECT copies_backfilled FROM corpus_state").fetchone()[
+                "copies_backfilled"]:
+            return
+        rows = conn.execute(
+            "SELECT d.id, d.text, d.meta_json FROM corpus_documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM corpus_fingerprints f WHERE f.document_id = d.id) ORDER BY d.id"
+        ).fetchall()
+        for r in rows:
+            meta = r["meta_json"]
+            meta = json.loads(meta) if isinstance(meta, str) else dict(meta or {})
+            self._group_copies(conn, int(r["id"]), CorpusDocument(r["text"], "", extra=meta))
+        conn.execute("UPDATE corpus_state SET copies_backfilled = 1")
 
     def _regroup_after_removal(self, conn: Any) -> None:
         """A group named after a removed document takes its next member's id."""

@@ -91,6 +91,7 @@ class PostgresCorpusStore(CorpusStore):
         report = AddReport()
         sources: dict[str, int] = {}
         with self.store.transaction() as conn:
+            self._backfill_copies(conn)
             batch: list[tuple[int, str]] = []
             seen_docs: set[str] = set()
             seen_passages: set[str] = set()

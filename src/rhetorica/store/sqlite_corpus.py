@@ -68,6 +68,7 @@ class SQLiteCorpusStore(CorpusStore):
                       progress: Callable[[int], None] | None = None) -> AddReport:
         report = AddReport()
         with self.store.transaction() as conn:
+            self._backfill_copies(conn)
             batch: list[tuple[int, str]] = []  # (passage id, text) waiting for vectors
             seen_keys: set[str] = set()
             for doc in docs:

@@ -15,3 +15,6 @@ CREATE TABLE corpus_bands (
 );
 CREATE INDEX corpus_bands_key ON corpus_bands(key);
 CREATE INDEX corpus_bands_document ON corpus_bands(document_id);
+
+-- Documents stored before this migration are fingerprinted by the next `corpus add`.
+ALTER TABLE corpus_state ADD COLUMN copies_backfilled INTEGER NOT NULL DEFAULT 0;
