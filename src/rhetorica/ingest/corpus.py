@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -129,6 +129,16 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     text = re.sub(r"[ \t]+", " ", "".join(parser.parts))
     text = "\n\n".join(p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip())
     return text, parser.title
+
+
+_INVISIBLE = re.compile(r"<(script|style|template|svg|noscript)\b.*?</\1\s*>|<[^>]*>",
+                        flags=re.I | re.S)
+
+
+def visible_text_bound(html: str) -> int:
+    """An upper bound on the length of :func:`html_to_text`'s text: the page without its
+    tags, scripts and styles (entities and whitespace not yet collapsed, so never less)."""
+    return len(_INVISIBLE.sub("", html)) + 2 * html.count("<")
 
 
 def _first(data: dict[str, Any], keys: Iterable[str]) -> Any:
@@ -243,13 +253,17 @@ def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
             md.offer("source", get("sitename"), "trafilatura")
     except Exception:  # trafilatura missing or confused: fall back to the plain stripper
         text = ""
-    fallback_text, fallback_title = html_to_text(html)
-    if len(text.strip()) < 0.2 * len(fallback_text.strip()):
-        text = fallback_text  # extraction dropped most of a page with real content
+    # The plain stripper is the yardstick for "extraction dropped most of the page"; it is
+    # run only when the page's visible text could be long enough for that (a bound cheaper
+    # than the parse), or for the <title> when the page declares no other title.
+    if len(text.strip()) < 0.2 * visible_text_bound(html) or md.get("title") is None:
+        fallback_text, fallback_title = html_to_text(html)
+        if len(text.strip()) < 0.2 * len(fallback_text.strip()):
+            text = fallback_text  # extraction dropped most of a page with real content
+        md.offer("title", fallback_title, "<title>")
     text = clean_text(text)
     if not text:
         return fact_checks
-    md.offer("title", fallback_title, "<title>")
     extra: dict[str, Any] = {"provenance": md.provenance}
     for k in ("updated", "language"):
         if md.get(k):
@@ -650,3 +664,39 @@ def expand_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
                     yield child
         else:
             yield p
+
+
+PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
+
+
+def _read_one(args: tuple[Path, dict[str, Any]]) -> list[CorpusDocument]:
+    path, options = args
+    return read_corpus_file(path, **options)
+
+
+def read_files(files: Sequence[Path], workers: int = 1, **options: Any
+               ) -> Iterator[list[CorpusDocument]]:
+    """The documents of each file, in file order, read by ``workers`` processes (HTML
+    extraction is most of an ingest's time; the caller stores while the workers read).
+    ``options`` go to :func:`read_corpus_file`; its :class:`InputError` is raised here, at
+    the file that failed."""
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        for f in files:
+            yield read_corpus_file(f, **options)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        # a window of files in flight, not map() over all of them: memory then holds only
+        # a few files' documents ahead of the consumer, however many files there are
+        window = 8 * workers
+        pending: list[Any] = []
+        for f in files:
+            pending.append(pool.submit(_read_one, (f, options)))
+            if len(pending) >= window:
+                yield pending.pop(0).result()
+        for fut in pending:
+            yield fut.result()

@@ -12,3 +12,7 @@ class InputError(ValueError):
         self.message = message
         where = f"{origin}:{line}" if line is not None else origin
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, int | None]]:
+        # rebuilt from its parts when it crosses a process boundary (parallel reading)
+        return (type(self), (self.origin, self.message, self.line))

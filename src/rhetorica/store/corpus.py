@@ -205,6 +205,7 @@ class CorpusStore(ABC):
         (None: a published fact-check, or too short to compare)."""
         from rhetorica.ingest.near_duplicates import (
             COPY_CONTAINMENT,
+            MAX_CANDIDATES,
             Fingerprint,
             band_keys,
             containment,
@@ -218,11 +219,15 @@ class CorpusStore(ABC):
                          f"VALUES ({ph}, 0, {ph})", (doc_id, b""))
             return None
         keys = band_keys(fp)
+        # the candidates sharing the most bands (the likeliest copies) and only so many of
+        # them: a corpus full of one boilerplate must not make every insert compare with all
         rows = conn.execute(
             "SELECT f.document_id, f.shingles, f.signature, d.dup_group FROM "
-            "corpus_fingerprints f JOIN corpus_documents d ON d.id = f.document_id WHERE "
-            "f.document_id IN (SELECT document_id FROM corpus_bands WHERE key IN "
-            f"({','.join([ph] * len(keys))}))", keys).fetchall()
+            "(SELECT document_id, count(*) AS shared FROM corpus_bands WHERE key IN "
+            f"({','.join([ph] * len(keys))}) GROUP BY document_id ORDER BY shared DESC, "
+            f"document_id LIMIT {MAX_CANDIDATES}) c JOIN corpus_fingerprints f ON "
+            "f.document_id = c.document_id JOIN corpus_documents d ON d.id = c.document_id",
+            keys).fetchall()
         group, best = doc_id, 0.0
         for r in rows:
             c = containment(fp, Fingerprint.from_bytes(bytes(r["signature"]), r["shingles"]))
