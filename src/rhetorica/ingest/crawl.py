@@ -32,11 +32,12 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
 import numpy as np
 
+from rhetorica.config import ConfigError, max_document_chars
 from rhetorica.ingest.corpus import (
     CorpusDocument,
     check_xml_safe,
@@ -66,6 +67,14 @@ SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 PAGE_KINDS = frozenset({"html", "pdf"})
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})",
                            re.I)
+
+
+class Listed(NamedTuple):
+    """A URL a feed or sitemap lists: what it must be, and the feed item it stands for."""
+
+    url: str
+    expect: frozenset[str]  # PAGE_KINDS, or {"sitemap"} in a sitemap index
+    item: CorpusDocument | None = None
 
 
 @dataclass
@@ -291,7 +300,8 @@ class UrlIngest:
             ask = prior if prior is not None and prior.documents_present else None
             if self.on_fetch:
                 self.on_fetch(url)
-            resp = self.fetcher.get(url, ask and ask.etag, ask and ask.last_modified)
+            resp = self.fetcher.get(url, ask.etag if ask else None,
+                                    ask.last_modified if ask else None)
             if ask is not None and resp.not_modified:
                 listed = []
                 if ask.kind in ("feed", "sitemap"):  # its stored copy lists what to visit
@@ -335,7 +345,7 @@ class UrlIngest:
 
     def _extract(self, resp: Response, expect: frozenset[str] | None,
                  item: CorpusDocument | None, depth: int
-                 ) -> tuple[str, list[CorpusDocument], list[tuple[str, Any]]]:
+                 ) -> tuple[str, list[CorpusDocument], list[Listed]]:
         """(kind, documents to store with the response, URLs it lists to visit next)."""
         try:
             kind = classify(resp)
@@ -348,28 +358,25 @@ class UrlIngest:
                 return kind, docs, []
             docs, listed = self._read(kind, resp.body or b"", resp.url, resp.final_url, depth)
             return kind, docs, listed
-        except InputError:
+        except (InputError, ConfigError):
             raise
         except Exception as exc:  # a reader's own bug on odd input: this URL fails, not the run
             raise InputError(resp.url, f"cannot read it ({type(exc).__name__}: {exc})"
                              ) from None
 
     def _read(self, kind: str, data: bytes, url: str, final_url: str, depth: int
-              ) -> tuple[list[CorpusDocument], list[tuple[str, Any]]]:
-        """A feed's or sitemap's own documents and the URLs it lists, each with what it
-        expects there: ``(url, (expect, feed item or None))``."""
+              ) -> tuple[list[CorpusDocument], list[Listed]]:
+        """A feed's or sitemap's own documents, and the URLs it lists."""
         if kind == "feed":
-            from rhetorica.config import max_document_chars
-
             cap = self.max_chars or max_document_chars()
             docs: list[CorpusDocument] = []
-            listed: list[tuple[str, Any]] = []
+            listed: list[Listed] = []
             for doc, full in feed_items(data, url):
                 link = urljoin(final_url, doc.url) if doc.url else None
                 if link and origin_of(link)[0] in ("http", "https"):
                     doc.url = link
                     if not full:  # a summary: the linked page is the document
-                        listed.append((link, (PAGE_KINDS, doc)))
+                        listed.append(Listed(link, PAGE_KINDS, doc))
                         continue
                 if not doc.text:
                     continue
@@ -385,15 +392,15 @@ class UrlIngest:
         if sort == "sitemapindex" and depth > 0:
             raise InputError(url, "a sitemap index inside a sitemap index; not followed")
         expect = frozenset({"sitemap"}) if sort == "sitemapindex" else PAGE_KINDS
-        return [], [(urljoin(final_url, loc), (expect, None)) for loc in locs]
+        return [], [Listed(urljoin(final_url, loc), expect) for loc in locs]
 
-    def _follow(self, listed: list[tuple[str, Any]], parent: UrlOutcome, budget: list[int],
+    def _follow(self, listed: list[Listed], parent: UrlOutcome, budget: list[int],
                 depth: int) -> None:
         """Visit what a feed or sitemap lists, within ``budget`` (shared with the sitemaps
         of an index). A sitemap may list only its own origin's URLs; a feed on a public
         host may not send us to a private address (localhost, 10.x, 169.254.x ...)."""
         home = origin_of(parent.final_url or parent.url)
-        for link, (expect, item) in listed:
+        for link, expect, item in listed:
             if link in self._seen:
                 continue
             where = origin_of(link)

@@ -15,7 +15,8 @@ fetch by :class:`Fetcher`:
   port) as the URL asked for: anything else is an error naming both URLs, and nothing is
   requested there;
 * sends a User-Agent naming Rhetorica and its version, waits a minimum delay between two
-  requests to one host (the larger of ``min_delay`` and the site's ``Crawl-delay``, capped),
+  fetches from one host name (the larger of ``min_delay`` and the site's ``Crawl-delay``,
+  capped; the hops of one fetch's redirects do not wait, and the wait is not deadline time),
   and honours ``robots.txt`` (RFC 9309), read once per origin: 2xx is parsed, 4xx means no
   rules (allowed), 5xx or an unreachable server means everything is disallowed;
 * sends ``If-None-Match`` / ``If-Modified-Since`` when it is given the validators of an
@@ -151,7 +152,6 @@ class _Deadline:
     duplicate's ``shutdown`` ends the connection for both."""
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
         self.end = time.monotonic() + seconds
         self.expired = False
         self._socks: list[socket.socket] = []
