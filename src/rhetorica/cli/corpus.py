@@ -56,13 +56,16 @@ def add(
     paths: list[str] = typer.Argument(..., help="Files or folders (.txt .md .html .pdf .json "
                                       ".jsonl .rss .atom .xml), or http(s) URLs of article "
                                       "pages, RSS/Atom feeds, sitemaps and PDFs."),
-    source: str | None = typer.Option(None, "--source", help="Source name where a file has none."),
+    source: str | None = typer.Option(None, "--source",
+                                      help="Source name where a file or page names none."),
     fmt: str | None = typer.Option(None, "--input-format",
                                    help="text, markdown, html, pdf, json, jsonl or feed "
                                         "(default: by extension; files only)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of text inputs."),
     embedder: str = typer.Option("wordllama", "--embedder",
                                  help="Dense model: wordllama (default) or minilm (extra)."),
+    # The fetch defaults (DEFAULT_* in ingest/fetch.py and ingest/crawl.py) are written out
+    # here: importing those modules would load httpx for every `rhetorica` command.
     max_pages: int = typer.Option(200, "--max-pages", min=1,
                                   help="At most N URLs fetched from each feed or sitemap."),
     ignore_robots: bool = typer.Option(False, "--ignore-robots",

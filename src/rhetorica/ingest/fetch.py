@@ -46,7 +46,7 @@ import httpx
 from rhetorica import __version__
 from rhetorica.ingest.errors import InputError
 
-USER_AGENT = f"Rhetorica/{__version__} (evidence corpus builder; +https://pypi.org/project/rhetorica/)"
+USER_AGENT = f"Rhetorica/{__version__} (evidence corpus builder)"
 ROBOTS_AGENT = "Rhetorica"  # the product token robots.txt groups are matched against
 DEFAULT_TIMEOUT = 30.0  # seconds for a whole fetch, redirects included
 DEFAULT_MAX_BYTES = 20_000_000
