@@ -33,6 +33,10 @@ ALLOWED: dict[str, tuple[set[str], str]] = {
                            "fetch deadline)"),
     "cli/serve.py": ({"uvicorn", "socket"},
                      "`rhetorica serve`: probes and listens on 127.0.0.1 unless told otherwise"),
+    "ingest/fetch.py": ({"httpx", "socket"},
+                        "`corpus add URL`: fetches only the http(s) URLs the user passed and "
+                        "what their feeds and sitemaps list (socket: shuts a connection down "
+                        "at the fetch deadline)"),
     "ingest/corpus.py": ({"trafilatura", "feedparser"},
                          "parses bytes already read from a local file; never given a URL"),
     "ingest/evaluate.py": ({"trafilatura"}, "the baseline of `eval corpus`: trafilatura's "

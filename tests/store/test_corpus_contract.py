@@ -250,3 +250,77 @@ def test_documents_stored_before_fingerprints_are_grouped_by_the_next_add(corpus
     assert [r["id"] for r in corpus.list_documents(group=first)] == [second, first]
     looked_at = corpus.store.query("SELECT count(*) AS n FROM corpus_fingerprints")[0]["n"]
     assert looked_at == corpus.stats()["documents"]  # short ones recorded, not re-read
+
+
+# -- raw HTTP responses behind URL documents (`corpus add URL`) --------------------------------
+
+def _fetch(url: str, raw: bytes, keys: list[str], etag: str = '"e1"'):
+    from rhetorica.store.corpus import FetchRecord
+
+    return FetchRecord(url=url, final_url=url + "/final", kind="html", status=200,
+                       content_type="text/html; charset=utf-8", etag=etag,
+                       last_modified="Mon, 20 Jan 2025 09:00:00 GMT",
+                       fetched_at="2025-01-21T10:00:00Z", document_keys=keys, raw=raw)
+
+
+def _fetch_rows(corpus) -> int:
+    return int(corpus.store.query("SELECT count(*) AS n FROM corpus_fetches")[0]["n"])
+
+
+def test_add_fetched_stores_the_response_beside_its_documents_and_replaces_it(corpus):
+    url = "https://news.example/trams"
+    doc = CorpusDocument("Trams return to the harbour line on Sunday after a year.", url,
+                         title="Trams return", url=url + "/final")
+    raw = b"<html><body><p>Trams return to the harbour line on Sunday.</p></body></html>" * 40
+    rep = corpus.add_fetched(_fetch(url, raw, [doc.key]), [doc], fake_embed, "fake")
+    assert rep.documents_added == 1 and rep.passages_added >= 1
+    rec = corpus.fetch_record(url)
+    assert (rec.final_url, rec.kind, rec.status, rec.etag, rec.last_modified) == (
+        url + "/final", "html", 200, '"e1"', "Mon, 20 Jan 2025 09:00:00 GMT")
+    assert (rec.content_type, rec.fetched_at, rec.document_keys) == (
+        "text/html; charset=utf-8", "2025-01-21T10:00:00Z", [doc.key])
+    assert rec.raw is None and rec.raw_size == len(raw) and rec.documents_present
+    assert corpus.fetch_raw(url) == raw
+    stored = corpus.store.query("SELECT raw FROM corpus_fetches")[0]["raw"]
+    assert len(bytes(stored)) < len(raw) / 5  # kept compressed
+    assert corpus.fetch_record(url + "/other") is None and corpus.fetch_raw("x") is None
+
+    newer = CorpusDocument("Trams return to the harbour line on Saturday, a day early.", url)
+    corpus.add_fetched(_fetch(url, b"<p>newer</p>", [newer.key], etag='"e2"'), [newer],
+                       fake_embed, "fake")
+    rec = corpus.fetch_record(url)
+    assert (rec.etag, rec.document_keys, _fetch_rows(corpus)) == ('"e2"', [newer.key], 1)
+    assert corpus.fetch_raw(url) == b"<p>newer</p>"
+    assert corpus.stats()["documents"] == 6  # the earlier version stays: text is identity
+    row = next(r for r in corpus.list_documents(limit=10) if r["key"] == newer.key)
+    assert corpus.remove([row["id"]]) == 1
+    assert not corpus.fetch_record(url).documents_present  # a re-run fetches it again
+
+
+def test_add_fetched_failure_leaves_neither_the_response_nor_documents(corpus):
+    before = corpus.stats()
+
+    def exploding(texts):
+        raise RuntimeError("embedding failed")
+
+    doc = CorpusDocument("A ferry timetable for the winter season was published.", "u")
+    with pytest.raises(RuntimeError):
+        corpus.add_fetched(_fetch("https://news.example/ferry", b"<p>x</p>", [doc.key]), [doc],
+                           exploding, "fake")
+    assert corpus.fetch_record("https://news.example/ferry") is None and _fetch_rows(corpus) == 0
+    assert corpus.stats()["documents"] == before["documents"]
+
+
+def test_a_damaged_stored_response_is_refused(corpus):
+    import zlib
+
+    from rhetorica.store.base import StoreError
+
+    url = "https://news.example/damaged"
+    corpus.add_fetched(_fetch(url, b"<p>the original body</p>", []), [], fake_embed, "fake")
+    mark = corpus.placeholder
+    with corpus.store.transaction() as conn:
+        conn.execute(f"UPDATE corpus_fetches SET raw = {mark} WHERE url = {mark}",
+                     (zlib.compress(b"<p>another body!!!</p>"), url))
+    with pytest.raises(StoreError, match="damaged"):
+        corpus.fetch_raw(url)

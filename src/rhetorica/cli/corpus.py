@@ -3,8 +3,10 @@ against."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -19,6 +21,9 @@ from rhetorica.cli.common import (
     print_json,
     safe,
 )
+
+if TYPE_CHECKING:
+    from rhetorica.ingest.crawl import UrlOutcome
 
 DB_HELP = "Store path or URL (default: user data dir, or RHETORICA_DB)."
 
@@ -48,31 +53,65 @@ def _open(db: str | None):
 
 
 def add(
-    paths: list[str] = typer.Argument(..., help="Files or folders: .txt .md .html .pdf .json "
-                                      ".jsonl .rss .atom .xml (feeds)."),
-    source: str | None = typer.Option(None, "--source", help="Source name where a file has none."),
+    paths: list[str] = typer.Argument(..., help="Files or folders (.txt .md .html .pdf .json "
+                                      ".jsonl .rss .atom .xml), or http(s) URLs of article "
+                                      "pages, RSS/Atom feeds, sitemaps and PDFs."),
+    source: str | None = typer.Option(None, "--source",
+                                      help="Source name where a file or page names none."),
     fmt: str | None = typer.Option(None, "--input-format",
                                    help="text, markdown, html, pdf, json, jsonl or feed "
-                                        "(default: by extension)."),
+                                        "(default: by extension; files only)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of text inputs."),
     embedder: str = typer.Option("wordllama", "--embedder",
                                  help="Dense model: wordllama (default) or minilm (extra)."),
+    # The fetch defaults (DEFAULT_* in ingest/fetch.py and ingest/crawl.py) are written out
+    # here: importing those modules would load httpx for every `rhetorica` command.
+    max_pages: int = typer.Option(200, "--max-pages", min=1,
+                                  help="At most N URLs fetched from each feed or sitemap."),
+    ignore_robots: bool = typer.Option(False, "--ignore-robots",
+                                       help="Fetch what robots.txt disallows (only sites you "
+                                            "may crawl)."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.1,
+                                  help="Deadline in seconds for each URL's fetch, redirects "
+                                       "and a slow body included."),
+    max_bytes: int = typer.Option(20_000_000, "--max-bytes", min=1,
+                                  help="Largest response body fetched, in bytes."),
+    delay: float = typer.Option(1.0, "--delay", min=0.0,
+                                help="Seconds between two requests to one host (a robots.txt "
+                                     "Crawl-delay may raise it)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Add documents to the corpus: all inputs are read first, then stored in ONE transaction.
+    """Add documents to the corpus, from files and folders and from http(s) URLs.
 
-    Re-adding the same text is a no-op (idempotent); one bad file stores nothing.
+    Files: all are read first, then stored in ONE transaction; one bad file stores nothing
+    (and nothing is fetched).
+
+    URLs (after the files): each is stored on its own, with its raw response. A feed's
+    summary-only items are read from their linked pages; a sitemap's pages are fetched.
+    robots.txt is honoured, redirects are followed only within the URL's origin, and every
+    fetch has a deadline and a size cap. A URL that fails stores nothing and does not stop
+    the others; failures are listed and the exit code is 3 (1 when URLs were only skipped
+    by robots.txt). Re-running resumes: stored URLs are asked for conditionally (an
+    unchanged one answers 304 and is skipped), failed ones are tried again.
+
+    Re-adding the same text is a no-op (idempotent).
     """
     from rhetorica.evidence.embed import EmbedderError, get_embedder
     from rhetorica.ingest.corpus import expand_paths, read_corpus_file
     from rhetorica.ingest.errors import InputError
     from rhetorica.store import StoreError
 
+    urls = [p for p in paths if _is_url(p)]
+    other = [p for p in paths if p not in urls]
+    schemes = [p for p in other if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", p)]
+    if schemes:
+        fail(f"{schemes[0]}: only http:// and https:// URLs are fetched", EXIT_INPUT)
     docs = []
+    files: list[Path] = []
     try:
-        files = list(expand_paths(paths))
-        if not files:
+        files = list(expand_paths(other))
+        if not files and not urls:
             fail("no supported files found in the given paths", EXIT_INPUT)
         for f in files:
             docs.extend(read_corpus_file(f, encoding=encoding, fmt=fmt, source=source))
@@ -82,9 +121,15 @@ def add(
         model = get_embedder(embedder)
     except EmbedderError as exc:
         fail(str(exc), EXIT_INPUT)
+    tty = sys.stderr.isatty() and not as_json
+    outcomes = []
     with _open(db) as store:
         try:
-            if sys.stderr.isatty() and not as_json:
+            if not files:
+                from rhetorica.store.corpus import AddReport
+
+                report = AddReport()
+            elif tty:
                 from rich.progress import Progress
 
                 with Progress(console=err, transient=True) as bar:
@@ -93,17 +138,82 @@ def add(
                                                  progress=lambda n: bar.advance(task, n))
             else:
                 report = store.add_documents(docs, model.encode, model.name)
+            if urls:
+                outcomes = _add_urls(store, urls, model, tty=tty, as_json=as_json,
+                                     source=source, max_pages=max_pages,
+                                     ignore_robots=ignore_robots, timeout=timeout,
+                                     max_bytes=max_bytes, delay=delay)
         except StoreError as exc:
             fail(str(exc), EXIT_STORE)
-    data = {"files": len(files), **report.to_dict()}
+    for o in outcomes:
+        for name in ("documents_added", "documents_skipped", "passages_added",
+                     "passages_skipped"):
+            setattr(report, name, getattr(report, name) + getattr(o, name))
+    counts = {k: sum(o.outcome == k for o in outcomes)
+              for k in ("added", "unchanged", "robots", "failed")}
     if as_json:
+        data = {"files": len(files), **report.to_dict()}
+        if urls:
+            data |= {"urls": counts, "outcomes": [o.to_dict() for o in outcomes]}
         print_json(data)
     else:
+        inputs = [f"{len(files)} file(s)"] if files or not urls else []
+        if urls:
+            inputs.append(f"{len(outcomes)} URL(s): {counts['added']} added, "
+                          f"{counts['unchanged']} unchanged, {counts['robots']} skipped by "
+                          f"robots.txt, {counts['failed']} failed")
         out.print(f"{report.documents_added} document(s) added, {report.documents_skipped} "
                   f"already present; {report.passages_added} passage(s) indexed"
                   + (f", {report.passages_skipped} duplicate passage(s) skipped"
-                     if report.passages_skipped else "") + f" from {len(files)} file(s).",
+                     if report.passages_skipped else "") + f" from {'; '.join(inputs)}.",
                   highlight=False)
+    if counts["failed"]:
+        raise SystemExit(EXIT_INPUT)
+    if counts["robots"]:
+        raise SystemExit(EXIT_FINDINGS)
+
+
+def _is_url(arg: str) -> bool:
+    """A URL argument is recognised by its scheme (a file may not be named so)."""
+    return re.match(r"https?://", arg, flags=re.I) is not None
+
+
+def _add_urls(store: Any, urls: list[str], model: Any, *, tty: bool, as_json: bool,
+              **opts: Any) -> list[UrlOutcome]:
+    """Fetch ``urls`` into ``store`` (see :mod:`rhetorica.ingest.crawl`); each failure and
+    robots.txt skip is one line on stderr as it happens (unless ``--json``), a spinner
+    names the URL being fetched on a terminal."""
+    from rhetorica.ingest.crawl import UrlIngest
+    from rhetorica.ingest.fetch import Fetcher, FetchOptions
+
+    options = FetchOptions(timeout=opts["timeout"], max_bytes=opts["max_bytes"],
+                           min_delay=opts["delay"], respect_robots=not opts["ignore_robots"])
+
+    def report(o: UrlOutcome) -> None:
+        if as_json or o.outcome not in ("failed", "robots"):
+            return
+        label = "[bold red]failed:[/]" if o.outcome == "failed" else "[yellow]skipped:[/]"
+        via = f" (listed by {o.via})" if o.via else ""
+        err.print(f"{label} {safe(f'{o.url}: {o.reason}{via}', oneline=True)}",
+                  highlight=False)
+
+    with Fetcher(options) as fetcher:
+        if not tty:
+            return UrlIngest(store, fetcher, model.encode, model.name,
+                             max_pages=opts["max_pages"], source=opts["source"],
+                             on_outcome=report).add(urls)
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err,
+                      transient=True) as bar:
+            task = bar.add_task("Fetching")
+
+            def fetching(url: str) -> None:
+                bar.update(task, description=f"Fetching {safe(url[:120], oneline=True)}")
+
+            return UrlIngest(store, fetcher, model.encode, model.name,
+                             max_pages=opts["max_pages"], source=opts["source"],
+                             on_fetch=fetching, on_outcome=report).add(urls)
 
 
 def _date_option(value: str | None, name: str) -> str | None:

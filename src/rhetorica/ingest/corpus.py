@@ -551,6 +551,16 @@ def check_xml_safe(data: bytes, origin: str) -> None:
 
 
 def read_feed(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
+    return [doc for doc, _full in feed_items(data, origin) if doc.text]
+
+
+def feed_items(data: bytes, origin: str) -> list[tuple[CorpusDocument, bool]]:
+    """Every item of an RSS/Atom feed as ``(document, full)``, in feed order.
+
+    ``full`` says the item carries its article (``content:encoded``, Atom ``content``)
+    rather than only a summary: a fetched feed (:mod:`rhetorica.ingest.crawl`) reads the
+    linked page of a summary-only item instead. A document's text may be empty (an item with
+    a link and nothing else); :func:`read_feed` drops those."""
     check_xml_safe(data, origin)
     import feedparser
 
@@ -563,10 +573,9 @@ def read_feed(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
         body = ""
         if entry.get("content"):
             body = " ".join(c.get("value", "") for c in entry.content)
+        full = bool(body.strip())
         body = body or entry.get("summary", "") or entry.get("description", "")
         text = clean_text(html_to_text(body)[0] if "<" in body else body)
-        if not text:
-            continue
         # the date as written (local), before feedparser's UTC reading of it
         published = normalise_date(entry.get("published")) or normalise_date(
             entry.get("published_parsed") or entry.get("updated"))
@@ -575,10 +584,10 @@ def read_feed(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
                                                  ("published", published),
                                                  ("url", entry.get("link"))) if v}
         prov["source"] = "feed title"
-        out.append(CorpusDocument(
+        out.append((CorpusDocument(
             text, f"{origin}#{entry.get('id') or i}", title=entry.get("title"),
             source=feed_title, author=entry.get("author"), published=published,
-            url=entry.get("link"), extra={"provenance": prov}))
+            url=entry.get("link"), extra={"provenance": prov}), full))
     return out
 
 
@@ -638,7 +647,18 @@ def read_corpus_file(path: str | Path, *, encoding: str = "utf-8",
                          ) from None
     except PermissionError:
         raise InputError(origin, "permission denied") from None
-    kind = fmt or _sniff(p, data)
+    return read_bytes(data, origin, fmt or _sniff(p, data), encoding=encoding, source=source,
+                      max_chars=cap)
+
+
+def read_bytes(data: bytes, origin: str, kind: str, *, encoding: str = "utf-8",
+               source: str | None = None, max_chars: int | None = None
+               ) -> list[CorpusDocument]:
+    """Bytes already in memory (a file's, or an HTTP response's) read as ``kind`` (a key of
+    :data:`READERS`), with the same checks and metadata completion as a file gets."""
+    from rhetorica.config import max_document_chars
+
+    cap = max_chars or max_document_chars()
     if kind not in READERS:
         raise InputError(origin, f"unknown format {kind!r}; choose one of {', '.join(READERS)}")
     docs = (read_pdf(data, origin, encoding, max_chars=cap) if kind == "pdf"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from rhetorica.ingest.corpus import CorpusDocument
-from rhetorica.store.base import resolve_ref_with
+from rhetorica.store.base import StoreError, resolve_ref_with
 
 # Words too common to help BM25 find evidence; dropping them keeps FTS5 OR queries fast.
 STOPWORDS = frozenset({
@@ -59,6 +60,46 @@ class AddReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "ids"}
+
+
+@dataclass
+class FetchRecord:
+    """One HTTP response behind corpus documents (``rhetorica corpus add URL``), as stored in
+    ``corpus_fetches``: enough to send a conditional request next time (``etag``,
+    ``last_modified``) and to re-extract the text offline (``raw``, the body as received).
+
+    ``raw`` is None when read back by :meth:`CorpusStore.fetch_record` (the body is only
+    read, and checked against ``raw_sha256``, by :meth:`CorpusStore.fetch_raw`).
+    ``documents_present`` is False when a document the response gave has been removed
+    since: a re-run then fetches it unconditionally, so ``corpus add URL`` brings it back.
+    """
+
+    url: str
+    final_url: str
+    kind: str  # html | pdf | feed | sitemap
+    status: int
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str
+    document_keys: list[str] = field(default_factory=list)
+    raw: bytes | None = None
+    raw_size: int | None = None
+    raw_sha256: str | None = None
+    documents_present: bool = True
+
+    def stored_row(self) -> tuple[Any, ...]:
+        """The column values to write, body compressed (zlib: a page shrinks 5-10 fold),
+        in the order of :data:`FETCH_COLUMNS`."""
+        raw = self.raw or b""
+        return (self.url, self.final_url, self.kind, self.status, self.content_type, self.etag,
+                self.last_modified, self.fetched_at, len(raw),
+                hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 6),
+                json.dumps(list(self.document_keys)))
+
+
+FETCH_COLUMNS = ("url", "final_url", "kind", "status", "content_type", "etag", "last_modified",
+                 "fetched_at", "raw_size", "raw_sha256", "raw", "document_keys")
 
 
 @dataclass
@@ -144,6 +185,55 @@ class CorpusStore(ABC):
                       embed: Callable[[list[str]], np.ndarray] | None, model: str,
                       progress: Callable[[int], None] | None = None) -> AddReport:
         """Store documents, their passages and vectors in ONE transaction."""
+
+    @abstractmethod
+    def add_fetched(self, fetch: FetchRecord, docs: Sequence[CorpusDocument],
+                    embed: Callable[[list[str]], np.ndarray] | None, model: str,
+                    progress: Callable[[int], None] | None = None) -> AddReport:
+        """Store one HTTP response (replacing an earlier one for its URL) and the documents
+        read from it in ONE transaction: a URL is either wholly stored or not at all, so a
+        failure never leaves a response without its documents, nor documents whose
+        response a re-run would skip as unchanged."""
+
+    def fetch_record(self, url: str) -> FetchRecord | None:
+        """What was stored for ``url`` (without the body), None when it never was."""
+        ph = self.placeholder
+        rows = self.store.query(
+            "SELECT url, final_url, kind, status, content_type, etag, last_modified, "
+            f"fetched_at, raw_size, raw_sha256, document_keys FROM corpus_fetches "
+            f"WHERE url = {ph}", (url,))
+        if not rows:
+            return None
+        row = dict(rows[0])
+        keys = row.pop("document_keys")
+        keys = json.loads(keys) if isinstance(keys, str) else list(keys or [])
+        present = 0
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            present += int(self.store.query(
+                f"SELECT count(*) AS n FROM corpus_documents WHERE key IN "
+                f"({','.join([ph] * len(chunk))})", chunk)[0]["n"])
+        return FetchRecord(**row, document_keys=keys, documents_present=present == len(keys))
+
+    def fetch_raw(self, url: str) -> bytes | None:
+        """The body stored for ``url``, decompressed and checked against its SHA-256, so a
+        citation can be re-checked and the text re-extracted with no network; None when no
+        response is stored for it."""
+        rows = self.store.query(
+            f"SELECT raw, raw_size, raw_sha256 FROM corpus_fetches WHERE url = {self.placeholder}",
+            (url,))
+        if not rows:
+            return None
+        row = rows[0]
+        try:
+            inflate = zlib.decompressobj()
+            raw = inflate.decompress(bytes(row["raw"]), int(row["raw_size"]) + 1)
+        except zlib.error:
+            raw = None
+        if raw is None or hashlib.sha256(raw).hexdigest() != row["raw_sha256"]:
+            raise StoreError(f"{url}: the stored response is damaged (its SHA-256 does not "
+                             "match); fetch it again")
+        return raw
 
     @abstractmethod
     def remove(self, refs: Iterable[int | str] = (), source: str | None = None) -> int:

@@ -21,9 +21,11 @@ from rhetorica.ingest.corpus import CorpusDocument
 from rhetorica.ingest.passages import split_passages
 from rhetorica.store.base import resolve_ref
 from rhetorica.store.corpus import (
+    FETCH_COLUMNS,
     STOPWORDS,
     AddReport,
     CorpusStore,
+    FetchRecord,
     Filters,
     VectorMatrix,
     fact_check_record,
@@ -88,55 +90,74 @@ class PostgresCorpusStore(CorpusStore):
     def add_documents(self, docs: Sequence[CorpusDocument],
                       embed: Callable[[list[str]], np.ndarray] | None, model: str,
                       progress: Callable[[int], None] | None = None) -> AddReport:
+        with self.store.transaction() as conn:
+            return self._add(conn, docs, embed, model, progress)
+
+    def add_fetched(self, fetch: FetchRecord, docs: Sequence[CorpusDocument],
+                    embed: Callable[[list[str]], np.ndarray] | None, model: str,
+                    progress: Callable[[int], None] | None = None) -> AddReport:
+        with self.store.transaction() as conn:
+            report = self._add(conn, docs, embed, model, progress)
+            cols = ", ".join(FETCH_COLUMNS)
+            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in FETCH_COLUMNS[1:])
+            values = ",".join("%s::json" if c == "document_keys" else "%s"
+                              for c in FETCH_COLUMNS)
+            conn.execute(f"INSERT INTO corpus_fetches({cols}) VALUES ({values}) "
+                         f"ON CONFLICT (url) DO UPDATE SET {updates}", fetch.stored_row())
+        return report
+
+    def _add(self, conn: Any, docs: Sequence[CorpusDocument],
+             embed: Callable[[list[str]], np.ndarray] | None, model: str,
+             progress: Callable[[int], None] | None) -> AddReport:
+        """The body of :meth:`add_documents`, inside the caller's transaction."""
+        self._backfill_copies(conn)
         report = AddReport()
         sources: dict[str, int] = {}
-        with self.store.transaction() as conn:
-            self._backfill_copies(conn)
-            batch: list[tuple[int, str]] = []
-            seen_docs: set[str] = set()
-            seen_passages: set[str] = set()
-            for doc in docs:
-                key = doc.key
-                row = None if key in seen_docs else conn.execute(
-                    "INSERT INTO corpus_documents(key, source_id, title, author, published, url, "
-                    "origin, text, meta_json) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s::json) "
-                    "ON CONFLICT (key) DO NOTHING RETURNING id",
-                    (key, self._source_id(conn, doc.source, sources), doc.title, doc.author,
-                     doc.published, doc.url, doc.origin, doc.text,
-                     json.dumps(doc.extra, ensure_ascii=False, default=str))).fetchone()
-                if row is None:
-                    report.documents_skipped += 1
-                    if progress:
-                        progress(1)
-                    continue
-                seen_docs.add(key)
-                doc_id = int(row["id"])
-                report.documents_added += 1
-                report.ids.append(doc_id)
-                self._group_copies(conn, doc_id, doc)
-                passages = list(enumerate(split_passages(doc.text)))
-                keys = [passage_key(p.text) for _, p in passages]
-                known = {r["key"] for r in conn.execute(
-                    "SELECT DISTINCT key FROM passages WHERE key = ANY(%s)", (keys,)).fetchall()}
-                for (seq, p), pkey in zip(passages, keys, strict=True):
-                    if pkey in known or pkey in seen_passages:
-                        report.passages_skipped += 1
-                        continue
-                    seen_passages.add(pkey)
-                    pid = conn.execute(
-                        'INSERT INTO passages(document_id, seq, start, "end", text, key) '
-                        "VALUES (%s,%s,%s,%s,%s,%s) RETURNING id",
-                        (doc_id, seq, p.start, p.end, p.text, pkey)).fetchone()["id"]
-                    batch.append((int(pid), p.text))
-                    report.passages_added += 1
-                if embed is not None and len(batch) >= 512:
-                    self._write_vectors(conn, batch, embed, model)
+        batch: list[tuple[int, str]] = []
+        seen_docs: set[str] = set()
+        seen_passages: set[str] = set()
+        for doc in docs:
+            key = doc.key
+            row = None if key in seen_docs else conn.execute(
+                "INSERT INTO corpus_documents(key, source_id, title, author, published, url, "
+                "origin, text, meta_json) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s::json) "
+                "ON CONFLICT (key) DO NOTHING RETURNING id",
+                (key, self._source_id(conn, doc.source, sources), doc.title, doc.author,
+                 doc.published, doc.url, doc.origin, doc.text,
+                 json.dumps(doc.extra, ensure_ascii=False, default=str))).fetchone()
+            if row is None:
+                report.documents_skipped += 1
                 if progress:
                     progress(1)
-            if embed is not None and batch:
+                continue
+            seen_docs.add(key)
+            doc_id = int(row["id"])
+            report.documents_added += 1
+            report.ids.append(doc_id)
+            self._group_copies(conn, doc_id, doc)
+            passages = list(enumerate(split_passages(doc.text)))
+            keys = [passage_key(p.text) for _, p in passages]
+            known = {r["key"] for r in conn.execute(
+                "SELECT DISTINCT key FROM passages WHERE key = ANY(%s)", (keys,)).fetchall()}
+            for (seq, p), pkey in zip(passages, keys, strict=True):
+                if pkey in known or pkey in seen_passages:
+                    report.passages_skipped += 1
+                    continue
+                seen_passages.add(pkey)
+                pid = conn.execute(
+                    'INSERT INTO passages(document_id, seq, start, "end", text, key) '
+                    "VALUES (%s,%s,%s,%s,%s,%s) RETURNING id",
+                    (doc_id, seq, p.start, p.end, p.text, pkey)).fetchone()["id"]
+                batch.append((int(pid), p.text))
+                report.passages_added += 1
+            if embed is not None and len(batch) >= 512:
                 self._write_vectors(conn, batch, embed, model)
-            if report.documents_added:
-                conn.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
+            if progress:
+                progress(1)
+        if embed is not None and batch:
+            self._write_vectors(conn, batch, embed, model)
+        if report.documents_added:
+            conn.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
         return report
 
     @staticmethod

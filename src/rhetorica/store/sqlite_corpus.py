@@ -15,8 +15,10 @@ from rhetorica.ingest.corpus import CorpusDocument
 from rhetorica.ingest.passages import split_passages
 from rhetorica.store.base import resolve_ref
 from rhetorica.store.corpus import (
+    FETCH_COLUMNS,
     AddReport,
     CorpusStore,
+    FetchRecord,
     Filters,
     VectorMatrix,
     _Stemmer,
@@ -66,49 +68,67 @@ class SQLiteCorpusStore(CorpusStore):
     def add_documents(self, docs: Sequence[CorpusDocument],
                       embed: Callable[[list[str]], np.ndarray] | None, model: str,
                       progress: Callable[[int], None] | None = None) -> AddReport:
-        report = AddReport()
         with self.store.transaction() as conn:
-            self._backfill_copies(conn)
-            batch: list[tuple[int, str]] = []  # (passage id, text) waiting for vectors
-            seen_keys: set[str] = set()
-            for doc in docs:
-                key = doc.key
-                if key in seen_keys or conn.execute(
-                        "SELECT 1 FROM corpus_documents WHERE key = ?", (key,)).fetchone():
-                    report.documents_skipped += 1
-                    if progress:
-                        progress(1)
-                    continue
-                seen_keys.add(key)
-                cur = conn.execute(
-                    "INSERT INTO corpus_documents(key, source_id, title, author, published, url, "
-                    "origin, text, meta_json) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (key, self._source_id(conn, doc.source), doc.title, doc.author,
-                     doc.published, doc.url, doc.origin, doc.text,
-                     json.dumps(doc.extra, ensure_ascii=False, default=str)))
-                doc_id = int(cur.lastrowid)
-                report.documents_added += 1
-                report.ids.append(doc_id)
-                self._group_copies(conn, doc_id, doc)
-                for seq, p in enumerate(split_passages(doc.text)):
-                    pkey = passage_key(p.text)
-                    if conn.execute("SELECT 1 FROM passages WHERE key = ? LIMIT 1",
-                                    (pkey,)).fetchone():
-                        report.passages_skipped += 1
-                        continue
-                    cur = conn.execute(
-                        'INSERT INTO passages(document_id, seq, start, "end", text, key) '
-                        "VALUES (?,?,?,?,?,?)", (doc_id, seq, p.start, p.end, p.text, pkey))
-                    batch.append((int(cur.lastrowid), p.text))
-                    report.passages_added += 1
-                if embed is not None and len(batch) >= 512:
-                    self._write_vectors(conn, batch, embed, model)
+            return self._add(conn, docs, embed, model, progress)
+
+    def add_fetched(self, fetch: FetchRecord, docs: Sequence[CorpusDocument],
+                    embed: Callable[[list[str]], np.ndarray] | None, model: str,
+                    progress: Callable[[int], None] | None = None) -> AddReport:
+        with self.store.transaction() as conn:
+            report = self._add(conn, docs, embed, model, progress)
+            cols = ", ".join(FETCH_COLUMNS)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in FETCH_COLUMNS[1:])
+            conn.execute(f"INSERT INTO corpus_fetches({cols}) VALUES "
+                         f"({','.join('?' * len(FETCH_COLUMNS))}) "
+                         f"ON CONFLICT(url) DO UPDATE SET {updates}", fetch.stored_row())
+        return report
+
+    def _add(self, conn: Any, docs: Sequence[CorpusDocument],
+             embed: Callable[[list[str]], np.ndarray] | None, model: str,
+             progress: Callable[[int], None] | None) -> AddReport:
+        """The body of :meth:`add_documents`, inside the caller's transaction."""
+        self._backfill_copies(conn)
+        report = AddReport()
+        batch: list[tuple[int, str]] = []  # (passage id, text) waiting for vectors
+        seen_keys: set[str] = set()
+        for doc in docs:
+            key = doc.key
+            if key in seen_keys or conn.execute(
+                    "SELECT 1 FROM corpus_documents WHERE key = ?", (key,)).fetchone():
+                report.documents_skipped += 1
                 if progress:
                     progress(1)
-            if embed is not None and batch:
+                continue
+            seen_keys.add(key)
+            cur = conn.execute(
+                "INSERT INTO corpus_documents(key, source_id, title, author, published, url, "
+                "origin, text, meta_json) VALUES (?,?,?,?,?,?,?,?,?)",
+                (key, self._source_id(conn, doc.source), doc.title, doc.author,
+                 doc.published, doc.url, doc.origin, doc.text,
+                 json.dumps(doc.extra, ensure_ascii=False, default=str)))
+            doc_id = int(cur.lastrowid)
+            report.documents_added += 1
+            report.ids.append(doc_id)
+            self._group_copies(conn, doc_id, doc)
+            for seq, p in enumerate(split_passages(doc.text)):
+                pkey = passage_key(p.text)
+                if conn.execute("SELECT 1 FROM passages WHERE key = ? LIMIT 1",
+                                (pkey,)).fetchone():
+                    report.passages_skipped += 1
+                    continue
+                cur = conn.execute(
+                    'INSERT INTO passages(document_id, seq, start, "end", text, key) '
+                    "VALUES (?,?,?,?,?,?)", (doc_id, seq, p.start, p.end, p.text, pkey))
+                batch.append((int(cur.lastrowid), p.text))
+                report.passages_added += 1
+            if embed is not None and len(batch) >= 512:
                 self._write_vectors(conn, batch, embed, model)
-            if report.documents_added:
-                conn.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
+            if progress:
+                progress(1)
+        if embed is not None and batch:
+            self._write_vectors(conn, batch, embed, model)
+        if report.documents_added:
+            conn.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
         return report
 
     @staticmethod
