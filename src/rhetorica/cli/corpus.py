@@ -3,8 +3,10 @@ against."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +100,7 @@ def add(
     Re-adding the same text is a no-op (idempotent).
     """
     from rhetorica.evidence.embed import EmbedderError, get_embedder
-    from rhetorica.ingest.corpus import expand_paths, read_corpus_file
+    from rhetorica.ingest.corpus import CorpusDocument, expand_paths, read_files
     from rhetorica.ingest.errors import InputError
     from rhetorica.store import StoreError
 
@@ -107,22 +109,26 @@ def add(
     schemes = [p for p in other if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", p)]
     if schemes:
         fail(f"{schemes[0]}: only http:// and https:// URLs are fetched", EXIT_INPUT)
-    docs = []
-    files: list[Path] = []
-    try:
-        files = list(expand_paths(other))
-        if not files and not urls:
-            fail("no supported files found in the given paths", EXIT_INPUT)
-        for f in files:
-            docs.extend(read_corpus_file(f, encoding=encoding, fmt=fmt, source=source))
-    except InputError as exc:
-        fail(f"{exc} (nothing was added)", EXIT_INPUT)
+    files = list(expand_paths(other))
+    if not files and not urls:
+        fail("no supported files found in the given paths", EXIT_INPUT)
     try:
         model = get_embedder(embedder)
     except EmbedderError as exc:
         fail(str(exc), EXIT_INPUT)
     tty = sys.stderr.isatty() and not as_json
     outcomes = []
+    workers = min(2, os.cpu_count() or 1)
+
+    def documents(advance: Any = None) -> Iterator[CorpusDocument]:
+        """Files are read (by worker processes for a large folder) while the store writes
+        them, inside its one transaction: memory stays flat in the number of files, and an
+        InputError still rolls everything back."""
+        for docs in read_files(files, workers, encoding=encoding, fmt=fmt, source=source):
+            yield from docs
+            if advance:
+                advance()
+
     with _open(db) as store:
         try:
             if not files:
@@ -133,16 +139,18 @@ def add(
                 from rich.progress import Progress
 
                 with Progress(console=err, transient=True) as bar:
-                    task = bar.add_task("Indexing", total=len(docs))
-                    report = store.add_documents(docs, model.encode, model.name,
-                                                 progress=lambda n: bar.advance(task, n))
+                    task = bar.add_task("Reading and indexing files", total=len(files))
+                    report = store.add_documents(documents(lambda: bar.advance(task)),
+                                                 model.encode, model.name)
             else:
-                report = store.add_documents(docs, model.encode, model.name)
+                report = store.add_documents(documents(), model.encode, model.name)
             if urls:
                 outcomes = _add_urls(store, urls, model, tty=tty, as_json=as_json,
                                      source=source, max_pages=max_pages,
                                      ignore_robots=ignore_robots, timeout=timeout,
                                      max_bytes=max_bytes, delay=delay)
+        except InputError as exc:
+            fail(f"{exc} (nothing was added)", EXIT_INPUT)
         except StoreError as exc:
             fail(str(exc), EXIT_STORE)
     for o in outcomes:

@@ -181,13 +181,13 @@ class CorpusStore(ABC):
     """What the evidence index needs from a backend."""
 
     @abstractmethod
-    def add_documents(self, docs: Sequence[CorpusDocument],
+    def add_documents(self, docs: Iterable[CorpusDocument],
                       embed: Callable[[list[str]], np.ndarray] | None, model: str,
                       progress: Callable[[int], None] | None = None) -> AddReport:
         """Store documents, their passages and vectors in ONE transaction."""
 
     @abstractmethod
-    def add_fetched(self, fetch: FetchRecord, docs: Sequence[CorpusDocument],
+    def add_fetched(self, fetch: FetchRecord, docs: Iterable[CorpusDocument],
                     embed: Callable[[list[str]], np.ndarray] | None, model: str,
                     progress: Callable[[int], None] | None = None) -> AddReport:
         """Store one HTTP response (replacing an earlier one for its URL) and the documents

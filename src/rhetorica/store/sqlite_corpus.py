@@ -65,13 +65,13 @@ class SQLiteCorpusStore(CorpusStore):
         conn.execute("INSERT OR IGNORE INTO corpus_sources(name) VALUES (?)", (name,))
         return conn.execute("SELECT id FROM corpus_sources WHERE name = ?", (name,)).fetchone()[0]
 
-    def add_documents(self, docs: Sequence[CorpusDocument],
+    def add_documents(self, docs: Iterable[CorpusDocument],
                       embed: Callable[[list[str]], np.ndarray] | None, model: str,
                       progress: Callable[[int], None] | None = None) -> AddReport:
         with self.store.transaction() as conn:
             return self._add(conn, docs, embed, model, progress)
 
-    def add_fetched(self, fetch: FetchRecord, docs: Sequence[CorpusDocument],
+    def add_fetched(self, fetch: FetchRecord, docs: Iterable[CorpusDocument],
                     embed: Callable[[list[str]], np.ndarray] | None, model: str,
                     progress: Callable[[int], None] | None = None) -> AddReport:
         with self.store.transaction() as conn:
@@ -83,7 +83,7 @@ class SQLiteCorpusStore(CorpusStore):
                          f"ON CONFLICT(url) DO UPDATE SET {updates}", fetch.stored_row())
         return report
 
-    def _add(self, conn: Any, docs: Sequence[CorpusDocument],
+    def _add(self, conn: Any, docs: Iterable[CorpusDocument],
              embed: Callable[[list[str]], np.ndarray] | None, model: str,
              progress: Callable[[int], None] | None) -> AddReport:
         """The body of :meth:`add_documents`, inside the caller's transaction."""

@@ -1,0 +1,55 @@
+"""Reading many files in worker processes: file order kept, errors name their file, and a
+bad file in a large folder still adds nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rhetorica.cli.main import app
+from rhetorica.ingest.corpus import PARALLEL_MIN_FILES, read_files
+from rhetorica.ingest.errors import InputError
+
+
+def folder(tmp_path: Path, n: int, bad: int | None = None) -> list[Path]:
+    files = []
+    for i in range(n):
+        f = tmp_path / f"f{i:03d}.jsonl"
+        f.write_text("{broken\n" if i == bad else json.dumps(
+            {"text": f"Ferry crossings on route {i} rose by {i} percent last month.",
+             "source": "Harbour Desk"}) + "\n", encoding="utf-8")
+        files.append(f)
+    return files
+
+
+def test_workers_keep_file_order(tmp_path):
+    files = folder(tmp_path, PARALLEL_MIN_FILES + 6)
+    docs = [d for batch in read_files(files, 2) for d in batch]
+    assert [d.origin for d in docs] == [f"{f}:1" for f in files]
+
+
+def test_an_error_in_a_worker_names_its_file_and_line(tmp_path):
+    files = folder(tmp_path, PARALLEL_MIN_FILES + 6, bad=40)
+    with pytest.raises(InputError) as exc:
+        for _ in read_files(files, 2):
+            pass
+    assert exc.value.origin == str(files[40]) and exc.value.line == 1
+    assert "invalid JSON" in str(exc.value)
+
+
+def test_corpus_add_of_a_large_folder_with_one_bad_file_adds_nothing(tmp_path):
+    folder(tmp_path, PARALLEL_MIN_FILES + 6, bad=PARALLEL_MIN_FILES)
+    db = str(tmp_path / "c.db")
+    res = CliRunner().invoke(app, ["corpus", "add", str(tmp_path), "--db", db])
+    assert res.exit_code == 3 and "nothing was added" in res.stderr
+    assert f"f{PARALLEL_MIN_FILES:03d}.jsonl:1" in res.stderr
+    stats = json.loads(CliRunner().invoke(app, ["corpus", "stats", "--db", db,
+                                                 "--json"]).stdout)
+    assert stats["documents"] == 0
+    (tmp_path / f"f{PARALLEL_MIN_FILES:03d}.jsonl").unlink()
+    ok = CliRunner().invoke(app, ["corpus", "add", str(tmp_path), "--db", db, "--json"])
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["documents_added"] == \
+        PARALLEL_MIN_FILES + 5
