@@ -240,8 +240,11 @@ def read_html(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusD
     try:
         import trafilatura
 
+        # trafilatura's own metadata only fills fields the page does not declare; when it
+        # declares all four, reading them again is a millisecond a page for nothing
+        wanted = any(md.get(k) is None for k in ("title", "author", "url", "source"))
         res = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, favor_precision=True,
+            html, with_metadata=wanted, include_comments=False, favor_precision=True,
             date_extraction_params={"extensive_search": False, "original_date": True})
         if res is not None:
             get = (lambda k: getattr(res, k, None)) if not isinstance(res, dict) else res.get
