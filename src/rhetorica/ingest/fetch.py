@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
 import time
 import urllib.robotparser
 import zlib
@@ -44,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from rhetorica import __version__
+from rhetorica.ingest.deadline import Deadline
 from rhetorica.ingest.errors import InputError
 
 USER_AGENT = f"Rhetorica/{__version__} (evidence corpus builder)"
@@ -142,23 +142,11 @@ def _origin_url(url: str) -> str:
 
 
 # -- one deadline per fetch ------------------------------------------------------------------
-class _Deadline:
-    """One deadline for a whole fetch. httpx's timeouts bound each read, not the fetch, so a
-    server dripping a byte at a time would never time out; here, when the deadline passes,
-    every connection the fetch opened is shut down, which wakes a read blocked on it.
-
-    httpcore announces each new TCP connection through the request's ``trace`` extension;
-    the socket is duplicated then (a TLS wrapper takes the original over), and the
-    duplicate's ``shutdown`` ends the connection for both."""
-
-    def __init__(self, seconds: float) -> None:
-        self.end = time.monotonic() + seconds
-        self.expired = False
-        self._socks: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
+class _Deadline(Deadline):
+    """The fetch's :class:`~rhetorica.ingest.deadline.Deadline`, fed by httpx: httpcore
+    announces each new TCP connection through the request's ``trace`` extension; the socket
+    is duplicated then (a TLS wrapper takes the original over), and the duplicate's
+    ``shutdown`` ends the connection for both."""
 
     def passed(self) -> bool:
         return self.expired or time.monotonic() >= self.end
@@ -175,31 +163,15 @@ class _Deadline:
             dup = socket.fromfd(sock.fileno(), sock.family, sock.type, sock.proto)
         except OSError:
             return
-        with self._lock:
-            self._socks.append(dup)
-            expired = self.expired
-        if expired:
-            _shut(dup)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            socks = list(self._socks)
-        for sock in socks:
-            _shut(sock)
+        self.watch(dup)
 
     def close(self) -> None:
-        self._timer.cancel()
+        self.cancel()
         with self._lock:
             socks, self._socks = self._socks, []
         for sock in socks:
             with contextlib.suppress(OSError):
                 sock.close()
-
-
-def _shut(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed: nothing left to wake
-        sock.shutdown(socket.SHUT_RDWR)
 
 
 class _Timeout(Exception):

@@ -114,7 +114,8 @@ class WebhookSink:
     def send(self, alert: Alert) -> None:
         import http.client
 
-        from rhetorica.monitor.sources import Deadline, http_opener
+        from rhetorica.ingest.deadline import Deadline
+        from rhetorica.monitor.sources import http_opener
 
         body = {**alert.to_dict(), "text": f"[{alert.severity}] {alert.message}"}
         req = urllib.request.Request(self.url, data=json.dumps(body, default=str).encode(),

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from rhetorica.document import Document, DocumentMeta
+from rhetorica.ingest.deadline import Deadline
 from rhetorica.ingest.errors import InputError
 from rhetorica.ingest.statements import parse_json, parse_jsonl, post_to_document
 from rhetorica.ingest.text import DEFAULT_MAX_BYTES, decode, read_bounded, require_text
@@ -329,52 +330,6 @@ class FeedSource(Source):
 # -- fetching a feed URL: same-origin http(s) redirects only, one deadline per fetch ---------
 MAX_REDIRECTS = 5
 _REDIRECTS = {301, 302, 303, 307, 308}
-
-
-class Deadline:
-    """One deadline for a whole fetch. When it passes, every socket the fetch opened is shut
-    down: that wakes a read blocked on a server that drips a byte at a time, which a socket
-    timeout (per read) never does."""
-
-    def __init__(self, seconds: float) -> None:
-        import threading
-
-        self.end = time.monotonic() + seconds
-        self.expired = False
-        self._socks: list[Any] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def remaining(self) -> float:
-        return max(0.05, self.end - time.monotonic())
-
-    def watch(self, sock: Any) -> Any:
-        with self._lock:
-            self._socks.append(sock)
-            expired = self.expired
-        if expired:
-            _shut(sock)
-        return sock
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            socks = list(self._socks)
-        for sock in socks:
-            _shut(sock)
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-
-def _shut(sock: Any) -> None:
-    import contextlib
-    import socket
-
-    with contextlib.suppress(OSError):  # already closed: nothing left to wake
-        sock.shutdown(socket.SHUT_RDWR)
 
 
 def http_opener(deadline: Deadline) -> Any:
