@@ -27,16 +27,19 @@ NETWORK_MODULES = {
 ALLOWED: dict[str, tuple[set[str], str]] = {
     "monitor/alerts.py": ({"smtplib", "ssl", "urllib.request", "http.client"},
                           "webhook and SMTP alerts, only to endpoints the user configures"),
-    "monitor/sources.py": ({"urllib.request", "http.client", "socket", "feedparser"},
-                           "polls the feed URLs the user put in the watch list (http.client "
-                           "and socket: its own http(s)-only connections, shut down at the "
-                           "fetch deadline)"),
+    "monitor/sources.py": ({"urllib.request", "http.client", "feedparser"},
+                           "polls the feed URLs the user put in the watch list (http.client: "
+                           "its own http(s)-only connections, shut down at the fetch "
+                           "deadline by ingest/deadline.py)"),
     "cli/serve.py": ({"uvicorn", "socket"},
                      "`rhetorica serve`: probes and listens on 127.0.0.1 unless told otherwise"),
     "ingest/fetch.py": ({"httpx", "socket"},
                         "`corpus add URL`: fetches only the http(s) URLs the user passed and "
                         "what their feeds and sitemaps list (socket: shuts a connection down "
                         "at the fetch deadline)"),
+    "ingest/deadline.py": ({"socket"},
+                           "shuts down, at a fetch's deadline, the sockets the feed watcher and "
+                           "the corpus fetcher opened; opens none"),
     "ingest/corpus.py": ({"trafilatura", "feedparser"},
                          "parses bytes already read from a local file; never given a URL"),
     "ingest/evaluate.py": ({"trafilatura"}, "the baseline of `eval corpus`: trafilatura's "
