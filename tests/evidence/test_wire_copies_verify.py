@@ -38,3 +38,29 @@ def test_one_hit_per_group_cited_from_the_earliest_copy(corpus_store):
     assert {c["id"] for c in top.copies} == {wire_id, courier_id}
     assert copies_text({"copies": top.copies}).startswith("also carried by 2 copies: ")
     assert any(h.document_id == radio_id for h in kept)  # another newsroom is its own source
+
+
+def test_an_earlier_version_of_a_refetched_page_is_left_out(corpus_store):
+    from rhetorica.evidence.verify import Verifier
+
+    url = "https://ledger.example/libraries"
+    old = ("The Eastbury library board restored Sunday opening hours at all four branches on "
+           "Monday, reversing cuts made two years ago. " * 3).strip()
+    new = old.replace("four branches", "five branches")
+    old_id, new_id = corpus_store.add_documents(
+        [CorpusDocument(old, url, title="Hours restored", source="Ledger", url=url),
+         CorpusDocument(new, url, title="Hours restored", source="Ledger", url=url)],
+        None, "none").ids
+    assert corpus_store.superseded([old_id, new_id]) == {old_id}
+
+    class Index:  # retrieval that returns both versions, the stale one first
+        store = corpus_store
+
+        def search(self, claim, k, filters=None, mode="hybrid"):
+            return HybridIndex(corpus_store).search(claim, k=k, mode="bm25")
+
+    result = Verifier(Index(), k=3).verify("The library board restored Sunday hours at four "
+                                           "branches")
+    cited = [p["document_id"] for p in result.passages]
+    assert new_id in cited and old_id not in cited
+    assert any("earlier version" in n for n in result.notes)

@@ -324,3 +324,29 @@ def test_a_damaged_stored_response_is_refused(corpus):
                      (zlib.compress(b"<p>another body!!!</p>"), url))
     with pytest.raises(StoreError, match="damaged"):
         corpus.fetch_raw(url)
+
+
+def test_removing_the_original_indexes_its_copies_passages_again(corpus):
+    from tests.ingest.test_near_duplicates import STORY
+
+    copy = STORY.replace("rotting", "decaying") + "\n\n(Lakeshore Wire)"
+    orig_id, copy_id = corpus.add_documents(
+        [_wire(STORY, "herald", "Harlow Bay Herald", "2026-04-14"),
+         _wire(copy, "wire", "Lakeshore Wire", "2026-04-15")], fake_embed, "fake").ids
+    rows = {r["id"]: r for r in corpus.list_documents(limit=20)}
+    assert rows[copy_id]["passages"] < rows[orig_id]["passages"]  # shared ones indexed once
+    query = "temporary landing Gull Point floating dock forty parking spaces"
+    assert {corpus.passages([p])[p]["document_id"] for p, _ in corpus.lexical(query, 5)} == {
+        orig_id}
+    vectors = corpus.stats()["embeddings"]["fake"]["vectors"]
+    assert corpus.remove([orig_id]) == 1
+    got = corpus.document(copy_id)
+    assert [copy[p["start"]:p["end"]] for p in got["passages"]] == [
+        p["text"] for p in got["passages"]]
+    assert len(got["passages"]) == len(__import__(
+        "rhetorica.ingest.passages", fromlist=["x"]).split_passages(copy))
+    assert {corpus.passages([p])[p]["document_id"] for p, _ in corpus.lexical(query, 5)} == {
+        copy_id}
+    stats = corpus.stats()
+    assert stats["embeddings"]["fake"]["vectors"] == stats["passages"] < vectors
+    assert corpus.vectors("fake").ids.size == stats["passages"]

@@ -438,9 +438,15 @@ class Verifier:
             filters = replace(f, until=until)
         hits = self.index.search(claim, k=4 * self.k, filters=filters, mode=mode)
         store = getattr(self.index, "store", None)
+        stale: set[int] = set()
         if store is not None and hasattr(store, "copies"):
-            hits = collapse_copies(hits, store)
-        return self.judge(claim, hits[:2 * self.k], rerank=True, as_of=as_of)
+            stale = store.superseded(h.document_id for h in hits)
+            hits = collapse_copies([h for h in hits if h.document_id not in stale], store)
+        result = self.judge(claim, hits[:2 * self.k], rerank=True, as_of=as_of)
+        if stale:
+            result.notes.append(f"{len(stale)} earlier version(s) of re-fetched pages left "
+                                "out: a later fetch of the same URL has new text")
+        return result
 
 
 def collapse_copies(hits: list[Any], corpus: Any) -> list[Any]:

@@ -30,6 +30,7 @@ become (a page, a feed, a sitemap) is :mod:`rhetorica.ingest.crawl`'s job.
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import time
 import urllib.robotparser
@@ -45,6 +46,12 @@ import httpx
 from rhetorica import __version__
 from rhetorica.ingest.deadline import Deadline
 from rhetorica.ingest.errors import InputError
+
+# httpx logs every request at INFO; a library we load (wordllama) turns the root logger
+# on at INFO, so without this each fetch would print a line on stderr
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
 
 USER_AGENT = f"Rhetorica/{__version__} (evidence corpus builder)"
 ROBOTS_AGENT = "Rhetorica"  # the product token robots.txt groups are matched against

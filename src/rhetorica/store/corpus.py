@@ -17,14 +17,14 @@ import json
 import re
 import zlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from rhetorica.ingest.corpus import CorpusDocument
-from rhetorica.store.base import StoreError, resolve_ref_with
+from rhetorica.store.base import StoreError, resolve_ref, resolve_ref_with
 
 # Words too common to help BM25 find evidence; dropping them keeps FTS5 OR queries fast.
 STOPWORDS = frozenset({
@@ -235,9 +235,6 @@ class CorpusStore(ABC):
                              "match); fetch it again")
         return raw
 
-    @abstractmethod
-    def remove(self, refs: Iterable[int | str] = (), source: str | None = None) -> int:
-        """Delete documents by id, key prefix or whole source; returns how many."""
 
     @abstractmethod
     def stats(self) -> dict[str, Any]: ...
@@ -348,6 +345,84 @@ class CorpusStore(ABC):
             self._group_copies(conn, int(r["id"]), CorpusDocument(r["text"], "", extra=meta))
         conn.execute("UPDATE corpus_state SET copies_backfilled = 1")
 
+    def remove(self, refs: Iterable[int | str] = (), source: str | None = None) -> int:
+        """Delete documents by id, key (prefix), or whole source, with their passages and
+        vectors, in one transaction; returns how many. A ref is never a pattern: a prefix
+        naming several documents is :class:`AmbiguousRef` and nothing is removed.
+
+        A passage is indexed once, under the first document that had it: when that document
+        goes, its wire copies' identical passages are indexed again (vectors copied), so
+        the copies stay findable."""
+        ph = self.placeholder
+        with self.store.transaction() as conn:
+            ids = {doc_id for ref in refs
+                   if (doc_id := resolve_ref(conn, "corpus_documents", ref, ph,
+                                             "corpus documents")) is not None}
+            if source:
+                ids |= {int(r["id"]) for r in conn.execute(
+                    "SELECT d.id FROM corpus_documents d JOIN corpus_sources s ON "
+                    f"s.id = d.source_id WHERE s.name = {ph}", (source,)).fetchall()}
+            if not ids:
+                return 0
+            order = sorted(ids)
+            held = self._passages_held(conn, order)
+            copies = [int(r["id"]) for r in self._in(
+                conn, "SELECT c.id FROM corpus_documents c JOIN corpus_documents d ON "
+                "c.dup_group = d.dup_group WHERE d.id IN ({})", order)
+                if int(r["id"]) not in ids]
+            removed = sum(conn.execute(
+                f"DELETE FROM corpus_documents WHERE id IN ({','.join([ph] * len(chunk))})",
+                chunk).rowcount for chunk in _chunks(order))
+            self._regroup_after_removal(conn)
+            self._reindex_copies(conn, held, sorted(set(copies)))
+            conn.execute("DELETE FROM corpus_sources WHERE NOT EXISTS (SELECT 1 FROM "
+                         "corpus_documents d WHERE d.source_id = corpus_sources.id)")
+            conn.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
+        return removed
+
+    def _in(self, conn: Any, sql: str, ids: Sequence[int]) -> list[Any]:
+        """``sql`` with one ``IN ({})`` filled with ``ids``, run in chunks, on a connection
+        inside a transaction or (a plain read) on the store."""
+        ph = self.placeholder
+        rows = []
+        for chunk in _chunks(ids):
+            q = sql.format(",".join([ph] * len(chunk)))
+            rows += conn.query(q, chunk) if hasattr(conn, "query") else \
+                conn.execute(q, chunk).fetchall()
+        return rows
+
+    def _passages_held(self, conn: Any, ids: Sequence[int]) -> dict[str, list[Any]]:
+        """Passage key -> its vectors (model, dim, bytes), for the documents about to go."""
+        held: dict[str, list[Any]] = {}
+        for r in self._in(conn, "SELECT p.key, e.model, e.dim, e.vector FROM passages p LEFT "
+                          "JOIN passage_embeddings e ON e.passage_id = p.id WHERE "
+                          "p.document_id IN ({})", ids):
+            vecs = held.setdefault(r["key"], [])
+            if r["model"] is not None:
+                vecs.append((r["model"], r["dim"], bytes(r["vector"])))
+        return held
+
+    def _reindex_copies(self, conn: Any, held: dict[str, list[Any]],
+                        copies: Sequence[int]) -> None:
+        """Index, under the remaining copies, the passages only the removed documents held."""
+        from rhetorica.ingest.passages import split_passages
+
+        ph = self.placeholder
+        for row in self._in(conn, "SELECT id, text FROM corpus_documents WHERE id IN ({}) "
+                            "ORDER BY id", copies):
+            for seq, p in enumerate(split_passages(row["text"])):
+                key = passage_key(p.text)
+                if key not in held or conn.execute(
+                        f"SELECT 1 FROM passages WHERE key = {ph} LIMIT 1", (key,)).fetchone():
+                    continue
+                pid = conn.execute(
+                    'INSERT INTO passages(document_id, seq, start, "end", text, key) VALUES '
+                    f"({ph},{ph},{ph},{ph},{ph},{ph}) RETURNING id",
+                    (row["id"], seq, p.start, p.end, p.text, key)).fetchone()["id"]
+                for model, dim, vector in held.pop(key):
+                    conn.execute("INSERT INTO passage_embeddings(passage_id, model, dim, vector) "
+                                 f"VALUES ({ph},{ph},{ph},{ph})", (pid, model, dim, vector))
+
     def _regroup_after_removal(self, conn: Any) -> None:
         """A group named after a removed document takes its next member's id."""
         ph = self.placeholder
@@ -358,6 +433,17 @@ class CorpusStore(ABC):
         for r in orphans:
             conn.execute(f"UPDATE corpus_documents SET dup_group = {ph} WHERE dup_group = {ph}",
                          (r["first"], r["dup_group"]))
+
+    def superseded(self, doc_ids: Iterable[int]) -> set[int]:
+        """Those of ``doc_ids`` that are older versions of a page: a document stored later
+        has the same URL (a re-fetch found new text, which is a new document)."""
+        ids = sorted({int(i) for i in doc_ids})
+        if not ids:
+            return set()
+        return {int(r["id"]) for r in self._in(
+            self.store, "SELECT d.id FROM corpus_documents d WHERE d.id IN ({}) AND d.url IS "
+            "NOT NULL AND EXISTS (SELECT 1 FROM corpus_documents n WHERE n.url = d.url AND "
+            "n.id > d.id)", ids)}
 
     def copies(self, doc_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
         """For each document, every member of its wire-copy group (itself included),
@@ -463,6 +549,11 @@ def fact_check_record(row: Any, meta: dict[str, Any]) -> dict[str, Any]:
            "source": row["source"]}
     rec["publisher"] = rec["publisher"] or row["source"]
     return rec
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i:i + size])
 
 
 def corpus_store_for(store: Any) -> CorpusStore:

@@ -13,7 +13,6 @@ import numpy as np
 
 from rhetorica.ingest.corpus import CorpusDocument
 from rhetorica.ingest.passages import split_passages
-from rhetorica.store.base import resolve_ref
 from rhetorica.store.corpus import (
     FETCH_COLUMNS,
     AddReport,
@@ -141,29 +140,6 @@ class SQLiteCorpusStore(CorpusStore):
             "VALUES (?,?,?,?)",
             [(pid, model, half.shape[1], half[i].tobytes()) for i, (pid, _) in enumerate(batch)])
         batch.clear()
-
-    def remove(self, refs: Iterable[int | str] = (), source: str | None = None) -> int:
-        removed = 0
-        with self.store.transaction() as conn:
-            for ref in refs:
-                # One document per ref, never a pattern: AmbiguousRef (nothing removed) when
-                # a key prefix names several.
-                doc_id = resolve_ref(conn, "corpus_documents", ref, "?", "corpus documents")
-                if doc_id is not None:
-                    removed += conn.execute("DELETE FROM corpus_documents WHERE id = ?",
-                                            (doc_id,)).rowcount
-            if source:
-                cur = conn.execute(
-                    "DELETE FROM corpus_documents WHERE source_id IN "
-                    "(SELECT id FROM corpus_sources WHERE name = ?)", (source,))
-                removed += cur.rowcount
-            if removed:
-                self._regroup_after_removal(conn)
-                conn.execute("DELETE FROM corpus_sources WHERE id NOT IN "
-                             "(SELECT DISTINCT source_id FROM corpus_documents "
-                             "WHERE source_id IS NOT NULL)")
-                conn.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
-        return removed
 
     # -- reading ------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

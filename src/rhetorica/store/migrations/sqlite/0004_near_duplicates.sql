@@ -20,3 +20,7 @@ CREATE INDEX corpus_bands_document ON corpus_bands(document_id);
 
 -- Documents stored before this migration are fingerprinted by the next `corpus add`.
 ALTER TABLE corpus_state ADD COLUMN copies_backfilled INTEGER NOT NULL DEFAULT 0;
+
+-- A page fetched again with new text is a new document at the same URL: the older versions
+-- are found through this index and left out of verification.
+CREATE INDEX corpus_documents_url ON corpus_documents(url);
