@@ -113,7 +113,7 @@ def test_corpus_list_and_stats_show_a_hostile_feed_title_as_text(monkeypatch, ca
     assert LINK in out
     code, out, err = run_cli(monkeypatch, capsys, "corpus", "list", "--source", "Nope [/x]",
                              "--db", db)
-    assert code == 0 and "Nope [/x]" in out, err
+    assert code == 1 and "Nope [/x]" in out, err  # nothing matches: exit 1
 
 
 def test_a_missing_file_named_like_markup_is_a_plain_error(monkeypatch, capsys, tmp_path):

@@ -188,6 +188,11 @@ def test_corpus_export_writes_jsonl_that_reads_back(tmp_path: Path, corpus_dir: 
     assert run("corpus", "add", str(dump), "--db", db2).exit_code == 0
     again = json.loads(run("corpus", "list", "--db", db2, "--json").stdout)
     assert sorted(r["title"] or "" for r in again) == sorted(r["title"] or "" for r in rows)
+    # metadata, per-field provenance and the original origin survive the round trip
+    for before in rows:
+        after = json.loads(run("corpus", "show", before["key"], "--db", db2, "--json").stdout)
+        assert after["provenance"] == before["provenance"] and after["meta"] == before["meta"]
+        assert after["origin"] == before["origin"] and after["published"] == before["published"]
 
 
 def test_corpus_list_filters_show_copies_and_remove_exact(tmp_path: Path) -> None:
@@ -215,7 +220,7 @@ def test_corpus_list_filters_show_copies_and_remove_exact(tmp_path: Path) -> Non
     bad = run("corpus", "list", "--until", "next week", "--db", db)
     assert bad.exit_code == 2 and "not a date" in bad.stderr
     none = run("corpus", "list", "--until", "2020-01-01", "--db", db)
-    assert none.exit_code == 0 and "No document matches until '2020-01-01'" in none.stdout
+    assert none.exit_code == 1 and "No document matches until '2020-01-01'" in none.stdout
     shown = run("corpus", "show", str(herald["id"]), "--db", db)
     assert "Wire copies (group" in shown.stdout and "Lakeshore Wire" in shown.stdout
     prefix = run("corpus", "remove", herald["key"][:12], "--db", db)

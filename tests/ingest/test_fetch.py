@@ -743,3 +743,16 @@ def test_cli_defaults_are_the_modules_defaults():
     assert params["max_bytes"].default.default == fetch.DEFAULT_MAX_BYTES
     assert params["delay"].default.default == fetch.DEFAULT_MIN_DELAY
     assert params["max_pages"].default.default == crawl.DEFAULT_MAX_PAGES
+
+
+def test_cli_says_how_many_listed_pages_max_pages_left_out(site, monkeypatch, capsys, tmp_path):
+    from tests.cli.test_untrusted_text import run_cli
+
+    site.page("/a", article("Harbour traffic climbs", PORT_BODY))
+    site.page("/b", article("Bridge reopens", BRIDGE_BODY))
+    site.routes["/sitemap.xml"] = (200, {"Content-Type": "application/xml"},
+                                   urlset(site.url("/a"), site.url("/b")))
+    code, out, err = run_cli(monkeypatch, capsys, "corpus", "add", site.url("/sitemap.xml"),
+                             "--max-pages", "1", "--db", str(tmp_path / "c.db"), "--delay", "0")
+    assert code == 0, err
+    assert "1 more listed but not fetched (--max-pages)" in out

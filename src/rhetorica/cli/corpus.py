@@ -167,9 +167,12 @@ def add(
     else:
         inputs = [f"{len(files)} file(s)"] if files or not urls else []
         if urls:
+            left = sum(o.not_fetched for o in outcomes)
             inputs.append(f"{len(outcomes)} URL(s): {counts['added']} added, "
                           f"{counts['unchanged']} unchanged, {counts['robots']} skipped by "
-                          f"robots.txt, {counts['failed']} failed")
+                          f"robots.txt, {counts['failed']} failed"
+                          + (f", {left} more listed but not fetched (--max-pages)"
+                             if left else ""))
         out.print(f"{report.documents_added} document(s) added, {report.documents_skipped} "
                   f"already present; {report.passages_added} passage(s) indexed"
                   + (f", {report.passages_skipped} duplicate passage(s) skipped"
@@ -248,19 +251,22 @@ def list_(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """List corpus documents, newest first; undated documents match no date filter."""
+    """List corpus documents, newest first; undated documents match no date filter. Exit 1
+    when filters match nothing. --source is the exact name `corpus stats` lists."""
     filters = {"source": source, "since": _date_option(since, "--since"),
                "until": _date_option(until, "--until"), "language": language,
                "group": group}
     with _open(db) as store:
         rows = store.list_documents(**filters, limit=limit, offset=offset)
+    active = ", ".join(f"{k} {v!r}" for k, v in filters.items() if v is not None)
     if as_json:
         print_json(rows)
-        return
-    if not rows:
-        active = ", ".join(f"{k} {v!r}" for k, v in filters.items() if v is not None)
+    elif not rows:
         out.print(safe(f"No document matches {active}.") if active else "The corpus is empty.",
                   highlight=False)
+    if not rows and active:  # asked for something that is not there (exit 1, like search)
+        raise SystemExit(EXIT_FINDINGS)
+    if as_json or not rows:
         return
     from rich.table import Table
 

@@ -132,7 +132,7 @@ def _print_table(items: list[dict]) -> None:
     from rich.table import Table
 
     from rhetorica.cli.common import safe as escape  # markup and control characters inert
-    from rhetorica.evidence.report import rating_text
+    from rhetorica.evidence.report import copies_text, rating_text
 
     colours = {"supported": "green", "refuted": "red", "disputed": "yellow",
                "not_enough_evidence": "bright_black"}
@@ -154,10 +154,13 @@ def _print_table(items: list[dict]) -> None:
         for col in ("stance", "score", "passage", "source", "date", "why"):
             table.add_column(col)
         for p in it["passages"]:
-            why = "\n".join(f"{c['relation']}: {c['reason']}" for c in p.get("checks") or [])
+            why = "\n".join([*(f"{c['relation']}: {c['reason']}" for c in p.get("checks") or []),
+                             *([copies_text(p)] if p.get("copies") else [])])
+            where = p.get("source") or p.get("title") or ""
+            if p.get("url"):
+                where += f"\n{p['url']}"
             table.add_row(p["stance"], f"{p['score']:.2f}", escape(p["text"][:200]),
-                          escape(p.get("source") or p.get("title") or ""),
-                          escape(p.get("date") or ""), escape(why))
+                          escape(where), escape(p.get("date") or ""), escape(why))
         out.print(table)
         for note in it.get("notes") or []:
             out.print(f"[dim]note: {escape(note)}[/]")

@@ -487,11 +487,23 @@ def _docs_from_record(rec: Any, origin: str, line: int | None) -> list[CorpusDoc
     where = f"{origin}:{line}" if line is not None else origin
     known = set(_TEXT_KEYS + _TITLE_KEYS + _SOURCE_KEYS + _AUTHOR_KEYS + _DATE_KEYS + _URL_KEYS)
     extra = {k: v for k, v in rec.items() if k not in known and isinstance(v, (str, int, float))}
+    if _is_export(rec):  # `corpus export` output: metadata, provenance and origin come back
+        extra = {k: v for k, v in rec["meta"].items() if k not in ("id", "key", "group")}
+        extra["provenance"] = dict(rec.get("provenance") or {})
+        if rec.get("date_missing"):
+            extra["date_missing"] = True
+        where = str(rec.get("origin") or where)
     return [CorpusDocument(
         text, where,
         title=_str(_first(rec, _TITLE_KEYS)), source=_str(_first(rec, _SOURCE_KEYS)),
         author=_str(_first(rec, _AUTHOR_KEYS)), published=normalise_date(_first(rec, _DATE_KEYS)),
         url=_str(_first(rec, _URL_KEYS)), extra=extra)]
+
+
+def _is_export(rec: dict[str, Any]) -> bool:
+    """A line of ``rhetorica corpus export`` (a stored document with its passages)."""
+    return isinstance(rec.get("meta"), dict) and isinstance(rec.get("passages"), list) \
+        and isinstance(rec.get("key"), str)
 
 
 def _str(v: Any) -> str | None:

@@ -151,7 +151,8 @@ def pair_scores(docs: list[dict[str, Any]], groups: list[Any]) -> dict[str, Any]
         if gold and not pred:
             kind = docs[i]["kind"] if docs[i]["kind"] != "original" else docs[j]["kind"]
             missed[kind] = missed.get(kind, 0) + 1
-    return {"precision": tp / max(1, tp + fp), "recall": tp / max(1, tp + fn),
+    # precision is undefined (None) when nothing was predicted: no pair claimed, none wrong
+    return {"precision": tp / (tp + fp) if tp + fp else None, "recall": tp / max(1, tp + fn),
             "pairs": tp + fn, "false_pairs": fp, "same_event_pairs": hard,
             "same_event_false": hard_fp, "missed_by_kind": missed}
 
@@ -174,13 +175,17 @@ def evaluate(data_dir: Path | None = None, limit: int | None = None,
                      "(ours: data/wire, seed " + str(seed) + ")",
             "columns": ["system", "pair precision", "pair recall", "false pairs",
                         "same-event stories grouped"],
-            "rows": [["Rhetorica MinHash/LSH, containment", *(ours[c] for c in cols)],
-                     ["baseline: identical text only", *(base[c] for c in cols)]]}],
+            "rows": [["Rhetorica MinHash/LSH, containment", *(_shown(ours[c]) for c in cols)],
+                     ["baseline: identical text only", *(_shown(base[c]) for c in cols)]]}],
         "notes": [*([f"copy pairs missed, by kind: {ours['missed_by_kind']}"]
                     if ours["missed_by_kind"] else []),
                   "estimated containment: lowest of a copy pair {:.2f}, highest of two "
                   "distinct stories {:.2f} (a copy needs {:.2f})".format(*margin(docs))],
     }
+
+
+def _shown(value: Any) -> Any:
+    return "–" if value is None else value
 
 
 def margin(docs: list[dict[str, Any]]) -> tuple[float, float, float]:
