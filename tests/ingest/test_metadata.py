@@ -79,3 +79,24 @@ def test_eval_corpus_meets_the_issue_bar() -> None:
     assert ours["documents"] >= 30 and ours["invented_dates"] == 0
     assert ours["date_accuracy"] >= 0.95 and ours["title_accuracy"] >= 0.95
     assert ours["date_accuracy"] > base["date_accuracy"]
+
+
+def test_undeclared_english_is_detected_other_languages_stay_unstated(tmp_path):
+    from rhetorica.ingest.corpus import read_corpus_file
+    from rhetorica.ingest.metadata import looks_english
+
+    english = ("The council voted on Tuesday to keep the ferry terminal open for another year, "
+               "after residents of the north shore said that the detour would add half an "
+               "hour to their trips and that the city had not asked them about it.")
+    french = ("Le conseil municipal a voté mardi soir le maintien du terminal des traversiers "
+              "pour une année de plus, après que les habitants de la rive nord ont dit que le "
+              "détour ajouterait une demi-heure à leurs trajets quotidiens.")
+    assert looks_english(english) and not looks_english(french)
+    assert not looks_english("The council voted.")  # too short to say
+    (tmp_path / "en.txt").write_text(english, encoding="utf-8")
+    (tmp_path / "fr.txt").write_text(french, encoding="utf-8")
+    [en] = read_corpus_file(tmp_path / "en.txt")
+    [fr] = read_corpus_file(tmp_path / "fr.txt")
+    assert en.extra["language"] == "en"
+    assert en.extra["provenance"]["language"].startswith("detected")
+    assert "language" not in fr.extra

@@ -286,5 +286,30 @@ def complete(doc: Any, text_date: bool = True) -> None:
         if found:
             doc.author = found
             prov["author"] = "byline"
+    if not doc.extra.get("language") and looks_english(doc.text):
+        doc.extra["language"] = "en"
+        prov["language"] = "detected (English function words)"
     if doc.published is None:
         doc.extra["date_missing"] = True
+
+
+# The commonest English function words: together a third or more of running English prose,
+# a few per cent of French, German or Spanish text (which share only "a", "in", "on"...).
+_ENGLISH_FUNCTION_WORDS = frozenset({
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "was", "on", "with", "as",
+    "be", "by", "at", "this", "are", "from", "have", "an", "not", "but", "had", "his", "they",
+    "were", "has", "their", "which", "or", "its", "been", "would", "who", "will", "more",
+    "said", "than", "after", "over", "about", "into", "also", "he", "she", "we", "you", "our"
+})
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def looks_english(text: str, min_words: int = 30) -> bool:
+    """A page that declares no language is English when its words say so plainly; other
+    languages are left unstated (a ``--language fr`` filter needs the page's own word)."""
+    words = _WORDS.findall(text[:5000].lower())
+    if len(words) < min_words:
+        return False
+    ascii_share = sum(w.isascii() for w in words) / len(words)
+    share = sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words)
+    return ascii_share >= 0.9 and share >= 0.2
