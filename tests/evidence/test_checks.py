@@ -172,3 +172,21 @@ def test_reversed_roles_are_a_conflict() -> None:
     assert "roles reversed" in f.reason and "Riverton Rapids beat" in f.reason
     assert compare("The Riverton Rapids beat the Harlow Bay Gulls.",
                    "The Riverton Rapids beat the Harlow Bay Gulls 3-2 on Saturday.") == []
+
+
+@pytest.mark.parametrize(("claim", "passage", "relations"), [
+    ("The Riverton council voted 7 to 2 on Tuesday to close the Harbor Street bridge.",
+     "The Riverton council voted 7 to 2 on Tuesday to close the Harbor Street bridge to "
+     "all vehicle traffic.", {"agree"}),
+    ("The state pledged 30 million dollars for the Harbor Street bridge repair.",
+     "The repair will cost 42 million dollars, of which the state pledged 30 million dollars "
+     "for the Harbor Street bridge.", {"agree"}),
+    ("The state pledged 50 million dollars for the Harbor Street bridge repair.",
+     "The repair will cost 42 million dollars, of which the state pledged 30 million dollars "
+     "for the Harbor Street bridge.", {"conflict"}),
+])
+def test_a_figure_is_checked_against_the_matching_figure_not_the_first(claim, passage,
+                                                                       relations):
+    """New-user trial: a claim copied word for word was refuted ("claim: 2; passage: 7")."""
+    found = [f for f in compare(claim, passage) if f.kind == "quantity"]
+    assert found and {f.relation for f in found} == relations

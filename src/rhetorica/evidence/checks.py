@@ -544,19 +544,20 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             else:
                 out.append(Finding("quantity", "agree", f"claim: {_describe(c_change)}; "
                                    f"passage: {_describe(p_change)}", sent))
-    # absolute figures with the same unit
+    # absolute figures with the same unit: a claim's figure agrees when any comparable
+    # figure of the sentence matches it ("voted 7 to 2": the 2 is not checked against the
+    # 7; "42 million ... the state pledged 30 million": the 30 against the 30), and
+    # conflicts only when none does
     for c in cq:
         if c.direction and c.value is None:
             continue
-        for p in pq:
-            if _year_conflict(c, p) or c.direction != p.direction:
-                continue
-            verdict = _value_conflict(c, p) if _about_same(c, p) else None
-            if verdict is None:
-                continue
+        verdicts = [(v, p) for p in pq
+                    if not _year_conflict(c, p) and c.direction == p.direction
+                    and _about_same(c, p) and (v := _value_conflict(c, p)) is not None]
+        if verdicts:
+            verdict, p = min(verdicts, key=lambda vp: vp[0])  # an agreement first
             out.append(Finding("quantity", "conflict" if verdict else "agree",
                                f"claim: {_describe(c)}; passage: {_describe(p)}", sent))
-            break
     # negation: one side denies what the other asserts
     c_neg, p_neg = _negated(claim), _negated(sent)
     if c_neg != p_neg and shared >= max(MIN_SHARED, 0.6):
