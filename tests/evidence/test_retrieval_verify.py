@@ -252,3 +252,19 @@ def test_fts_stemming_matches_sqlite_and_common_terms_are_dropped(corpus_store, 
     terms = corpus_store._selective_terms(["percent", "westport", "zzzunseen", "traffic",
                                            "record"])
     assert len(terms) == 3 and terms[0] == "zzzunseen"  # unknown term (df 0) is rarest
+
+
+def test_summary_mentions_passages_that_lean_the_other_way() -> None:
+    """New-user trial: "supported ... none contradicts it" above a row "refutes 0.67"."""
+    from rhetorica.evidence.verify import summarise
+
+    strong_sup = {"stance": "supports", "strong": True}
+    weak_ref = {"stance": "refutes", "strong": False}
+    assert summarise("supported", [strong_sup]) == (
+        "1 passage in the corpus supports this claim; none contradicts it.")
+    assert summarise("supported", [strong_sup, weak_ref]) == (
+        "1 passage in the corpus supports this claim; 1 passage leans against it, below the "
+        "bar for a contradiction.")
+    assert "2 passages lean towards it" in summarise(
+        "refuted", [{"stance": "refutes", "strong": True},
+                    *[{"stance": "supports", "strong": False}] * 2])

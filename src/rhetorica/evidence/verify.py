@@ -308,12 +308,18 @@ def summarise(verdict: str, passages: list[dict[str, Any]]) -> str:
     def n(k: int) -> str:
         return f"{k} passage" + ("s" if k != 1 else "")
 
+    # passages that lean the other way without reaching the bar are said, so the sentence
+    # never contradicts the table under it
+    lean_ref = sum(p["stance"] == "refutes" and not p["strong"] for p in passages)
+    lean_sup = sum(p["stance"] == "supports" and not p["strong"] for p in passages)
     if verdict == "supported":
-        return f"{n(sup)} in the corpus support{'s' if sup == 1 else ''} this claim; none " \
-               "contradicts it."
+        return f"{n(sup)} in the corpus support{'s' if sup == 1 else ''} this claim; " + (
+            f"{n(lean_ref)} lean{'s' if lean_ref == 1 else ''} against it, below the bar for "
+            "a contradiction." if lean_ref else "none contradicts it.")
     if verdict == "refuted":
-        return f"{n(ref)} in the corpus contradict{'s' if ref == 1 else ''} this claim; none " \
-               "supports it as stated."
+        return f"{n(ref)} in the corpus contradict{'s' if ref == 1 else ''} this claim; " + (
+            f"{n(lean_sup)} lean{'s' if lean_sup == 1 else ''} towards it, below the bar for "
+            "support." if lean_sup else "none supports it as stated.")
     if verdict == "disputed":
         return f"Reports in the corpus disagree: {n(sup)} support this claim, {n(ref)} " \
                "contradict it."
