@@ -225,6 +225,14 @@ def test_eval_actors_beats_naive_baseline():
      {"White House": "objects"}),
     ("The strike was called by the Chicago Teachers Union.",
      {"Chicago Teachers Union": "directs"}),
+    # a participle that says nothing itself: the noun it qualifies gives the role
+    ("The lawsuit, brought by the Harbor Tenants Union in federal court, names the city as "
+     "a defendant.", {"Harbor Tenants Union": "objects"}),
+    ("The walkout, called by the Riverton Nurses Association, entered its second week.",
+     {"Riverton Nurses Association": "directs"}),
+    ("Students protested the firing of a lecturer by the Greystone University board.",
+     {"Greystone University": "executes"}),
+    ("The map was redrawn at Mayor Dana Whitfield's urging.", {"Dana Whitfield": "directs"}),
 ])
 def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
     doc = run_actors(text, date="2025-10-01")

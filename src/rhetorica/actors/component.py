@@ -72,6 +72,10 @@ GROUP_NOUNS = frozenset({
     "network", "campaign", "party", "judge", "jury", "prefect", "mayor", "governor",
     "authority", "member", "leader", "organiser", "organizer", "detainee", "source",
     "aide", "spokesperson", "spokesman", "spokeswoman", "analyst", "expert", "critic",
+    # people acted upon or sent in news of raids, disasters and strikes
+    "team", "crew", "family", "deportee", "inmate", "prisoner", "defendant", "suspect",
+    "victim", "broadcaster", "diver", "rescuer", "firefighter", "professor", "lender",
+    "landlord", "tenant", "farmer", "contractor", "clergy", "camper", "patient",
 })
 
 

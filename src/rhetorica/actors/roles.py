@@ -72,7 +72,8 @@ EXEC_NOUNS = frozenset([
 DIRECT_NOUNS = frozenset([
     "order", "directive", "memo", "memorandum", "proclamation", "decision", "plan",
     "command", "instruction", "executive_order", "request", "direction", "behest",
-    "pressure", "authorisation", "authorization", "orders",
+    "pressure", "authorisation", "authorization", "orders", "urging", "insistence",
+    "instigation",
 ])
 OBJECT_NOUNS = frozenset([
     "lawsuit", "objection", "suit", "challenge", "opposition", "criticism", "complaint",
@@ -150,10 +151,12 @@ def _opposes(verb: Any) -> bool:
 
 
 def _calls_action(verb: Any) -> bool:
-    """'called a strike', 'the strike was called by': calling one is directing it."""
-    return verb.lemma_.lower() == "call" and any(
+    """'called a strike', 'the strike was called by', 'the strike, called by': calling one
+    is directing it."""
+    return verb.lemma_.lower() == "call" and (any(
         c.dep_ in ("dobj", "obj", "nsubjpass") and c.lemma_.lower() in CALLED_ACTIONS
-        for c in verb.children)
+        for c in verb.children) or (verb.dep_ == "acl"
+                                    and verb.head.lemma_.lower() in CALLED_ACTIONS))
 
 
 def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
@@ -297,7 +300,7 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
         prep = head
         if prep.lower_ == "against":
             return TARGETS, f"'against {tok.text}'"
-        if prep.dep_ == "agent":
+        if prep.dep_ == "agent" or (prep.lower_ == "by" and prep.head.tag_ == "VBN"):
             verb = prep.head
             if _in(verb, DIRECT_VERBS) or _calls_action(verb):
                 return DIRECTS, f"agent of passive '{verb.text}'"
@@ -307,6 +310,12 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                 return EXECUTES, f"agent of passive '{verb.text}'"
             if _in(verb, SPEECH_VERBS):
                 return COMMENTS, f"agent of passive '{verb.text}'"
+            if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+                # a verb that says nothing itself: "the lawsuit, brought by the ACLU":
+                # the noun says what was done
+                role = _noun_role(verb.head)
+                if role:
+                    return role, f"'{verb.head.text} {verb.text} by {tok.text}'"
         if prep.lower_ == "to" and prep.head.lower_ == "according":
             return COMMENTS, "'according to'"
         if prep.lower_ == "at" and _in(prep.head, AIMED_VERBS):
@@ -322,6 +331,8 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
             role = _noun_role(noun)
             if prep.lower_ == "of" and _in(noun, PATIENT_NOUNS):  # the arrest of X
                 return TARGETS, f"'{noun.text} of {tok.text}'"
+            if prep.lower_ == "by" and _in(noun, PATIENT_NOUNS):  # the firing by the board
+                return EXECUTES, f"'{noun.text} by {tok.text}'"
             if role and prep.lower_ in TARGET_PREPS:  # "an investigation into X"
                 return TARGETS, f"'{noun.text} {prep.text} {tok.text}'"
             if role == DIRECTS and prep.lower_ in ("of", "from", "by"):
