@@ -49,6 +49,8 @@ def claims(
                                   "claims of stored statements."),
     repeated: bool = typer.Option(False, "--repeated", help="List claims repeated across "
                                   "stored statements (no input needed)."),
+    reviewed: bool = typer.Option(False, "--reviewed", help="List the claims people have "
+                                  "reviewed across stored statements (`rhetorica review`)."),
     threshold: float = typer.Option(0.72, "--threshold", min=0.0, max=1.0,
                                     help="Similarity needed to call two claims the same."),
     db: str | None = typer.Option(None, "--db", help="Store path or URL (for --match-db, "
@@ -63,6 +65,11 @@ def claims(
     from rhetorica.config import Settings
 
     settings = Settings().with_(db=db)
+    if reviewed:
+        if inputs:
+            fail("--reviewed reads the store; give no input files with it", EXIT_USAGE)
+        _print_reviewed(settings.db, as_json)
+        return
     if repeated:
         if inputs:
             fail("--repeated reads the store; give no input files with it", EXIT_USAGE)
@@ -229,3 +236,32 @@ def _repeated(db: str, threshold: float) -> list:
             return find_repeated_claims(st, threshold=threshold)
     except StoreError as exc:
         fail(str(exc), EXIT_STORE)
+
+
+def _print_reviewed(db: str | None, as_json: bool) -> None:
+    """Every reviewed claim's current verdict, newest first (exit 1 when none)."""
+    from rhetorica.cli.common import EXIT_STORE, out, print_json, safe
+    from rhetorica.store import StoreError, open_store
+    from rhetorica.store.reviews import latest_reviews
+
+    try:
+        with open_store(db) as store:
+            rows = latest_reviews(store)
+    except StoreError as exc:
+        fail(str(exc), EXIT_STORE)
+    if as_json:
+        print_json([r.to_dict() for r in rows])
+    elif rows:
+        from rich.table import Table
+
+        table = Table(title="Reviewed claims")
+        for col in ("statement", "claim", "verdict", "by", "when", "note"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            table.add_row(str(r.document_id), safe(r.claim_text), r.verdict.replace("_", " "),
+                          safe(r.reviewer), safe((r.reviewed_at or "")[:16]), safe(r.note))
+        out.print(table)
+    else:
+        out.print("No claim has been reviewed yet (see `rhetorica review`).", highlight=False)
+    if not rows:
+        raise SystemExit(EXIT_FINDINGS)

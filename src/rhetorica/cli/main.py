@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "rhetorica.cli.db",
     "rhetorica.cli.evaluate",
     "rhetorica.cli.claims",
+    "rhetorica.cli.review",
     "rhetorica.cli.corpus",
     "rhetorica.cli.verify",
     "rhetorica.cli.rhetoric",

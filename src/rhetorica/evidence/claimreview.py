@@ -31,6 +31,7 @@ from rhetorica.document import Document
 # Verdict -> (ratingValue on 1..5, human-readable alternateName).
 RATINGS = {
     "refuted": (1, "False"),
+    "misleading": (2, "Misleading"),  # a person's verdict only (rhetorica review)
     "disputed": (3, "Disputed"),
     "not_enough_evidence": (3, "Unproven: no evidence in the corpus"),
     "supported": (5, "True"),
@@ -50,8 +51,8 @@ def _clean(value: Any) -> str | None:
 
 def publishable_rating(item: dict[str, Any]) -> bool:
     """Whether ``item`` may carry a ``reviewRating`` (see the module docstring)."""
-    if _clean(item.get("reviewed_by")):
-        return True
+    if _clean(item.get("reviewed_by")):  # a person's verdict; "not checkable" rates nothing
+        return item.get("verdict") in RATINGS
     conf = item.get("confidence")
     return (item.get("verdict") in RATEABLE and isinstance(conf, (int, float))
             and conf >= PUBLISH_CONFIDENCE)
@@ -59,6 +60,10 @@ def publishable_rating(item: dict[str, Any]) -> bool:
 
 def _why_no_rating(item: dict[str, Any]) -> str:
     verdict = str(item.get("verdict", "")).replace("_", " ") or "no verdict"
+    reviewer = _clean(item.get("reviewed_by"))
+    if reviewer:
+        note = _clean(item.get("summary"))
+        return f"Reviewed by {reviewer}: {verdict}." + (f" {note}" if note else "")
     conf = item.get("confidence")
     conf_txt = f" (confidence {conf:.2f})" if isinstance(conf, (int, float)) else ""
     if item.get("verdict") in RATEABLE:
@@ -177,3 +182,19 @@ def claim_reviews(docs: Sequence[Document]) -> list[dict[str, Any]]:
 def write_claimreview(docs: Sequence[Document], **_: object) -> str:
     """The registered ``claimreview`` format: a JSON-LD array (empty when nothing verified)."""
     return json.dumps(claim_reviews(docs), ensure_ascii=False, indent=2) + "\n"
+
+
+def reviewed_claim_reviews(doc: Document, reviews: Sequence[Any]) -> list[dict[str, Any]]:
+    """ClaimReviews for a stored statement's claims as people reviewed them
+    (:class:`rhetorica.store.reviews.Review`): the reviewer is the author, the note the
+    explanation, the evidence they chose the citations. The model's verdict is not
+    published here."""
+    out = []
+    for r in reviews:
+        item = {"claim": {"text": r.claim_text}, "verdict": r.verdict, "reviewed_by": r.reviewer,
+                "summary": r.note, "passages": []}
+        review = claim_review(item, doc, published=(r.reviewed_at or "")[:10] or None)
+        review["citation"] = [{"@type": "CreativeWork", "url": e} for e in r.evidence
+                              if str(e).lower().startswith(("http://", "https://"))]
+        out.append(review)
+    return out
