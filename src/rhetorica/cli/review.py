@@ -38,27 +38,6 @@ def register(app: typer.Typer) -> None:
     app.command("review")(review)
 
 
-def _claims(doc: Any) -> list[Any]:
-    return sorted(doc.layer("claim"), key=lambda s: s.start)
-
-
-def pick_claim(doc: Any, ref: str) -> Any:
-    """The claim ``ref`` names: its number in text order (1-based), or words it contains
-    (exactly one claim must contain them)."""
-    claims = _claims(doc)
-    if ref.isdigit():
-        n = int(ref)
-        if not 1 <= n <= len(claims):
-            fail(f"claim {n}: the statement has {len(claims)} claim(s)", EXIT_INPUT)
-        return claims[n - 1]
-    words = " ".join(ref.lower().split())
-    hits = [c for c in claims if words in " ".join(c.text_in(doc.text).lower().split())]
-    if len(hits) != 1:
-        fail(f"{ref!r} names {len(hits)} claims; give its number (see `rhetorica review "
-             "DOC`)", EXIT_INPUT)
-    return hits[0]
-
-
 def review(
     doc_ref: str = typer.Argument(..., metavar="DOC", help="Stored statement id or key."),
     claim: str | None = typer.Argument(None, help="Claim number (text order) or its words."),
@@ -75,6 +54,7 @@ def review(
 ) -> None:
     """Record a verdict on a claim of a stored statement, list its claims with their
     reviews, or publish the reviewed ones (--claimreview)."""
+    from rhetorica.claims.reviews import pick_claim
     from rhetorica.ingest.errors import InputError
     from rhetorica.store import StoreError, open_store
     from rhetorica.store.reviews import latest_reviews, record_review
@@ -109,23 +89,15 @@ def review(
     if claimreview:
         from rhetorica.evidence.claimreview import reviewed_claim_reviews
 
-        final = [r for r in reviews if r.verdict != "needs_more"]  # not a published verdict
-        print(json.dumps(reviewed_claim_reviews(doc, final), ensure_ascii=False, indent=2))
+        print(json.dumps(reviewed_claim_reviews(doc, reviews), ensure_ascii=False, indent=2))
         return
     _list(doc, reviews, as_json)
 
 
 def _list(doc: Any, reviews: list[Any], as_json: bool) -> None:
-    from rhetorica.store.reviews import claim_key
+    from rhetorica.claims.reviews import claims_with_reviews
 
-    by_key = {claim_key(r.claim_text): r for r in reviews}
-    rows = []
-    for n, c in enumerate(_claims(doc), 1):
-        text = c.text_in(doc.text)
-        r = by_key.get(claim_key(text))
-        rows.append({"n": n, "start": c.start, "end": c.end, "text": text,
-                     "check_worthiness": round(c.score, 3), "claim_type": c.label,
-                     "review": r.to_dict() if r else None})
+    rows = claims_with_reviews(doc, reviews)
     if as_json:
         print_json(rows)
     else:

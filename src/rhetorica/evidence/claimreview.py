@@ -187,10 +187,12 @@ def write_claimreview(docs: Sequence[Document], **_: object) -> str:
 def reviewed_claim_reviews(doc: Document, reviews: Sequence[Any]) -> list[dict[str, Any]]:
     """ClaimReviews for a stored statement's claims as people reviewed them
     (:class:`rhetorica.store.reviews.Review`): the reviewer is the author, the note the
-    explanation, the evidence they chose the citations. The model's verdict is not
-    published here."""
+    explanation, the evidence they chose the citations; "needs more" is not a verdict and
+    is left out. The model's verdict is not published here."""
     out = []
     for r in reviews:
+        if r.verdict == "needs_more":
+            continue
         item = {"claim": {"text": r.claim_text}, "verdict": r.verdict, "reviewed_by": r.reviewer,
                 "summary": r.note, "passages": []}
         review = claim_review(item, doc, published=(r.reviewed_at or "")[:10] or None)

@@ -6,7 +6,7 @@ contract the CLI keeps with its one-line errors and exit codes.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -346,6 +346,66 @@ def export_document(ref: Ref, svc: Svc,
     name = f"rhetorica-{doc.results.get('store_id', doc.key[:12])}.{ext}"
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class ReviewIn(BaseModel):
+    claim: int = Field(..., ge=1, le=100_000, description="The claim's number in text order "
+                       "(as GET .../reviews lists them).")
+    verdict: Literal["supported", "refuted", "misleading", "not_checkable", "needs_more"]
+    reviewer: str = Field(..., min_length=1, max_length=200, description="Who reviews.")
+    note: str = Field("", max_length=10_000)
+    evidence: list[Annotated[str, Field(max_length=2_000)]] = Field(
+        default_factory=list, max_length=50, description="URLs or corpus document ids.")
+
+
+@router.get("/documents/{ref}/reviews", tags=["review"], responses=ERRORS)
+def document_reviews(ref: Ref, svc: Svc) -> list[dict[str, Any]]:
+    """The statement's claims in text order, each with its current review (like
+    `rhetorica review DOC --json`)."""
+    from rhetorica.claims.reviews import claims_with_reviews
+    from rhetorica.store.reviews import latest_reviews
+
+    doc = _get(svc, ref)
+    with svc.store.use() as st:
+        reviews = latest_reviews(st, ref)
+    return claims_with_reviews(doc, reviews)
+
+
+@router.post("/documents/{ref}/reviews", tags=["review"], status_code=201, responses=ERRORS)
+def add_review(ref: Ref, body: ReviewIn, svc: Svc) -> dict[str, Any]:
+    """Record a person's verdict on one claim (like `rhetorica review DOC N --verdict ...`);
+    every review is kept, the latest is the claim's verdict."""
+    from rhetorica.claims.reviews import pick_claim
+    from rhetorica.store.reviews import record_review
+
+    doc = _get(svc, ref)
+    span = pick_claim(doc, body.claim)
+    with svc.store.use() as st:
+        done = record_review(st, ref, span.text_in(doc.text), body.verdict, body.reviewer,
+                             body.note, body.evidence, span.start, span.end)
+    return done.to_dict()
+
+
+@router.get("/documents/{ref}/reviews/claimreview", tags=["review"], responses=ERRORS)
+def reviewed_claimreview(ref: Ref, svc: Svc) -> list[dict[str, Any]]:
+    """The statement's reviewed claims as schema.org ClaimReview JSON-LD ("needs more"
+    reviews are not published)."""
+    from rhetorica.evidence.claimreview import reviewed_claim_reviews
+    from rhetorica.store.reviews import latest_reviews
+
+    doc = _get(svc, ref)
+    with svc.store.use() as st:
+        reviews = latest_reviews(st, ref)
+    return reviewed_claim_reviews(doc, reviews)
+
+
+@router.get("/reviews", tags=["review"], responses=ERRORS)
+def all_reviews(svc: Svc) -> list[dict[str, Any]]:
+    """Every reviewed claim's current verdict, newest first (like `claims --reviewed`)."""
+    from rhetorica.store.reviews import latest_reviews
+
+    with svc.store.use() as st:
+        return [r.to_dict() for r in latest_reviews(st)]
 
 
 @router.get("/speakers", response_model=list[SpeakerOut], tags=["store"], responses=ERRORS)
