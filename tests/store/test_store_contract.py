@@ -202,6 +202,8 @@ def test_speakers_and_history(store_url):
         assert hist[0]["tone"]["valence"] == -0.5
         assert all(isinstance(h["id"], int) for h in hist)
         assert st.speaker_history("Nobody") == []
+        # a name typed in another case finds the same speaker (issue 17: "donald trump")
+        assert [h["id"] for h in st.speaker_history("mAYOR")] == [h["id"] for h in hist]
 
 
 def test_quoted_words_join_the_speakers_history_marked_as_reported(store_url):

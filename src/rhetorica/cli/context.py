@@ -176,7 +176,7 @@ def context(
 
 
 def baseline(
-    speaker: str = typer.Argument(..., help="Speaker name as stored."),
+    speaker: str = typer.Argument(..., help="Speaker name as stored (case aside)."),
     statement: int | None = typer.Option(None, "--statement", help="Store id of the statement "
                                          "to judge (default: the speaker's latest)."),
     chart: Path | None = typer.Option(None, "--chart", help="Write a PNG or SVG chart of "
@@ -201,6 +201,7 @@ def baseline(
         near = [k for k in known if speaker.lower() in k.lower()][:5]
         fail(f"no stored statements by {speaker!r}"
              + (f"; did you mean: {', '.join(near)}" if near else ""), EXIT_FINDINGS)
+    speaker = next((k for k in known if k.casefold() == speaker.casefold()), speaker)
     try:
         result = compare(history, speaker, statement)
     except KeyError as exc:

@@ -332,7 +332,7 @@ class PostgresStore(Store):
             "JOIN speakers s ON s.id = d.speaker_id "
             "JOIN analyses a ON a.id = (SELECT a2.id FROM analyses a2 WHERE a2.document_id = d.id "
             "  ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1) "
-            "WHERE s.name = %s ORDER BY d.date NULLS FIRST, d.id", (speaker,))
+            "WHERE lower(s.name) = lower(%s) ORDER BY d.date NULLS FIRST, d.id", (speaker,))
         return [{"id": r["id"], "date": r["date"], "intensity": r["intensity"],
                  "tone": (r["results_json"] or {}).get("tone", {})} for r in rows]
 

@@ -359,7 +359,7 @@ class SQLiteStore(Store):
             "JOIN speakers s ON s.id = d.speaker_id "
             "JOIN analyses a ON a.id = (SELECT a2.id FROM analyses a2 WHERE a2.document_id = d.id "
             "  ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1) "
-            "WHERE s.name = ? ORDER BY d.date, d.id", (speaker,))
+            "WHERE lower(s.name) = lower(?) ORDER BY d.date, d.id", (speaker,))
         out = []
         for r in rows:
             results = _loads(r["results_json"], self.url, f"the analysis of statement {r['id']}")
