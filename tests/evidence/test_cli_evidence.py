@@ -227,3 +227,17 @@ def test_corpus_list_filters_show_copies_and_remove_exact(tmp_path: Path) -> Non
     assert prefix.exit_code == 2 and "full 64-character key" in prefix.stderr
     assert run("corpus", "remove", herald["key"], "--db", db).exit_code == 0
     assert len(json.loads(run("corpus", "list", "--db", db, "--json").stdout)) == 2
+
+
+def test_verify_table_shows_the_deciding_sentence_cut_between_words() -> None:
+    from rhetorica.cli.verify import excerpt
+
+    filler = ("The council met on Monday evening to discuss the budget for the harbour "
+              "district and other local matters, including parking and library hours. ") * 2
+    passage = filler + "Police figures show that crime rose by 3 percent last year, not fell."
+    shown = excerpt(passage, "Crime fell by 12 percent last year")
+    assert "crime rose by 3 percent last year, not fell." in shown  # the words that decide
+    assert shown.startswith("…") and len(shown) <= 222
+    cut = excerpt(filler * 2, "council budget harbour")
+    assert cut.endswith("…") and not cut[:-1].endswith(("Mon", "dis"))  # between words
+    assert excerpt("Short passage.", "anything") == "Short passage."

@@ -159,8 +159,29 @@ def _print_table(items: list[dict]) -> None:
             where = p.get("source") or p.get("title") or ""
             if p.get("url"):
                 where += f"\n{p['url']}"
-            table.add_row(p["stance"], f"{p['score']:.2f}", escape(p["text"][:200]),
+            table.add_row(p["stance"], f"{p['score']:.2f}",
+                          escape(excerpt(p["text"], it["claim"].get("checked")
+                                         or it["claim"]["text"])),
                           escape(where), escape(p.get("date") or ""), escape(why))
         out.print(table)
         for note in it.get("notes") or []:
             out.print(f"[dim]note: {escape(note)}[/]")
+
+
+def excerpt(passage: str, claim: str, n: int = 220) -> str:
+    """At most ``n`` characters of a passage for the table, from the sentence closest to the
+    claim (the words that decide the stance), cut between words, with … where cut."""
+    if len(passage) <= n:
+        return passage
+    from rhetorica.evidence.checks import best_sentence
+
+    sent, _shared = best_sentence(claim, passage)
+    at = max(0, passage.find(sent)) if sent else 0
+    if at and len(passage) - at < n:  # room to show what comes before it as well
+        at = max(0, len(passage) - n)
+        at = passage.find(" ", at) + 1 if at else 0
+    window = passage[at:at + n]
+    if at + n < len(passage):
+        window = window[:window.rfind(" ")] if " " in window else window
+        window = window.rstrip(" ,;:") + "…"
+    return ("…" if at else "") + window
