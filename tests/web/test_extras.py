@@ -78,7 +78,13 @@ def test_corpus_upload_then_verify_claims(app, client, tmp_path):
     assert job.result["document_url"] == f"/documents/{doc_id}"
     page = client.get(f"/documents/{doc_id}").text
     verdict = job.result["verdicts"][0].replace("_", " ")
-    assert f'class="verdict verdict-{verdict.replace(" ", "_")}"' in page
+    from rhetorica.evidence.claimreview import PUBLISH_CONFIDENCE
+
+    stored = client.get(f"/api/v1/documents/{doc_id}").json()["results"]["evidence"][0]
+    if stored["confidence"] >= PUBLISH_CONFIDENCE:  # a coloured badge only when firm
+        assert f'class="verdict verdict-{verdict.replace(" ", "_")}">{verdict}' in page
+    else:
+        assert f'class="verdict verdict-tentative">leans {verdict}' in page
     assert "40 percent" in page  # the cited passage is on the card
 
 
@@ -125,3 +131,18 @@ def test_watch_pages_render_without_data(client):
     assert page.status_code == 200 and "Watch timeline" in page.text
     assert client.get("/api/v1/watch/alerts").json() == []
     assert isinstance(client.get("/api/v1/watch/timeline").json(), dict)
+
+
+@pytest.mark.parametrize(("confidence", "firm"), [(0.43, False), (0.79, False), (0.91, True)])
+def test_verdict_badges_are_coloured_only_at_a_publishable_confidence(confidence, firm):
+    """Issue 17: green "supported (43%)" badges appeared below 50 % confidence."""
+    from rhetorica.document import Document, Span
+    from rhetorica.web.views import claim_cards
+
+    text = "Crime rose 40% in 2024."
+    doc = Document(text)
+    doc.spans.append(Span(0, len(text), "check_worthy", 0.9, layer="claim"))
+    doc.results["evidence"] = [{"claim": {"start": 0, "end": len(text), "text": text},
+                                "verdict": "supported", "confidence": confidence}]
+    [card] = claim_cards(doc)
+    assert card["firm"] is firm and card["verdict"] == "supported"

@@ -102,6 +102,12 @@ def evidence_card(item: dict[str, Any], depth: int = 1) -> str:
     return "".join(parts)
 
 
+def _firm(confidence: Any) -> bool:
+    from rhetorica.evidence.claimreview import PUBLISH_CONFIDENCE
+
+    return not isinstance(confidence, (int, float)) or confidence >= PUBLISH_CONFIDENCE
+
+
 def claim_cards(doc: Document) -> list[dict[str, Any]]:
     """Claims ranked by score, each with its verdict and evidence when verification ran."""
     # Verification results (the "verify" component) sit in results["evidence"], one item per
@@ -137,6 +143,9 @@ def claim_cards(doc: Document) -> list[dict[str, Any]]:
             "verdict": verdict.replace("_", " ") if isinstance(verdict, str) else verdict,
             "summary": extra.get("summary") if extra else None,
             "confidence": extra.get("confidence") if extra else None,
+            # a coloured verdict badge only at a confidence a newsroom could publish
+            # (the ClaimReview threshold); below it the badge is grey and says "leans"
+            "firm": _firm(extra.get("confidence") if extra else None),
             "verified": bool(extra),
             "evidence": Markup(render_value(evidence)) if evidence else None,
             "details": Markup("".join(
