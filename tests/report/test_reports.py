@@ -80,3 +80,16 @@ def test_markdown_neutralises_html_tags(analyze):
     md = registry.formats.get("markdown")([doc])
     assert "<script" not in md and "<img" not in md and "<b>" not in md
     assert "&lt;script&gt;" in md
+
+
+def test_markdown_overlapping_spans_are_one_bold_run():
+    """Issue 17: Markdown showed stray "****" where one span starts inside another."""
+    from rhetorica.report.highlight import highlight_markdown
+
+    text = "They call it a warzone today."
+    spans = [Span(15, 22, "war_frame", layer="rhetoric", attrs={"family": "frame"}),
+             Span(18, 22, "loaded_language", layer="rhetoric", attrs={"family": "technique"})]
+    md = highlight_markdown(text, spans, families={"frame": {"marker": "R"},
+                                                   "technique": {"marker": "B"}})
+    assert "****" not in md
+    assert "**warzone** ⟦R war frame; B loaded language⟧" in md, md
