@@ -93,3 +93,14 @@ def test_markdown_overlapping_spans_are_one_bold_run():
                                                    "technique": {"marker": "B"}})
     assert "****" not in md
     assert "**warzone** ⟦R war frame; B loaded language⟧" in md, md
+
+
+def test_html_report_shows_no_raw_identifiers(analyze):
+    """Issue 17: `defense_secretary` and `past_or_reported_action` leaked into the report."""
+    from pathlib import Path
+
+    text = Path(__file__).parents[2].joinpath("examples", "press_rebuttal.txt").read_text()
+    doc = analyze(text, date="2025-06-10")
+    page = registry.formats.get("html")([doc])
+    visible = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", page, flags=re.S)
+    assert re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", visible) == []

@@ -120,7 +120,7 @@ class CheckWorthiness:
             raw = model_scores[n] if n < len(model_scores) and model_scores[n] >= 0 \
                 else score_cues(cues)
             score = raw * (1.0 if english else 0.3) * (1.0 if kind["checkable"] else 0.5)
-            why = "cues: " + (", ".join(cues) if cues else "none")
+            why = "cues: " + (", ".join(c.replace("_", " ") for c in cues) if cues else "none")
             why += f"; type: {kind['type']}"
             if not kind["checkable"]:
                 why += " (not checkable)"

@@ -408,7 +408,8 @@ class PrecedentIndex:
             reasons.append("shared actors: " + ", ".join(
                 sorted(self.names.get(a, a) for a in shared_actors)))
         if shared_offices:
-            reasons.append("same offices involved: " + ", ".join(sorted(shared_offices)))
+            reasons.append("same offices involved: "
+                           + ", ".join(sorted(o.replace("_", " ") for o in shared_offices)))
         ep_legal = set(p.legal_basis)
         legal_part = _set_sim(f.legal, ep_legal)
         if f.legal & ep_legal:
