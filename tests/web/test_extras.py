@@ -77,6 +77,7 @@ def test_corpus_upload_then_verify_claims(app, client, tmp_path):
     assert job.status == "done", job.error
     assert job.result["document_url"] == f"/documents/{doc_id}"
     page = client.get(f"/documents/{doc_id}").text
+    assert "highest-ranked of" not in page  # its only claim was verified: nothing to say
     verdict = job.result["verdicts"][0].replace("_", " ")
     from rhetorica.evidence.claimreview import PUBLISH_CONFIDENCE
 
@@ -146,3 +147,27 @@ def test_verdict_badges_are_coloured_only_at_a_publishable_confidence(confidence
                                 "verdict": "supported", "confidence": confidence}]
     [card] = claim_cards(doc)
     assert card["firm"] is firm and card["verdict"] == "supported"
+
+
+def test_the_page_says_when_only_the_top_claims_were_verified(app, client, monkeypatch):
+    """Issue 17: the web app verified the top 10 of 13 claims without saying so."""
+    need("corpus")
+    need("verify")
+    from rhetorica.web import extras
+
+    monkeypatch.setattr(extras, "MAX_VERIFIED_CLAIMS", 1)
+    data = "".join(json.dumps(d) + "\n" for d in CORPUS).encode()
+    r = client.post("/corpus/upload", files={"file": ("reports.jsonl", data)},
+                    follow_redirects=False)
+    app.state.services.jobs.wait(r.headers["location"].rsplit("/", 1)[-1], timeout=120)
+    text = ("Crime rose 40% in 2024, police say. The council approved the transport budget "
+            "in March 2024 by nine votes to four.")
+    doc_id = client.post("/api/v1/analyze", json={"text": text}).json()["id"]
+    claims = client.get(f"/api/v1/documents/{doc_id}").json()["spans"]
+    n_claims = sum(s["layer"] == "claim" for s in claims)
+    assert n_claims >= 2
+    r = client.post(f"/documents/{doc_id}/verify", follow_redirects=False)
+    job = app.state.services.jobs.wait(r.headers["location"].rsplit("/", 1)[-1], timeout=120)
+    assert job.status == "done", job.error
+    page = client.get(f"/documents/{doc_id}").text
+    assert f"The 1 highest-ranked of {n_claims} claims were verified" in page

@@ -102,7 +102,8 @@ def verify_document(ref: DocId, svc: Svc) -> Response:
     if doc is None:
         raise HTTPException(404, f"no stored statement {ref!r}")
     doc_id = doc.results.get("store_id")
-    claims = sorted(doc.layer("claim"), key=lambda c: -c.score)[:MAX_VERIFIED_CLAIMS]
+    ranked = sorted(doc.layer("claim"), key=lambda c: -c.score)
+    claims = ranked[:MAX_VERIFIED_CLAIMS]
 
     def work(job) -> dict[str, Any]:
         from rhetorica.evidence.index import HybridIndex
@@ -124,6 +125,9 @@ def verify_document(ref: DocId, svc: Svc) -> Response:
                               **{k: v for k, v in res.to_dict().items() if k != "claim"}})
                 job.advance(1, f"verified {len(items)} of {len(claims)} claim(s)")
         doc.results["evidence"] = items
+        # said on the page: which claims were checked, so none looks checked that was not
+        doc.results["evidence_scope"] = {"verified": len(claims), "claims": len(ranked),
+                                         "limit": MAX_VERIFIED_CLAIMS}
         doc.results.pop("store_id", None)
         with svc.store.use() as st:
             # Onto the statement read above only: deleted meanwhile, it stays deleted.
