@@ -149,9 +149,9 @@ def test_corpus_verify_and_open_the_evidence_card(page, tmp_path):
     page.click("#analyse-button")
     page.wait_for_url("**/documents/*")
     page.click("form.verify button")
-    page.wait_for_selector('#job[data-status="done"]', timeout=60_000)
-    page.click("#job-link")
-    page.wait_for_url("**/documents/*")
+    page.wait_for_url("**/jobs/*")
+    # when the verification is done, the page returns to the statement by itself
+    page.wait_for_url("**/documents/*", timeout=60_000)
     card = page.locator("details.claim-card").first
     card.locator("summary").click()
     assert card.locator(".verdict").is_visible()

@@ -76,6 +76,9 @@ def test_corpus_upload_then_verify_claims(app, client, tmp_path):
     job = app.state.services.jobs.wait(r.headers["location"].rsplit("/", 1)[-1], timeout=120)
     assert job.status == "done", job.error
     assert job.result["document_url"] == f"/documents/{doc_id}"
+    # without JavaScript too, the finished job page returns to the statement
+    job_page = client.get(r.headers["location"]).text
+    assert f'content="1; url=/documents/{doc_id}"' in job_page
     page = client.get(f"/documents/{doc_id}").text
     assert "highest-ranked of" not in page  # its only claim was verified: nothing to say
     verdict = job.result["verdicts"][0].replace("_", " ")

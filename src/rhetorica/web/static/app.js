@@ -52,6 +52,10 @@ function setUpJob() {
       if (link && typeof job.result.document_url === "string" &&
           job.result.document_url.startsWith("/") && !job.result.document_url.startsWith("//")) {
         link.setAttribute("href", job.result.document_url);
+        // a verification returns to the statement it verified, where the verdicts are
+        if (box.dataset.kind === "verify") {
+          setTimeout(() => window.location.assign(job.result.document_url), 600);
+        }
       }
       document.getElementById("job-result").hidden = false;
     }
