@@ -182,6 +182,10 @@ def test_search_matches_all_words_stemmed_and_is_injection_safe(store_url):
         assert st.search("!!! ???") == []
         assert len(st.search("city", limit=1)) == 1
         assert st.stats()["documents"] == 4
+        # each hit carries its matching words in context, marked for the page
+        [hit] = st.search("federal agents")
+        assert "\x02Federal\x03" in hit.snippet and "\x02agents\x03" in hit.snippet
+        assert st.list_documents()[0].snippet is None  # only search results have one
 
 
 def test_speakers_and_history(store_url):

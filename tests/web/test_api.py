@@ -217,3 +217,20 @@ def test_actors_and_context_endpoints(client):
     body["pipeline"] = ["parse", "segment"]
     assert client.post("/api/v1/actors", json=body).json() == {"id": None, "result": None,
                                                               "spans": []}
+
+
+def test_search_page_counts_matches_and_marks_them(client):
+    """Issue 17: a filtered search still said "Stored statements (3)" and showed no
+    snippets."""
+    for i, text in enumerate(["Crime rose 40% in 2024, the <b>police</b> say.",
+                              "The bridge reopened in March.", "Police arrested 12 people."]):
+        client.post("/api/v1/analyze", json={"text": text, "speaker": "Ann" if i else "Bo"})
+    page = client.get("/documents?q=police").text
+    assert "Matches for “police” <small>(2)</small>" in page
+    assert "<mark>police</mark>" in page or "<mark>Police</mark>" in page
+    assert "&lt;b&gt;" in page and "<b>police" not in page  # the text stays escaped
+    by_ann = client.get("/documents?speaker=ann").text
+    assert "Statements by ann <small>(2)</small>" in by_ann and "bridge reopened" in by_ann
+    assert "Stored statements <small>(3)</small>" in client.get("/documents").text
+    hits = client.get("/api/v1/documents/search", params={"q": "bridge"}).json()
+    assert "\u0002reopened" not in hits[0]["snippet"] and "\u0002bridge\u0003" in hits[0]["snippet"]

@@ -107,7 +107,13 @@ class DocumentRow:
     title: str | None
     preview: str
     intensity: float | None = None
+    # search results only: the matching words in context, each match between the control
+    # characters MATCH_START and MATCH_END (never in stored text), for the page to mark
+    snippet: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+MATCH_START, MATCH_END = "\x02", "\x03"
 
 
 MIN_REPORTED_WORDS = 8

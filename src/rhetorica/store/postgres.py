@@ -21,12 +21,15 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from rhetorica.document import Document, DocumentMeta, Span
 from rhetorica.ingest.errors import InputError
 from rhetorica.store.base import (
+    MATCH_END,
+    MATCH_START,
     DocumentRow,
     SaveResult,
     Store,
@@ -77,6 +80,12 @@ def _translate(exc: Exception, url: str) -> StoreError:
 def _dumps(value: Any) -> str:
     # allow_nan=False: PostgreSQL's JSON has no NaN; fail in Python with a clear error.
     return json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+
+
+# ts_headline's options: matches between the markers the pages turn into <mark>, a couple of
+# short fragments rather than the whole text
+HEADLINE = (f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=24, MinWords=8, "
+            'MaxFragments=2, FragmentDelimiter=" … "')
 
 
 class PostgresStore(Store):
@@ -293,7 +302,7 @@ class PostgresStore(Store):
         clauses: list[str] = []
         params: list[Any] = []
         if speaker:
-            clauses.append("s.name = %s")
+            clauses.append("lower(s.name) = lower(%s)")
             params.append(speaker)
         if since:
             clauses.append("d.date >= %s")
@@ -316,9 +325,11 @@ class PostgresStore(Store):
             return []
         q = " ".join(terms)
         rows = self.query(
-            self._ROW_SQL + ", plainto_tsquery('english', %s) q WHERE d.tsv @@ q "
-            "ORDER BY ts_rank_cd(d.tsv, q) DESC, d.id LIMIT %s", (q, limit))
-        return [self._row(r) for r in rows]
+            self._ROW_SQL.replace(" AS intensity ", " AS intensity, ts_headline('english', "
+                                  "d.text, q, %s) AS snippet ", 1)
+            + ", plainto_tsquery('english', %s) q WHERE d.tsv @@ q "
+            "ORDER BY ts_rank_cd(d.tsv, q) DESC, d.id LIMIT %s", (HEADLINE, q, limit))
+        return [replace(self._row(r), snippet=r["snippet"]) for r in rows]
 
     def speakers(self) -> list[tuple[str, int]]:
         rows = self.query(

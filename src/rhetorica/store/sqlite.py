@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -325,7 +326,7 @@ class SQLiteStore(Store):
                        ) -> list[DocumentRow]:
         clauses, params = [], []
         if speaker:
-            clauses.append("s.name = ?")
+            clauses.append("lower(s.name) = lower(?)")
             params.append(speaker)
         if since:
             clauses.append("d.date >= ?")
@@ -343,9 +344,12 @@ class SQLiteStore(Store):
         if not q:
             return []
         rows = self.query(
-            self._ROW_SQL + "JOIN documents_fts f ON f.rowid = d.id WHERE documents_fts MATCH ? "
+            self._ROW_SQL.replace(
+                "FROM documents d", "snippet(documents_fts, 0, char(2), char(3), '…', 24) "
+                "AS snippet FROM documents d", 1).replace(" AS intensity ", " AS intensity, ", 1)
+            + "JOIN documents_fts f ON f.rowid = d.id WHERE documents_fts MATCH ? "
             "ORDER BY bm25(documents_fts) LIMIT ?", (q, limit))
-        return [self._row(r) for r in rows]
+        return [replace(self._row(r), snippet=r["snippet"]) for r in rows]
 
     def speakers(self) -> list[tuple[str, int]]:
         rows = self.query(

@@ -110,6 +110,8 @@ class DocumentRowOut(BaseModel):
     title: str | None
     preview: str
     intensity: float | None = None
+    snippet: str | None = Field(None, description="Search only: the matching words in "
+                                "context, each match between \\u0002 and \\u0003.")
 
 
 class SpeakerOut(BaseModel):

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from rhetorica import __version__, registry
 from rhetorica.ingest.errors import InputError
@@ -44,6 +45,7 @@ def env() -> Environment:
                     trim_blocks=True, lstrip_blocks=True)
     e.globals.update(version=__version__, safe_url=safe_url)
     e.filters["pathquote"] = lambda v: quote(str(v), safe="")
+    e.filters["marks"] = marked_snippet
     return e
 
 
@@ -148,6 +150,17 @@ def delete_page(ref: DocId, svc: Svc) -> Response:
     return RedirectResponse("/documents", status_code=303)
 
 
+SEARCH_CAP = 1000  # matches counted for the heading; more show as "1000+"
+
+
+def marked_snippet(snippet: str | None) -> Markup:
+    """A search snippet, escaped, with the store's match markers as <mark>."""
+    from rhetorica.store.base import MATCH_END, MATCH_START
+
+    text = str(escape(snippet or ""))
+    return Markup(text.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))
+
+
 @router.get("/documents", response_class=HTMLResponse)
 def documents_page(
     svc: Svc,
@@ -157,14 +170,19 @@ def documents_page(
 ) -> HTMLResponse:
     with svc.store.use() as st:
         if q.strip():
-            rows = st.search(q, limit=PAGE_SIZE * page)[PAGE_SIZE * (page - 1):]
+            # the matches are counted (up to SEARCH_CAP) so the heading says how many there
+            # are, not how many statements are stored
+            found = st.search(q, limit=SEARCH_CAP)
+            total = len(found)
+            rows = found[PAGE_SIZE * (page - 1):PAGE_SIZE * page + 1]
         else:
             rows = st.list_documents(speaker=speaker or None, limit=PAGE_SIZE + 1,
                                      offset=PAGE_SIZE * (page - 1))
-        stats = st.stats()
+            total = (dict((k.casefold(), n) for k, n in st.speakers()).get(speaker.casefold(), 0)
+                     if speaker else st.stats().get("documents", 0))
     more = len(rows) > PAGE_SIZE
     return render("documents.html.j2", rows=rows[:PAGE_SIZE], q=q, speaker=speaker, page=page,
-                  more=more and not q.strip(), total=stats.get("documents", 0),
+                  more=more, total=total, capped=bool(q.strip()) and total >= SEARCH_CAP,
                   title="Stored statements")
 
 
