@@ -104,3 +104,25 @@ def test_html_report_shows_no_raw_identifiers(analyze):
     page = registry.formats.get("html")([doc])
     visible = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", page, flags=re.S)
     assert re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", visible) == []
+
+
+def test_reports_open_with_a_summary_and_contents_and_fold_long_tables(analyze):
+    """Issue 17: evidence came after a 45-row claims table on a 16,900 px page."""
+    sentences = [f"Crime in district {i} rose {10 + i}% in 2024, the police said."
+                 for i in range(16)]
+    doc = analyze(" ".join(sentences) + " They are vermin <b>flooding</b> our city.",
+                  speaker="Mayor Ana Pike")
+    page = registry.formats.get("html")([doc])
+    summary = page[page.index('<section class="summary">'):page.index("</section>")]
+    assert "What is claimed" in summary and "check-worthy claims" in summary
+    assert "Not verified against an evidence corpus" in summary
+    assert "How the text persuades" in summary and "vermin" not in summary.split("most used")[0]
+    toc = re.search(r'<nav class="toc"[^>]*>(.*?)</nav>', page).group(1)
+    for anchor in re.findall(r'href="#([^"]+)"', toc):
+        assert f'id="{anchor}"' in page  # every contents link lands on its section
+    assert '<details class="fold"><summary>Show all 16 rows</summary>' in page \
+        or '<details class="fold"><summary>Show all 17 rows</summary>' in page
+    assert "&lt;b&gt;flooding" in page and "<b>flooding" not in page
+    md = registry.formats.get("markdown")([doc])
+    assert md.index("## Summary") < md.index("## Claims")
+    assert "- **What is claimed:** " in md and "- **Contents:** " in md

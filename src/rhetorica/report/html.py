@@ -18,7 +18,10 @@ from rhetorica import __version__
 from rhetorica.document import Document
 from rhetorica.report.highlight import highlight_html
 from rhetorica.report.sections import ordered_sections
+from rhetorica.report.summary import summary_lines
 from rhetorica.rhetoric.lexicon import load_lexicon
+
+FOLD_ROWS = 12  # sections with longer tables open folded
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +47,10 @@ def render_document(doc: Document) -> dict[str, Any]:
     for section in ordered_sections():
         html = section.html(doc)
         if html:
-            sections.append({"name": section.name, "title": section.title, "html": Markup(html)})
+            # a long table is folded (its first lines stay readable in the summary above)
+            rows = html.count("<tr>")
+            sections.append({"name": section.name, "title": section.title, "html": Markup(html),
+                             "fold": rows > FOLD_ROWS, "rows": rows})
     return {
         "doc": doc,
         "meta": doc.meta,
@@ -53,6 +59,7 @@ def render_document(doc: Document) -> dict[str, Any]:
         "tone": doc.results.get("tone"),
         "warning": doc.results.get("language", {}).get("warning"),
         "sections": sections,
+        "summary": summary_lines(doc),
     }
 
 

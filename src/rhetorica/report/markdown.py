@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rhetorica.document import Document
 from rhetorica.report.sections import md_text, ordered_sections
+from rhetorica.report.summary import summary_lines
 
 
 def _header(doc: Document) -> str:
@@ -27,10 +28,12 @@ def _header(doc: Document) -> str:
 def write_markdown(docs: Sequence[Document], **_: object) -> str:
     parts = []
     for doc in docs:
+        sections = [(s.title, md) for s in ordered_sections() if (md := s.markdown(doc))]
         body = [_header(doc)]
-        for section in ordered_sections():
-            md = section.markdown(doc)
-            if md:
-                body.append(f"## {section.title}\n\n{md}")
+        lines = [f"- **{topic}:** {md_text(line)}" for topic, line in summary_lines(doc)]
+        if sections:
+            lines.append("- **Contents:** " + " · ".join(title for title, _ in sections))
+        body.append("## Summary\n\n" + "\n".join(lines))
+        body += [f"## {title}\n\n{md}" for title, md in sections]
         parts.append("\n\n".join(body))
     return "\n\n---\n\n".join(parts) + "\n"

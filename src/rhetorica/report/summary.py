@@ -1,0 +1,63 @@
+"""The few lines a report opens with: what is claimed, what the corpus says, how the text
+persuades, who acts. Readers decide from these whether to read on; each line is plain text
+(escaped by the HTML and Markdown writers) written only from what the analysis found."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rhetorica.document import Document
+
+ROLE_ORDER = ("directs", "executes", "objects", "targets", "comments")
+
+
+def _words(label: str) -> str:
+    return label.replace("_", " ")
+
+
+def _quote(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[:limit - 1].rstrip() + '…'}”"
+
+
+def summary_lines(doc: Document) -> list[tuple[str, str]]:
+    """``[(topic, sentence)]``, only for what the document has."""
+    out: list[tuple[str, str]] = []
+    claims = sorted((c for c in doc.layer("claim") if c.label == "check_worthy"),
+                    key=lambda c: -c.score)
+    if claims:
+        top = "; ".join(_quote(c.text_in(doc.text)) for c in claims[:2])
+        out.append(("What is claimed", f"{len(claims)} check-worthy claim"
+                    f"{'s' if len(claims) != 1 else ''}; the strongest: {top}."))
+    else:
+        out.append(("What is claimed", "No sentence makes a check-worthy claim."))
+    evidence = doc.results.get("evidence")
+    if isinstance(evidence, list) and evidence:
+        counts = Counter(str(e.get("verdict", "")) for e in evidence)
+        said = ", ".join(f"{n} {_words(v)}" for v, n in counts.most_common())
+        out.append(("What the corpus says", f"{len(evidence)} claim"
+                    f"{'s' if len(evidence) != 1 else ''} verified: {said}."))
+    else:
+        out.append(("What the corpus says", "Not verified against an evidence corpus "
+                    "(analyse with --verify)."))
+    tone = doc.results.get("tone") or {}
+    rhetoric = Counter(_words(s.label) for s in doc.layer("rhetoric"))
+    if tone or rhetoric:
+        parts = []
+        if isinstance(tone.get("intensity"), (int, float)):
+            parts.append(f"intensity {tone['intensity']:.0f}/100 (the author's own words)")
+        if rhetoric:
+            parts.append("most used: " + ", ".join(f"{k} ×{n}" if n > 1 else k
+                                                   for k, n in rhetoric.most_common(3)))
+        else:
+            parts.append("no persuasion technique or frame found")
+        out.append(("How the text persuades", "; ".join(parts) + "."))
+    roles: dict[str, list[str]] = {}
+    for a in doc.layer("actor"):
+        name = str(a.attrs.get("name") or a.text_in(doc.text))
+        if a.label in ROLE_ORDER and name not in roles.setdefault(a.label, []):
+            roles[a.label].append(name)
+    if roles:
+        out.append(("Who acts", "; ".join(f"{role}: {', '.join(roles[role][:4])}"
+                                          for role in ROLE_ORDER if roles.get(role)) + "."))
+    return out
