@@ -126,3 +126,18 @@ def test_reports_open_with_a_summary_and_contents_and_fold_long_tables(analyze):
     md = registry.formats.get("markdown")([doc])
     assert md.index("## Summary") < md.index("## Claims")
     assert "- **What is claimed:** " in md and "- **Contents:** " in md
+
+
+def test_highlight_families_have_colours_far_apart():
+    """Issue 17: the dehumanising and emergency highlight colours were nearly identical."""
+    from itertools import combinations
+
+    from rhetorica.report.html import family_colours
+
+    def rgb(c: str) -> tuple[int, ...]:
+        return tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+
+    for (a, fa), (b, fb) in combinations(family_colours().items(), 2):
+        distance = sum((x - y) ** 2 for x, y in zip(rgb(fa["colour"]), rgb(fb["colour"]),
+                                                     strict=True)) ** 0.5
+        assert distance > 60, (a, b, distance)
