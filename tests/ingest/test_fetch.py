@@ -654,6 +654,9 @@ def test_raw_response_is_kept_compressed_and_re_extracts_offline(site, store, tm
     assert (again.title, again.published, again.url) == (doc["title"], doc["published"],
                                                          doc["url"])
     assert record.document_keys == [doc["key"]]
+    shown = store.document(doc["id"])["fetch"]  # `corpus show` tells where it came from
+    assert (shown["url"], shown["status"], shown["raw_size"]) == (url, 200, len(html.encode()))
+    assert shown["raw_sha256"] == record.raw_sha256 and shown["fetched_at"]
 
 
 # -- the command line ----------------------------------------------------------------------------
@@ -756,3 +759,16 @@ def test_cli_says_how_many_listed_pages_max_pages_left_out(site, monkeypatch, ca
                              "--max-pages", "1", "--db", str(tmp_path / "c.db"), "--delay", "0")
     assert code == 0, err
     assert "1 more listed but not fetched (--max-pages)" in out
+
+
+def test_cli_show_says_where_a_fetched_document_came_from(site, monkeypatch, capsys, tmp_path):
+    from tests.cli.test_untrusted_text import run_cli
+
+    site.page("/a", article("Harbour traffic climbs", PORT_BODY))
+    db = str(tmp_path / "c.db")
+    code, _out, err = run_cli(monkeypatch, capsys, "corpus", "add", site.url("/a"), "--db", db,
+                              "--delay", "0")
+    assert code == 0, err
+    code, out, _err = run_cli(monkeypatch, capsys, "corpus", "show", "1", "--db", db)
+    assert code == 0 and f"from {site.url('/a')}: HTTP 200" in " ".join(out.split())
+    assert "the response is kept" in out

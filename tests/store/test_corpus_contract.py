@@ -232,6 +232,8 @@ def test_list_filters_by_date_language_and_source(corpus):
     assert [r["origin"] for r in corpus.list_documents(language="EN")] == ["en"]
     assert corpus.list_documents(language="e") == []
     assert corpus.list_documents(source="Courier", since="2000-01-01") == []
+    assert [r["origin"] for r in corpus.list_documents(source="le courrier")] == ["fr"]
+    assert corpus.document(corpus.list_documents(source="Courier")[0]["id"])["fetch"] is None
 
 
 def test_documents_stored_before_fingerprints_are_grouped_by_the_next_add(corpus):

@@ -323,6 +323,12 @@ def show(
         if doc["meta"].get(key):
             table.add_row(key, safe(doc["meta"][key]), safe(prov.get(key) or "–"))
     out.print(table)
+    if doc.get("fetch"):
+        f = doc["fetch"]
+        out.print(safe(f"Fetched {f['fetched_at']} from {f['final_url']}: HTTP {f['status']}, "
+                       f"{f['content_type'] or 'no content type'}; the response is kept "
+                       f"({f['raw_size']:,} bytes, sha256 {str(f['raw_sha256'])[:16]}…)"),
+                  highlight=False)
     if doc["copies"]:
         out.print(f"Wire copies (group {doc['group']}, counted once by verify): "
                   + safe("; ".join(f"{c['id']} {c.get('source') or '?'} "

@@ -256,7 +256,7 @@ class CorpusStore(ABC):
         ph = self.placeholder
         where, params = [], []
         if source:
-            where.append(f"s.name = {ph}")
+            where.append(f"lower(s.name) = lower({ph})")  # as typed, case aside
             params.append(source)
         if since:
             where.append(f"d.published >= {ph}")
@@ -496,6 +496,13 @@ class CorpusStore(ABC):
         doc["date_missing"] = bool(doc["meta"].pop("date_missing", False)) or \
             doc["published"] is None
         doc["copies"] = [m for m in self.copies([doc_id])[doc_id] if m["id"] != doc_id]
+        # fetched from the web: the response it came from, kept to re-check the citation
+        fetched = self.fetch_record(doc["origin"]) if str(doc["origin"]).startswith(
+            ("http://", "https://")) else None
+        doc["fetch"] = None if fetched is None else {
+            k: getattr(fetched, k) for k in ("url", "final_url", "status", "content_type",
+                                             "etag", "last_modified", "fetched_at", "raw_size",
+                                             "raw_sha256")}
         doc["passages"] = [dict(r) for r in self.store.query(
             f'SELECT id, start, "end", text FROM passages WHERE document_id = {ph} '
             "ORDER BY start", (doc_id,))]
