@@ -141,3 +141,19 @@ def test_highlight_families_have_colours_far_apart():
         distance = sum((x - y) ** 2 for x, y in zip(rgb(fa["colour"]), rgb(fb["colour"]),
                                                      strict=True)) ** 0.5
         assert distance > 60, (a, b, distance)
+
+
+def test_highlight_families_differ_by_line_style_too(analyze):
+    """Issue 17: a legend that tells the families apart without colour vision."""
+    from rhetorica.report.html import family_colours
+
+    patterns = [f.get("pattern") for f in family_colours().values()]
+    assert len(set(patterns)) == len(patterns) and None not in patterns
+    doc = analyze("They are vermin flooding our city; it is a war zone and an emergency.")
+    page = registry.formats.get("html")([doc])
+    marks = re.findall(r'<mark class="[^"]*fam-(\w+)"[^>]*style="[^"]*border-bottom:3px (\w+)',
+                       page)
+    assert marks and all(style == family_colours()[fam]["pattern"] for fam, style in marks)
+    legend = re.search(r'<div class="legend">(.*?)</div>', page, flags=re.S).group(1)
+    assert all(f"border-bottom: 3px {family_colours()[fam]['pattern']}" in legend
+               for fam, _ in marks)

@@ -26,7 +26,11 @@ def segments(text: str, spans: Sequence[Span]) -> list[tuple[int, int, list[Span
     return out
 
 
-def highlight_html(text: str, spans: Sequence[Span], colour_of: dict[str, str]) -> str:
+def highlight_html(text: str, spans: Sequence[Span], colour_of: dict[str, str],
+                   pattern_of: dict[str, str] | None = None) -> str:
+    """``pattern_of``: a CSS border style per family, drawn under the highlight as well as
+    its colour (see the legend), so the families differ without colour vision."""
+    pattern_of = pattern_of or {}
     parts = []
     for a, b, active in segments(text, spans):
         piece = escape(text[a:b]).replace("\n", "<br>\n")
@@ -43,10 +47,20 @@ def highlight_html(text: str, spans: Sequence[Span], colour_of: dict[str, str]) 
         cls = "hl multi" if len(active) > 1 else "hl"
         parts.append(
             f'<mark class="{cls} fam-{escape(family)}" data-labels="{escape(labels)}" '
-            f'style="background:{colour_of.get(family, "#ddd")}" title="{escape(tip)}">'
+            f'style="background:{colour_of.get(family, "#ddd")};border-bottom:3px '
+            f'{_style(pattern_of.get(family))} #333" title="{escape(tip)}">'
             f"{piece}</mark>"
         )
     return "".join(parts)
+
+
+BORDER_STYLES = frozenset({"solid", "dotted", "dashed", "double", "groove", "ridge", "inset",
+                           "outset"})
+
+
+def _style(pattern: str | None) -> str:
+    """A CSS border style from the lexicon, never anything else inside a style attribute."""
+    return pattern if pattern in BORDER_STYLES else "solid"
 
 
 def _md_escape(text: str) -> str:

@@ -54,7 +54,9 @@ def render_document(doc: Document) -> dict[str, Any]:
     return {
         "doc": doc,
         "meta": doc.meta,
-        "highlighted": Markup(highlight_html(doc.text, spans, colour_of)),
+        "highlighted": Markup(highlight_html(doc.text, spans, colour_of,
+                                             {n: f.get("pattern", "") for n, f in
+                                              families.items()})),
         "legend": [(k, v) for k, v in families.items() if k in used],
         "tone": doc.results.get("tone"),
         "warning": doc.results.get("language", {}).get("warning"),
