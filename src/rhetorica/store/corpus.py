@@ -180,11 +180,18 @@ COARSE_DIMS = 64
 class CorpusStore(ABC):
     """What the evidence index needs from a backend."""
 
-    @abstractmethod
     def add_documents(self, docs: Iterable[CorpusDocument],
                       embed: Callable[[list[str]], np.ndarray] | None, model: str,
                       progress: Callable[[int], None] | None = None) -> AddReport:
         """Store documents, their passages and vectors in ONE transaction."""
+        with self.store.transaction() as conn:
+            return self._add(conn, docs, embed, model, progress)
+
+    @abstractmethod
+    def _add(self, conn: Any, docs: Iterable[CorpusDocument],
+             embed: Callable[[list[str]], np.ndarray] | None, model: str,
+             progress: Callable[[int], None] | None) -> AddReport:
+        """The backend's body of :meth:`add_documents`, inside the caller's transaction."""
 
     @abstractmethod
     def add_fetched(self, fetch: FetchRecord, docs: Iterable[CorpusDocument],

@@ -86,12 +86,6 @@ class PostgresCorpusStore(CorpusStore):
                                            (name,)).fetchone()["id"])
         return cache[name]
 
-    def add_documents(self, docs: Iterable[CorpusDocument],
-                      embed: Callable[[list[str]], np.ndarray] | None, model: str,
-                      progress: Callable[[int], None] | None = None) -> AddReport:
-        with self.store.transaction() as conn:
-            return self._add(conn, docs, embed, model, progress)
-
     def add_fetched(self, fetch: FetchRecord, docs: Iterable[CorpusDocument],
                     embed: Callable[[list[str]], np.ndarray] | None, model: str,
                     progress: Callable[[int], None] | None = None) -> AddReport:

@@ -64,12 +64,6 @@ class SQLiteCorpusStore(CorpusStore):
         conn.execute("INSERT OR IGNORE INTO corpus_sources(name) VALUES (?)", (name,))
         return conn.execute("SELECT id FROM corpus_sources WHERE name = ?", (name,)).fetchone()[0]
 
-    def add_documents(self, docs: Iterable[CorpusDocument],
-                      embed: Callable[[list[str]], np.ndarray] | None, model: str,
-                      progress: Callable[[int], None] | None = None) -> AddReport:
-        with self.store.transaction() as conn:
-            return self._add(conn, docs, embed, model, progress)
-
     def add_fetched(self, fetch: FetchRecord, docs: Iterable[CorpusDocument],
                     embed: Callable[[list[str]], np.ndarray] | None, model: str,
                     progress: Callable[[int], None] | None = None) -> AddReport:
