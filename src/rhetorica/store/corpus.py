@@ -193,7 +193,6 @@ class CorpusStore(ABC):
              progress: Callable[[int], None] | None) -> AddReport:
         """The backend's body of :meth:`add_documents`, inside the caller's transaction."""
 
-    @abstractmethod
     def add_fetched(self, fetch: FetchRecord, docs: Iterable[CorpusDocument],
                     embed: Callable[[list[str]], np.ndarray] | None, model: str,
                     progress: Callable[[int], None] | None = None) -> AddReport:
@@ -201,6 +200,15 @@ class CorpusStore(ABC):
         read from it in ONE transaction: a URL is either wholly stored or not at all, so a
         failure never leaves a response without its documents, nor documents whose
         response a re-run would skip as unchanged."""
+        with self.store.transaction() as conn:
+            report = self._add(conn, docs, embed, model, progress)
+            values = ",".join(self.json_placeholder if c == "document_keys"
+                              else self.placeholder for c in FETCH_COLUMNS)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in FETCH_COLUMNS[1:])
+            conn.execute(f"INSERT INTO corpus_fetches({', '.join(FETCH_COLUMNS)}) VALUES "
+                         f"({values}) ON CONFLICT (url) DO UPDATE SET {updates}",
+                         fetch.stored_row())
+        return report
 
     def fetch_record(self, url: str) -> FetchRecord | None:
         """What was stored for ``url`` (without the body), None when it never was."""
@@ -250,6 +258,7 @@ class CorpusStore(ABC):
     # "%s" for PostgreSQL) and how it reads a text field of a document's meta JSON
     store: Any
     placeholder = "?"
+    json_placeholder = "?"  # a JSON value's placeholder (PostgreSQL casts the text)
     meta_field_sql = "json_extract(d.meta_json, '$.{field}')"
 
     def list_documents(self, source: str | None = None, limit: int = 50, offset: int = 0,

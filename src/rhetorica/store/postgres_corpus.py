@@ -20,11 +20,9 @@ import numpy as np
 from rhetorica.ingest.corpus import CorpusDocument
 from rhetorica.ingest.passages import split_passages
 from rhetorica.store.corpus import (
-    FETCH_COLUMNS,
     STOPWORDS,
     AddReport,
     CorpusStore,
-    FetchRecord,
     Filters,
     VectorMatrix,
     fact_check_record,
@@ -46,6 +44,7 @@ def or_query(text: str) -> str:
 
 class PostgresCorpusStore(CorpusStore):
     placeholder = "%s"
+    json_placeholder = "%s::json"
     meta_field_sql = "(d.meta_json->>'{field}')"
     nulls_last = " NULLS LAST"
 
@@ -85,19 +84,6 @@ class PostgresCorpusStore(CorpusStore):
             cache[name] = int(conn.execute("SELECT id FROM corpus_sources WHERE name = %s",
                                            (name,)).fetchone()["id"])
         return cache[name]
-
-    def add_fetched(self, fetch: FetchRecord, docs: Iterable[CorpusDocument],
-                    embed: Callable[[list[str]], np.ndarray] | None, model: str,
-                    progress: Callable[[int], None] | None = None) -> AddReport:
-        with self.store.transaction() as conn:
-            report = self._add(conn, docs, embed, model, progress)
-            cols = ", ".join(FETCH_COLUMNS)
-            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in FETCH_COLUMNS[1:])
-            values = ",".join("%s::json" if c == "document_keys" else "%s"
-                              for c in FETCH_COLUMNS)
-            conn.execute(f"INSERT INTO corpus_fetches({cols}) VALUES ({values}) "
-                         f"ON CONFLICT (url) DO UPDATE SET {updates}", fetch.stored_row())
-        return report
 
     def _add(self, conn: Any, docs: Iterable[CorpusDocument],
              embed: Callable[[list[str]], np.ndarray] | None, model: str,

@@ -14,10 +14,8 @@ import numpy as np
 from rhetorica.ingest.corpus import CorpusDocument
 from rhetorica.ingest.passages import split_passages
 from rhetorica.store.corpus import (
-    FETCH_COLUMNS,
     AddReport,
     CorpusStore,
-    FetchRecord,
     Filters,
     VectorMatrix,
     _Stemmer,
@@ -63,18 +61,6 @@ class SQLiteCorpusStore(CorpusStore):
             return None
         conn.execute("INSERT OR IGNORE INTO corpus_sources(name) VALUES (?)", (name,))
         return conn.execute("SELECT id FROM corpus_sources WHERE name = ?", (name,)).fetchone()[0]
-
-    def add_fetched(self, fetch: FetchRecord, docs: Iterable[CorpusDocument],
-                    embed: Callable[[list[str]], np.ndarray] | None, model: str,
-                    progress: Callable[[int], None] | None = None) -> AddReport:
-        with self.store.transaction() as conn:
-            report = self._add(conn, docs, embed, model, progress)
-            cols = ", ".join(FETCH_COLUMNS)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in FETCH_COLUMNS[1:])
-            conn.execute(f"INSERT INTO corpus_fetches({cols}) VALUES "
-                         f"({','.join('?' * len(FETCH_COLUMNS))}) "
-                         f"ON CONFLICT(url) DO UPDATE SET {updates}", fetch.stored_row())
-        return report
 
     def _add(self, conn: Any, docs: Iterable[CorpusDocument],
              embed: Callable[[list[str]], np.ndarray] | None, model: str,
