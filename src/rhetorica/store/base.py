@@ -121,6 +121,7 @@ MIN_REPORTED_WORDS = 8
 
 class Store(ABC):
     url: str
+    placeholder = "?"  # the query parameter marker of its backend ("%s" for PostgreSQL)
 
     def __enter__(self) -> Store:
         return self

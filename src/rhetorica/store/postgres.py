@@ -90,6 +90,7 @@ HEADLINE = (f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=24, MinWords
 
 class PostgresStore(Store):
     backend = "postgresql"
+    placeholder = "%s"
 
     def __init__(self, url: str) -> None:
         try:

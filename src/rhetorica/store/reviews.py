@@ -45,12 +45,6 @@ class Review:
         return asdict(self)
 
 
-def _ph(store: Any) -> str:
-    from rhetorica.store.postgres import PostgresStore
-
-    return "%s" if isinstance(store, PostgresStore) else "?"
-
-
 def record_review(store: Any, ref: int | str, claim_text: str, verdict: str, reviewer: str,
                   note: str = "", evidence: list[str] | None = None,
                   start: int | None = None, end: int | None = None) -> Review:
@@ -66,7 +60,7 @@ def record_review(store: Any, ref: int | str, claim_text: str, verdict: str, rev
         raise InputError("review", "say who reviews: --by NAME (or RHETORICA_REVIEWER)")
     if not claim_text.strip():
         raise InputError("review", "the claim is empty")
-    ph = _ph(store)
+    ph = store.placeholder
     with store.transaction() as conn:
         doc_id = resolve_ref(conn, "documents", ref, ph)
         if doc_id is None:
@@ -84,7 +78,7 @@ def record_review(store: Any, ref: int | str, claim_text: str, verdict: str, rev
 def latest_reviews(store: Any, ref: int | str | None = None) -> list[Review]:
     """The current review of each reviewed claim (of one statement, or of all), newest
     first, each with how many reviews the claim has had."""
-    ph = _ph(store)
+    ph = store.placeholder
     where, args = "", ()
     if ref is not None:
         doc_id = resolve_ref_with(store.query, "documents", ref, ph)
