@@ -59,6 +59,19 @@ def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     raise SystemExit(code)
 
 
+def date_option(value: str | None, name: str) -> str | None:
+    """A date flag (``--since``, ``--until``, ``--as-of``) as an ISO date, None when not
+    given; a value that reads as no date is a usage error (exit 2) naming the flag."""
+    if value is None or value == "":
+        return None
+    from rhetorica.ingest.dates import normalise_date
+
+    iso = normalise_date(value)
+    if iso is None:
+        fail(f"{name} {value!r} is not a date (use YYYY-MM-DD)", EXIT_USAGE)
+    return iso
+
+
 def warn(message: str) -> None:
     """One plain-text warning line on stderr (the watcher's and other log lines)."""
     err.print(f"[yellow]warning:[/] {safe(message, oneline=True)}", highlight=False)

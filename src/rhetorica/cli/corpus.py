@@ -17,6 +17,7 @@ from rhetorica.cli.common import (
     EXIT_INPUT,
     EXIT_STORE,
     EXIT_USAGE,
+    date_option,
     err,
     fail,
     out,
@@ -227,17 +228,6 @@ def _add_urls(store: Any, urls: list[str], model: Any, *, tty: bool, as_json: bo
                              on_fetch=fetching, on_outcome=report).add(urls)
 
 
-def _date_option(value: str | None, name: str) -> str | None:
-    from rhetorica.ingest.dates import normalise_date
-
-    if value is None:
-        return None
-    iso = normalise_date(value)
-    if iso is None:
-        fail(f"{name} {value!r}: not a date (use YYYY-MM-DD)", EXIT_USAGE)
-    return iso[:10]
-
-
 def list_(
     source: str | None = typer.Option(None, "--source", help="Only this source."),
     since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
@@ -253,9 +243,10 @@ def list_(
 ) -> None:
     """List corpus documents, newest first; undated documents match no date filter. Exit 1
     when filters match nothing. --source is the exact name `corpus stats` lists."""
-    filters = {"source": source, "since": _date_option(since, "--since"),
-               "until": _date_option(until, "--until"), "language": language,
-               "group": group}
+    first, last = date_option(since, "--since"), date_option(until, "--until")
+    # whole days: "--until 2026-06-09T12:00" still takes in the rest of that day
+    filters = {"source": source, "since": first and first[:10], "until": last and last[:10],
+               "language": language, "group": group}
     with _open(db) as store:
         rows = store.list_documents(**filters, limit=limit, offset=offset)
     active = ", ".join(f"{k} {v!r}" for k, v in filters.items() if v is not None)

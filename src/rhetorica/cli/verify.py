@@ -11,6 +11,7 @@ from rhetorica.cli.common import (
     EXIT_INPUT,
     EXIT_INTERNAL,
     EXIT_STORE,
+    date_option,
     fail,
     out,
     print_json,
@@ -68,7 +69,6 @@ def verify(
     """
     from rhetorica.config import Settings
     from rhetorica.evidence.index import MODES, HybridIndex
-    from rhetorica.ingest.corpus import normalise_date
     from rhetorica.store import StoreError
     from rhetorica.store.corpus import Filters, open_corpus_store
 
@@ -77,9 +77,8 @@ def verify(
         fail(f"unknown format {fmt!r}; choose table, markdown, json or claimreview", 2)
     if mode not in MODES:
         fail(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", 2)
-    for name, value in (("--since", since), ("--until", until), ("--as-of", as_of)):
-        if value and normalise_date(value) is None:
-            fail(f"{name} {value!r} is not a date (use YYYY-MM-DD)", 2)
+    since, until = date_option(since, "--since"), date_option(until, "--until")
+    as_of_iso = date_option(as_of, "--as-of")
     claims = _claims(inputs)
     if not claims:
         fail("no claim to verify", EXIT_INPUT)
@@ -102,9 +101,7 @@ def verify(
             verifier = Verifier(HybridIndex(store, model=embedder), k=k)
         except ModelArtefactError as exc:
             fail(str(exc), EXIT_INTERNAL)
-        filters = Filters(normalise_date(since) if since else None,
-                          normalise_date(until) if until else None, tuple(source or ()))
-        as_of_iso = normalise_date(as_of) if as_of else None
+        filters = Filters(since, until, tuple(source or ()))
         results = [verifier.verify(c, filters=filters, mode=mode, as_of=as_of_iso)
                    for c in claims]
     items = [{"claim": {"text": r.claim, "start": 0, "end": len(r.claim)},
