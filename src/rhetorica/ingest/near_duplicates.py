@@ -60,15 +60,6 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
-    """Distinct ``k``-word shingles of the lower-cased words (punctuation, case and
-    spacing are what copy desks change; the words are the story)."""
-    words = _words(text)
-    if len(words) < k:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i:i + k]).encode() for i in range(len(words) - k + 1)}
-
-
 @lru_cache(maxsize=200_000)
 def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
@@ -84,8 +75,9 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
 
 
 def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
-    """Distinct 64-bit hashes of the ``k``-word shingles (word hashes mixed by position,
-    so "a b c d" and "d c b a" differ)."""
+    """Distinct 64-bit hashes of the ``k``-word shingles of the lower-cased words
+    (punctuation, case and spacing are what copy desks change; the words are the story).
+    Word hashes are mixed by position, so "a b c d" and "d c b a" differ."""
     words = _words(text)
     if not words:
         return np.zeros(0, dtype=np.uint64)
