@@ -120,3 +120,17 @@ def test_we_versus_they_dependency_pattern(pipe, text, fires):
     for s in syntax:
         assert s.label == "us_vs_them"
         assert s.start == 0 and s.text_in(text) == text.rstrip(".")
+
+
+def test_feature_columns_are_feature_hasher_columns():
+    """The trained weights were indexed by scikit-learn's FeatureHasher; run time hashes
+    without it and must land every feature in the same column."""
+    from sklearn.feature_extraction import FeatureHasher
+
+    from rhetorica.rhetoric.model import N_FEATURES, _matrix
+
+    rows = [["w=war", "w=zone", "w=war", "lemma=é"], [], [f"f{i}" for i in range(500)]]
+    ref = FeatureHasher(n_features=N_FEATURES, input_type="string",
+                        alternate_sign=False).transform(rows).tocsr()
+    ref.data[:] = 1.0
+    assert abs(_matrix(rows) - ref).max() == 0

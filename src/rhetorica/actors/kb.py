@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from rhetorica import safe_yaml
 from rhetorica.ingest.errors import InputError
 from rhetorica.ingest.text import read_bounded
 
@@ -210,7 +211,7 @@ def _actor(raw: Any, origin: str, offices: dict[str, Office]) -> Actor:
 
 def _read(text: str, origin: str) -> dict[str, Any]:
     try:
-        data = json.loads(text) if origin.endswith(".json") else yaml.safe_load(text)
+        data = json.loads(text) if origin.endswith(".json") else safe_yaml.load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise KBError(origin, f"not valid YAML/JSON: {str(exc).splitlines()[0]}",

@@ -22,7 +22,13 @@ from typing import Any
 
 import numpy as np
 
+from rhetorica.claims.tfidf import TfidfTransform
+
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models" / "claims"
+# n-gram ranges of the word and character TF-IDF (fitted by scikit-learn, applied by
+# :class:`~rhetorica.claims.tfidf.TfidfTransform`, which spares run time the sklearn import)
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
 
 # --- cue features: cheap regexes, no parser needed, so training and batch scoring are fast ---
 _NUM = re.compile(r"\d")
@@ -115,9 +121,10 @@ class CheckWorthinessModel:
     def _vectorizers(self) -> tuple[Any, Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=self.word_features,
+        word = TfidfVectorizer(ngram_range=WORD_NGRAMS, min_df=2,
+                               max_features=self.word_features,
                                sublinear_tf=True, lowercase=True, dtype=np.float32)
-        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3,
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=3,
                                max_features=self.char_features, sublinear_tf=True,
                                lowercase=True, dtype=np.float32)
         return word, char
@@ -146,8 +153,8 @@ class CheckWorthinessModel:
 
         texts = list(texts)
         self.word_, self.char_ = self._vectorizers()
-        self.word_.fit(texts)
-        self.char_.fit(texts)
+        self.word_ = TfidfTransform.from_vectorizer(self.word_.fit(texts))
+        self.char_ = TfidfTransform.from_vectorizer(self.char_.fit(texts))
         X = self._features(texts)
         clf = LogisticRegression(C=self.C, max_iter=2000, class_weight=self.class_weight,
                                  solver="liblinear", random_state=self.seed)
@@ -247,11 +254,10 @@ class CheckWorthinessModel:
                     threshold=meta["threshold"], seed=meta["seed"],
                     class_weight=meta.get("class_weight"),
                     length_cues=meta.get("length_cues", True))
-        model.word_, model.char_ = model._vectorizers()
-        for vec, vocab, idf in ((model.word_, meta["word_vocab"], arrays["word_idf"]),
-                                (model.char_, meta["char_vocab"], arrays["char_idf"])):
-            vec.vocabulary = {t: i for i, t in enumerate(vocab)}
-            vec.idf_ = idf
+        model.word_ = TfidfTransform({t: i for i, t in enumerate(meta["word_vocab"])},
+                                     arrays["word_idf"], "word", WORD_NGRAMS)
+        model.char_ = TfidfTransform({t: i for i, t in enumerate(meta["char_vocab"])},
+                                     arrays["char_idf"], "char_wb", CHAR_NGRAMS)
         model.coef_ = arrays["coef"].astype(np.float32)
         model.intercept_ = float(meta["intercept"])
         model.metrics = meta.get("metrics", {})

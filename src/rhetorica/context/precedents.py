@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from rhetorica import safe_yaml
 from rhetorica.ingest.errors import InputError
 
 LEGAL_BASES: dict[str, tuple[str, str]] = {
@@ -225,14 +226,14 @@ def bundled_precedents() -> tuple[Precedent, ...]:
     origin = "rhetorica/data/precedents/precedents.yaml"
     text = resources.files("rhetorica.data.precedents").joinpath("precedents.yaml").read_text(
         "utf-8")
-    return tuple(parse_precedents(yaml.safe_load(text), origin))
+    return tuple(parse_precedents(safe_yaml.load(text), origin))
 
 
 def load_precedents(path: str | Path | None = None) -> tuple[Precedent, ...]:
     if path is None:
         return bundled_precedents()
     try:
-        data = yaml.safe_load(Path(path).read_text("utf-8"))
+        data = safe_yaml.load(Path(path).read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PrecedentError(str(path), f"cannot read precedents: {exc}") from None
     return tuple(parse_precedents(data, str(path)))

@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from rhetorica import safe_yaml
 from rhetorica.document import Document
 from rhetorica.ingest.errors import InputError
 from rhetorica.ingest.text import read_bounded
@@ -131,7 +132,7 @@ def load_watchlist(path: str | Path | None = None) -> Watchlist:
     except OSError as exc:
         raise WatchlistError(origin, f"cannot read: {exc.strerror}") from None
     try:
-        raw = yaml.safe_load(data.decode("utf-8"))
+        raw = safe_yaml.load(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise WatchlistError(origin, "is not UTF-8 text") from None
     except yaml.YAMLError as exc:

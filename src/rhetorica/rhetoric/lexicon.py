@@ -13,8 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from rhetorica import safe_yaml
 from rhetorica.config import Settings
 from rhetorica.document import Document
 from rhetorica.nlp.language import is_english
@@ -46,7 +45,7 @@ def _read_yaml(path: Path | None) -> dict[str, Any]:
             "utf-8")
     else:
         text = Path(path).read_text("utf-8")
-    data = yaml.safe_load(text) or {}
+    data = safe_yaml.load(text) or {}
     if not isinstance(data, dict) or "entries" not in data:
         raise ValueError(f"{path or 'lexicon.yaml'}: expected a mapping with an 'entries' list")
     return data

@@ -14,8 +14,7 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
+from rhetorica import safe_yaml
 from rhetorica.config import Settings
 from rhetorica.document import Document
 from rhetorica.nlp.parse import ensure_parsed
@@ -32,7 +31,7 @@ PRIOR_WORDS = 25
 @lru_cache(maxsize=1)
 def tone_words() -> dict[str, frozenset[str]]:
     text = resources.files("rhetorica.data.rhetoric").joinpath("tone.yaml").read_text("utf-8")
-    return {k: frozenset(v) for k, v in yaml.safe_load(text).items()}
+    return {k: frozenset(v) for k, v in safe_yaml.load(text).items()}
 
 
 DATELINE = re.compile(r"\s*[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][A-Za-z.]+\s*\d*)?\s*[—–]")
