@@ -53,3 +53,25 @@ def test_corpus_add_of_a_large_folder_with_one_bad_file_adds_nothing(tmp_path):
     ok = CliRunner().invoke(app, ["corpus", "add", str(tmp_path), "--db", db, "--json"])
     assert ok.exit_code == 0 and json.loads(ok.stdout)["documents_added"] == \
         PARALLEL_MIN_FILES + 5
+
+
+def test_workers_send_documents_with_passages_and_fingerprint_computed(tmp_path):
+    """The storing process only writes: passages and the wire-copy fingerprint come back
+    from the worker that read the file, equal to what the text gives on the spot."""
+    from rhetorica.ingest.near_duplicates import fingerprint
+    from rhetorica.ingest.passages import split_passages
+
+    files = folder(tmp_path, PARALLEL_MIN_FILES + 6)
+    for f in files[:3]:  # long enough to fingerprint
+        f.write_text(json.dumps({"text": " ".join(
+            f"Sentence {k} says the ferry on route {f.stem} ran {k} times late." for k in
+            range(12))}) + "\n", encoding="utf-8")
+    docs = [d for batch in read_files(files, 2) for d in batch]
+    assert all({"passages", "fingerprint"} <= set(vars(d)) for d in docs)
+    assert docs[0].fingerprint is not None and docs[-1].fingerprint is None
+    for d in docs[:3] + docs[-2:]:
+        assert d.passages == split_passages(d.text)
+        fp = fingerprint(d.text)
+        assert (d.fingerprint is None) == (fp is None)
+        if fp is not None:
+            assert (d.fingerprint.signature == fp.signature).all()

@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from rhetorica.ingest.dates import normalise_date
 from rhetorica.ingest.errors import InputError
 from rhetorica.ingest.metadata import complete as complete_metadata
 from rhetorica.ingest.metadata import first_line_title, html_metadata, parse_ld_json
+from rhetorica.ingest.near_duplicates import Fingerprint, fingerprint
+from rhetorica.ingest.passages import Passage, split_passages
 from rhetorica.ingest.text import check_size, decode
 
 DEFAULT_MAX_FILE_BYTES = 50_000_000
@@ -68,6 +71,19 @@ class CorpusDocument:
     def key(self) -> str:
         """Identity is the text alone: the same article from two feeds is one document."""
         return text_key(self.text)
+
+    # Computed once, where the document is read: a reading worker process fills them in
+    # (:func:`read_files`), so the process that stores documents only writes them.
+    @cached_property
+    def passages(self) -> list[Passage]:
+        """The sentence windows that are indexed as evidence passages."""
+        return split_passages(self.text)
+
+    @cached_property
+    def fingerprint(self) -> Fingerprint | None:
+        """The MinHash signature that finds wire copies (None: too short to compare, or a
+        published fact-check, which is never anybody's copy)."""
+        return None if self.extra.get("kind") == "claimreview" else fingerprint(self.text)
 
 
 def text_key(text: str) -> str:
@@ -702,11 +718,18 @@ def expand_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
 
 
 PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
+FILES_PER_TASK = 8  # files sent to a worker at once: fewer round trips between processes
 
 
-def _read_one(args: tuple[Path, dict[str, Any]]) -> list[CorpusDocument]:
-    path, options = args
-    return read_corpus_file(path, **options)
+def _read_some(args: tuple[Sequence[Path], dict[str, Any]]) -> list[list[CorpusDocument]]:
+    """A worker's read of a few files: the documents with their passages and fingerprint
+    computed here, spreading that work over the workers instead of the storing process."""
+    paths, options = args
+    out = [read_corpus_file(path, **options) for path in paths]
+    for d in (d for docs in out for d in docs):
+        d.passages  # noqa: B018 - fills the cached property, sent back with the document
+        d.fingerprint  # noqa: B018
+    return out
 
 
 def read_files(files: Sequence[Path], workers: int = 1, **options: Any
@@ -725,13 +748,13 @@ def read_files(files: Sequence[Path], workers: int = 1, **options: Any
     ctx = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        # a window of files in flight, not map() over all of them: memory then holds only
+        # a window of tasks in flight, not map() over all of them: memory then holds only
         # a few files' documents ahead of the consumer, however many files there are
-        window = 8 * workers
+        window = 4 * workers
         pending: list[Any] = []
-        for f in files:
-            pending.append(pool.submit(_read_one, (f, options)))
+        for k in range(0, len(files), FILES_PER_TASK):
+            pending.append(pool.submit(_read_some, (files[k:k + FILES_PER_TASK], options)))
             if len(pending) >= window:
-                yield pending.pop(0).result()
+                yield from pending.pop(0).result()
         for fut in pending:
-            yield fut.result()
+            yield from fut.result()

@@ -312,11 +312,10 @@ class CorpusStore(ABC):
             Fingerprint,
             band_keys,
             containment,
-            fingerprint,
         )
 
         ph = self.placeholder
-        fp = None if doc.extra.get("kind") == "claimreview" else fingerprint(doc.text)
+        fp = doc.fingerprint
         if fp is None:  # recorded as looked at, so a backfill does not come back to it
             conn.execute(f"INSERT INTO corpus_fingerprints(document_id, shingles, signature) "
                          f"VALUES ({ph}, 0, {ph})", (doc_id, b""))

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from rhetorica.ingest.corpus import CorpusDocument
-from rhetorica.ingest.passages import split_passages
 from rhetorica.store.corpus import (
     STOPWORDS,
     AddReport,
@@ -114,7 +113,7 @@ class PostgresCorpusStore(CorpusStore):
             report.documents_added += 1
             report.ids.append(doc_id)
             self._group_copies(conn, doc_id, doc)
-            passages = list(enumerate(split_passages(doc.text)))
+            passages = list(enumerate(doc.passages))
             keys = [passage_key(p.text) for _, p in passages]
             known = {r["key"] for r in conn.execute(
                 "SELECT DISTINCT key FROM passages WHERE key = ANY(%s)", (keys,)).fetchall()}

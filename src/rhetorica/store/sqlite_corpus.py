@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from rhetorica.ingest.corpus import CorpusDocument
-from rhetorica.ingest.passages import split_passages
 from rhetorica.store.corpus import (
     AddReport,
     CorpusStore,
@@ -89,7 +88,7 @@ class SQLiteCorpusStore(CorpusStore):
             report.documents_added += 1
             report.ids.append(doc_id)
             self._group_copies(conn, doc_id, doc)
-            for seq, p in enumerate(split_passages(doc.text)):
+            for seq, p in enumerate(doc.passages):
                 pkey = passage_key(p.text)
                 if conn.execute("SELECT 1 FROM passages WHERE key = ? LIMIT 1",
                                 (pkey,)).fetchone():
