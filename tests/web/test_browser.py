@@ -156,3 +156,88 @@ def test_corpus_verify_and_open_the_evidence_card(page, tmp_path):
     card.locator("summary").click()
     assert card.locator(".verdict").is_visible()
     assert "40 percent" in card.locator(".evidence").inner_text()
+
+
+REVIEW_TEXT = ("The mayor said crime fell by 12 percent last year. The new bridge will open in "
+               "May after repairs costing $40 million. Officials confirmed that 300 National "
+               'Guard troops were deployed downtown on Monday. "We will not be intimidated," '
+               "said Governor Ana Ruiz, calling the deployment unlawful.")
+
+
+def artefacts(tmp_path: Path) -> Path:
+    """Where screenshots go: RHETORICA_ARTIFACTS (CI keeps it), else the test's tmp dir."""
+    out = Path(os.environ.get("RHETORICA_ARTIFACTS") or tmp_path) / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def no_horizontal_overflow(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page is {width} px wide"
+
+
+def test_review_workspace_with_the_keyboard_alone(page, tmp_path):
+    page.goto("/")
+    page.fill("#text", REVIEW_TEXT)
+    page.click("#analyse-button")
+    page.wait_for_url("**/documents/*")
+
+    # a claim marked in the text opens its card beside the text
+    mark = page.locator("#statement a.claim-mark").nth(1)
+    anchor = mark.get_attribute("data-claim")
+    card = page.locator(f"details#{anchor}")
+    assert not card.evaluate("el => el.open")
+    mark.click()
+    page.wait_for_function("id => document.getElementById(id).open", arg=anchor)
+    assert card.is_visible()
+
+    # keyboard only: focus the claim in the text, Enter opens it, then fill its form
+    page.reload()
+    page.locator(f'#statement a.claim-mark[data-claim="{anchor}"]').focus()
+    assert "claim #" in page.inner_text("#span-info")
+    page.keyboard.press("Enter")
+    page.wait_for_function("id => document.getElementById(id).open", arg=anchor)
+    card.locator('input[value="misleading"]').focus()
+    page.keyboard.press("Space")
+    for _ in range(2):  # the note, then the evidence
+        page.keyboard.press("Tab")
+    page.keyboard.type("https://city.example/budget")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Dana")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**#{anchor}")
+    assert card.evaluate("el => el.open")
+    assert "misleading" in card.locator(".review").inner_text()
+    assert "claim-misleading" in page.locator(
+        f'#statement a.claim-mark[data-claim="{anchor}"]').get_attribute("class")
+
+    # one voice at a time: the governor's words stay, the rest is dimmed
+    page.check('#voices input[value*="Ruiz"]')
+    assert page.locator("#statement .voice-a.dim").count() >= 1
+    assert page.locator('#statement .voice-q[data-voice*="Ruiz"].dim').count() == 0
+    assert page.locator('#statement .voice-q[data-voice*="Ruiz"]').count() >= 1
+
+    # the claims table, with the verdict, through the browser
+    with page.expect_download() as info:
+        page.click("#export-csv")
+    assert "misleading" in info.value.path().read_text("utf-8")
+
+    shots = artefacts(tmp_path)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        no_horizontal_overflow(page)
+        page.screenshot(path=str(shots / f"document-{width}.png"), full_page=True)
+
+
+def test_pages_fit_a_laptop_and_a_phone(page, tmp_path):
+    shots = artefacts(tmp_path)
+    for path in ("/", "/documents", "/corpus", "/watch", "/speakers", "/jobs"):
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            resp = page.goto(path)
+            if resp is not None and resp.status == 404:
+                continue  # a part not installed here
+            no_horizontal_overflow(page)
+            page.screenshot(path=str(shots / f"{path.strip('/') or 'index'}-{width}.png"),
+                            full_page=True)

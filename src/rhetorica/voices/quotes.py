@@ -458,6 +458,8 @@ def baseline_attributions(parsed: Any, text: str) -> list[Attribution]:
 
 _GLUE = re.compile(r"[\s\"“”‘’'«»„,]*")  # what may separate two pieces of one tagged content
 _SENT_END = re.compile(r"[.!?][\"”’»]?\s+[\"“‘«]?[A-Z]")
+_NOT_A_SOURCE = frozenset({"the", "a", "an", "this", "that", "these", "those", "of", "and",
+                           "or", "to", "in", "on", "at", "for", "by", "with", ""})
 PAIR_REACH = 160  # characters: farthest a cue or source may lie from its content
 
 
@@ -493,7 +495,10 @@ def attributions_from_tags(tags: list[tuple[str, int, int]], text: str,
     precise on the patterns they know, the tagger has the wider reach). ``kind`` is
     ``direct`` when the content lies in quotation marks."""
     cues = [(a, b) for part, a, b in tags if part == "CUE"]
-    sources = [(a, b) for part, a, b in tags if part == "SOURCE"]
+    # a source tagged on a lone article or pronoun-less function word ("the" inside a show's
+    # title) names nobody: without it the content takes the next source or the rules'
+    sources = [(a, b) for part, a, b in tags if part == "SOURCE"
+               and text[a:b].strip(" ,").lower() not in _NOT_A_SOURCE]
     groups = _content_groups(tags, text, cues + sources)
     quoted = [a for a in rules if a.kind == "direct"]
     out: list[Attribution] = []
@@ -547,7 +552,11 @@ def _whole_source(text: str, span: tuple[int, int]) -> tuple[int, int]:
     while b < len(text) and (text[b].isalnum() or text[b] in "-'’"):
         b += 1
     comma = text.find(", ", a, b)
-    return (a, comma) if comma > a else (a, b)
+    if comma > a:
+        return a, comma
+    while b > a and text[b - 1] in ",;: ":  # "Tom Homan," tagged with its comma
+        b -= 1
+    return a, b
 
 
 SMALL_GAP_WORDS = 3  # untagged words inside one content span (the tagger's hesitations)
@@ -557,8 +566,9 @@ def _content_groups(tags: list[tuple[str, int, int]], text: str,
                     parts: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """Tagged content spans as attributions' content pieces. A span continues the one
     before it across quote marks, commas or up to :data:`SMALL_GAP_WORDS` untagged words of
-    the same sentence; across nothing but a tagged cue and source ('"…," she said, "…"') it
-    is a second piece of the same content. A span without a letter or digit is dropped."""
+    the same sentence; across nothing but a tagged cue and source into a quotation mark
+    ('"…," she said, "…"') it is a second piece of the same content. A span without a
+    letter or digit is dropped."""
     groups: list[list[tuple[int, int]]] = []
     for part, a, b in tags:
         if part != "CONTENT":
@@ -570,7 +580,9 @@ def _content_groups(tags: list[tuple[str, int, int]], text: str,
             last = groups[-1][-1]
             gap = text[last[1]:a]
             tagged = any(last[1] <= x and y <= a for x, y in parts)
-            if _GLUE.fullmatch(gap) or (not tagged and not _SENT_END.search(gap)
+            # a sentence end shows only with the next span's first letters: 'Monday. "We'
+            ends = _SENT_END.search(text[last[1]:a + 2])
+            if _GLUE.fullmatch(gap) or (not tagged and not ends
                                         and len(gap.split()) <= SMALL_GAP_WORDS
                                         and "\n" not in gap):
                 groups[-1][-1] = (last[0], b)
@@ -579,7 +591,10 @@ def _content_groups(tags: list[tuple[str, int, int]], text: str,
             for x, y in sorted(parts, reverse=True):
                 if last[1] <= x and y <= a:
                     rest = rest[:x - last[1]] + rest[y - last[1]:]
-            if tagged and _GLUE.fullmatch(rest):
+            # '"…," she said, "…"': the second piece opens a quotation again; ', calling
+            # the deployment unlawful' after a quote is new content of its own
+            if tagged and _GLUE.fullmatch(rest) and re.search(r"[\"“‘«]",
+                                                               text[max(0, a - 2):a + 1]):
                 groups[-1].append((a, b))
                 continue
         groups.append([(a, b)])

@@ -1,7 +1,10 @@
-"""Server-rendered pages: paste or upload, read the analysis, browse, download.
+"""Server-rendered pages: paste or upload, read and review the analysis, browse, download.
 
-Pages work without JavaScript; the one script (``static/app.js``) only adds progress polling
-for background jobs and click-to-open on claim highlights. Forms post back to the same
+The document page is a reviewer's workspace: the text with its claims marked (each a link
+to its card beside the text) and its rhetoric highlighted, a review form on every claim card,
+the claims exported as CSV or JSON, and "edit and analyse again". Pages work without
+JavaScript; the one script (``static/app.js``) only adds progress polling for background
+jobs, opening the card of a linked claim, and one voice at a time. Forms post back to the same
 origin (the CSP's ``form-action 'self'``), and successful posts redirect (POST/redirect/GET)
 so a reload never re-submits a statement.
 """
@@ -30,7 +33,7 @@ from rhetorica.web.core import (
 )
 from rhetorica.web.features import features
 from rhetorica.web.uploads import upload_name
-from rhetorica.web.views import baseline_chart, claim_cards, safe_url
+from rhetorica.web.views import baseline_chart, claim_cards, marked_text, safe_url
 
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Services, Depends(services)]
@@ -74,7 +77,11 @@ def analyze_form(
     source: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
+    revises: Annotated[str, Form(pattern=r"^[0-9]{0,18}$")] = "",
 ) -> Response:
+    """Analyse a pasted statement; ``revises``: the id of the statement this text was
+    edited from (the document page's "edit and analyse again"), whose reviews carry over
+    to the claims the edit left as they were."""
     form = {"text": text, "speaker": speaker, "date": date, "source": source, "title": title,
             "url": url}
     try:
@@ -83,7 +90,28 @@ def analyze_form(
     except InputError as exc:
         return render("index.html.j2", status=400, recent=_recent(svc), form=form,
                       error=str(exc), formats=registry.formats.names())
+    if revises and int(revises) != saved.document_id:
+        _carry_reviews(svc, int(revises), doc, saved.document_id)
     return RedirectResponse(f"/documents/{saved.document_id}", status_code=303)
+
+
+def _carry_reviews(svc: Services, old: int, doc: Any, new: int) -> None:
+    """Copy the current review of each claim of statement ``old`` that ``doc`` (stored as
+    ``new``) still makes word for word, saying where it came from."""
+    from rhetorica.claims.reviews import claims_in_order
+    from rhetorica.store.reviews import claim_key, latest_reviews, record_review
+
+    with svc.store.use() as st:
+        try:
+            reviews = {claim_key(r.claim_text): r for r in latest_reviews(st, old)}
+        except InputError:
+            return  # the earlier statement was deleted meanwhile: nothing to carry
+        for c in claims_in_order(doc):
+            r = reviews.get(claim_key(c.text_in(doc.text)))
+            if r is not None:
+                note = f"{r.note} (carried over from statement {old})".strip()
+                record_review(st, new, r.claim_text, r.verdict, r.reviewer, note, r.evidence,
+                              c.start, c.end)
 
 
 @router.post("/upload", response_class=HTMLResponse)
@@ -110,12 +138,28 @@ def _load(svc: Services, ref: str):
     return doc
 
 
+REVIEWER_COOKIE = "rhetorica_reviewer"  # the name last used to review, to fill the form in
+
+
+def _cards(svc: Services, doc: Any) -> list[dict[str, Any]]:
+    from rhetorica.store.reviews import latest_reviews
+
+    with svc.store.use() as st:
+        reviews = latest_reviews(st, doc.results["store_id"])
+    return claim_cards(doc, reviews)
+
+
 @router.get("/documents/{ref}", response_class=HTMLResponse)
-def document_page(ref: DocId, svc: Svc) -> HTMLResponse:
-    from rhetorica.report.html import render_document
+def document_page(ref: DocId, svc: Svc, request: Request) -> HTMLResponse:
+    from rhetorica.report.html import family_colours, render_document
+    from rhetorica.store.reviews import VERDICTS
 
     doc = _load(svc, ref)
     doc_id = doc.results.get("store_id")
+    cards = _cards(svc, doc)
+    families = family_colours()
+    marked = marked_text(doc, cards, {n: f["colour"] for n, f in families.items()},
+                         {n: f.get("pattern", "") for n, f in families.items()})
     chart, history, baseline = None, [], None
     if doc.meta.speaker:
         with svc.store.use() as st:
@@ -128,8 +172,105 @@ def document_page(ref: DocId, svc: Svc) -> HTMLResponse:
         except Exception:  # an optional add-on must never break the analysis page
             baseline = None
     return render("document.html.j2", d=render_document(doc), doc=doc, doc_id=doc_id,
-                  claims=claim_cards(doc), chart=chart, history=history, baseline=baseline,
-                  formats=registry.formats.names(), title=doc.meta.title or "Analysis")
+                  claims=cards, marked=marked, chart=chart, history=history,
+                  baseline=baseline, formats=registry.formats.names(),
+                  title=doc.meta.title or "Analysis", review_verdicts=VERDICTS,
+                  reviewer=request.cookies.get(REVIEWER_COOKIE, "")[:200],
+                  voices=_voices(doc))
+
+
+def _voices(doc: Any) -> list[dict[str, Any]]:
+    """The voices of the text for "one voice at a time": each quoted speaker with the
+    spans of their quotes (the author is everything else)."""
+    by: dict[str, list[list[int]]] = {}
+    for q in doc.layer("quote"):
+        who = str(q.attrs.get("speaker") or "unattributed")
+        by.setdefault(who, []).append([q.start, q.end])
+    return [{"name": k, "spans": v} for k, v in sorted(by.items())]
+
+
+@router.post("/documents/{ref}/claims/{anchor}/review")
+def review_form(
+    ref: DocId, svc: Svc,
+    anchor: Annotated[str, Path(pattern=r"^claim-[0-9a-f]{12}$")],
+    verdict: Annotated[str, Form()] = "",
+    reviewer: Annotated[str, Form(max_length=200)] = "",
+    note: Annotated[str, Form(max_length=5000)] = "",
+    evidence: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """Record a person's verdict on one claim, then back to its card (POST/redirect/GET);
+    the reviewer's name is remembered in a cookie to fill the next form in."""
+    from rhetorica.store.reviews import record_review
+
+    doc = _load(svc, ref)
+    card = next((c for c in claim_cards(doc) if c["anchor"] == anchor), None)
+    if card is None:
+        raise HTTPException(404, "no such claim in this statement (it may have changed)")
+    try:
+        with svc.store.use() as st:
+            record_review(st, doc.results["store_id"], card["text"], verdict, reviewer, note,
+                          [e.strip() for e in evidence.splitlines() if e.strip()],
+                          card["start"], card["end"])
+    except InputError as exc:
+        return render("error.html.j2", status=400, status_code=400, message=str(exc),
+                      back=f"/documents/{ref}#{anchor}")
+    resp = RedirectResponse(f"/documents/{ref}#{anchor}", status_code=303)
+    resp.set_cookie(REVIEWER_COOKIE, " ".join(reviewer.split())[:200], max_age=365 * 86400,
+                    samesite="strict", httponly=True)
+    return resp
+
+
+CLAIM_COLUMNS = ("n", "rank", "start", "end", "claim", "check_worthiness", "claim_type",
+                 "model_verdict", "model_confidence", "review_verdict", "review_note",
+                 "review_evidence", "reviewer", "reviewed_at", "link")
+
+
+def claim_rows(svc: Services, doc: Any, base: str) -> list[dict[str, Any]]:
+    """The claims table as exported: one row per claim in text order, the model's verdict
+    beside the person's, and the stable link to the claim's card."""
+    rows = []
+    for c in sorted(_cards(svc, doc), key=lambda c: c["n"]):
+        r = c["review"] or {}
+        rows.append({
+            "n": c["n"], "rank": c["rank"], "start": c["start"], "end": c["end"],
+            "claim": c["text"], "check_worthiness": round(float(c["score"]), 4),
+            "claim_type": c["label"], "model_verdict": c["model_verdict"],
+            "model_confidence": c["confidence"], "review_verdict": r.get("verdict"),
+            "review_note": r.get("note"), "review_evidence": r.get("evidence") or [],
+            "reviewer": r.get("reviewer"), "reviewed_at": r.get("reviewed_at"),
+            "link": f"{base}/documents/{doc.results['store_id']}#{c['anchor']}"})
+    return rows
+
+
+@router.get("/documents/{ref}/claims.{ext}")
+def claims_export(ref: DocId, svc: Svc, request: Request,
+                  ext: Annotated[str, Path(pattern=r"^(csv|json)$")]) -> Response:
+    """The claims with the model's and the reviewers' verdicts, as CSV or JSON."""
+    import csv
+    import io
+    import json
+
+    doc = _load(svc, ref)
+    rows = claim_rows(svc, doc, str(request.base_url).rstrip("/"))
+    name = f"rhetorica-{doc.results.get('store_id')}-claims.{ext}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if ext == "json":
+        return Response(json.dumps(rows, ensure_ascii=False, indent=2), headers=headers,
+                        media_type="application/json")
+    buf = io.StringIO()
+    out = csv.DictWriter(buf, CLAIM_COLUMNS)
+    out.writeheader()
+    for row in rows:
+        # a cell a spreadsheet would run as a formula starts with a quote instead
+        out.writerow({k: _cell("; ".join(v) if isinstance(v, list) else v)
+                      for k, v in row.items()})
+    return Response(buf.getvalue(), headers=headers, media_type="text/csv; charset=utf-8")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 @router.get("/documents/{ref}/download/{fmt}")

@@ -108,8 +108,23 @@ def _firm(confidence: Any) -> bool:
     return not isinstance(confidence, (int, float)) or confidence >= PUBLISH_CONFIDENCE
 
 
-def claim_cards(doc: Document) -> list[dict[str, Any]]:
-    """Claims ranked by score, each with its verdict and evidence when verification ran."""
+def claim_anchor(text: str) -> str:
+    """A claim's stable link id: from its normalised text, as reviews are keyed, so a link
+    to a claim survives re-analysis and a change in its rank."""
+    from rhetorica.store.reviews import claim_key
+
+    return "claim-" + claim_key(text)[:12]
+
+
+def claim_cards(doc: Document, reviews: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Claims ranked by score, each with its verdict and evidence when verification ran,
+    its number in text order (as ``rhetorica review`` counts) and its current human review
+    (``reviews``: :func:`rhetorica.store.reviews.latest_reviews` of the statement)."""
+    from rhetorica.claims.reviews import claims_in_order
+    from rhetorica.store.reviews import claim_key
+
+    by_key = {claim_key(r.claim_text): r for r in reviews or []}
+    number = {(c.start, c.end): n for n, c in enumerate(claims_in_order(doc), 1)}
     # Verification results (the "verify" component) sit in results["evidence"], one item per
     # verified claim, keyed back to the claim by its character offsets.
     by_offsets: dict[tuple[int, int], dict[str, Any]] = {}
@@ -136,9 +151,14 @@ def claim_cards(doc: Document) -> list[dict[str, Any]]:
             if extra and extra.get(key):
                 evidence = extra[key]
                 break
+        text = span.text_in(doc.text)
+        review = by_key.get(claim_key(text))
         cards.append({
-            "rank": i, "start": span.start, "end": span.end, "score": span.score,
-            "label": span.label.replace("_", " "), "text": span.text_in(doc.text),
+            "rank": i, "n": number.get((span.start, span.end), i), "anchor": claim_anchor(text),
+            "review": review.to_dict() if review else None,
+            "model_verdict": verdict if isinstance(verdict, str) else None,
+            "start": span.start, "end": span.end, "score": span.score,
+            "label": span.label.replace("_", " "), "text": text,
             "explanation": span.explanation,
             "verdict": verdict.replace("_", " ") if isinstance(verdict, str) else verdict,
             "summary": extra.get("summary") if extra else None,
@@ -153,6 +173,62 @@ def claim_cards(doc: Document) -> list[dict[str, Any]]:
                 for k, v in attrs.items())),
         })
     return cards
+
+
+def marked_text(doc: Document, cards: list[dict[str, Any]], colour_of: dict[str, str],
+                pattern_of: dict[str, str]) -> Markup:
+    """The statement with its rhetoric highlighted, each claim marked as a link to its card
+    (``#claim-…``, coloured by the human verdict, else the model's firm verdict, else as
+    unverified), and each stretch of text tagged with its voice (``voice-q`` with the
+    quoted speaker's name, ``voice-a`` for the author) so the page can show one voice at a
+    time. Claims are sentences and do not nest; a highlight crossing a claim's or a quote's
+    edge is drawn in pieces."""
+    from dataclasses import replace
+
+    from rhetorica.report.highlight import highlight_html
+
+    spans = doc.layer("rhetoric")
+    quotes = sorted(doc.layer("quote"), key=lambda q: q.start)
+
+    def lit(a: int, b: int) -> str:
+        inside = [replace(s, start=max(s.start, a) - a, end=min(s.end, b) - a)
+                  for s in spans if s.start < b and a < s.end]
+        return highlight_html(doc.text[a:b], inside, colour_of, pattern_of)
+
+    def piece(a: int, b: int) -> str:
+        out, pos = [], a
+        for q in quotes:
+            qa, qb = max(q.start, pos), min(q.end, b)
+            if qa >= qb:
+                continue
+            if qa > pos:
+                out.append(f'<span class="voice-a">{lit(pos, qa)}</span>')
+            who = escape(str(q.attrs.get("speaker") or "unattributed"))
+            out.append(f'<span class="voice-q" data-voice="{who}">{lit(qa, qb)}</span>')
+            pos = qb
+        if pos < b:
+            out.append(f'<span class="voice-a">{lit(pos, b)}</span>')
+        return "".join(out)
+
+    out, pos = [], 0
+    for c in sorted(cards, key=lambda c: c["start"]):
+        if c["start"] < pos:
+            continue  # an overlapping claim (atomic parts of one sentence) keeps its card
+        review = c.get("review")
+        state = (review["verdict"] if review else
+                 c["model_verdict"] if c.get("model_verdict") and c.get("firm") else
+                 "leans" if c.get("model_verdict") else "unverified")
+        label = f"claim #{c['rank']}, " + (
+            f"reviewed: {review['verdict'].replace('_', ' ')}" if review else
+            f"model: {c['verdict']}" if c.get("verdict") else "not verified yet")
+        out.append(piece(pos, c["start"]))
+        out.append(f'<a class="claim-mark claim-{escape(state)}" href="#{c["anchor"]}" '
+                   f'data-claim="{c["anchor"]}" title="{escape(label)}">'
+                   f'<sup class="claim-n" aria-hidden="true">{c["rank"]}</sup>'
+                   f'{piece(c["start"], c["end"])}</a>')
+        pos = c["end"]
+    out.append(piece(pos, len(doc.text)))
+    return Markup("".join(out))
 
 
 def baseline_chart(history: list[dict[str, Any]], current_id: int | None = None,

@@ -1,18 +1,59 @@
 // Rhetorica: progressive enhancement only; every page works without this script.
 "use strict";
 
-// Show a highlight's labels and reasons below the text on click (tooltips need a mouse),
-// and open the claim card whose sentence contains the clicked words.
+// Show a highlight's labels and reasons beside the text on click (tooltips need a mouse);
+// a claim marked in the text is a link to its card, which opens (see openClaimFromHash).
 function setUpHighlights() {
   const text = document.getElementById("statement");
   const info = document.getElementById("span-info");
   if (!text || !info) return;
+  const show = (el) => {
+    text.querySelectorAll(".active").forEach((m) => m.classList.remove("active"));
+    el.classList.add("active");
+    info.textContent = el.getAttribute("title") || "";
+  };
   text.addEventListener("click", (event) => {
     const mark = event.target.closest("mark.hl");
-    if (!mark) return;
-    text.querySelectorAll("mark.active").forEach((m) => m.classList.remove("active"));
-    mark.classList.add("active");
-    info.textContent = mark.getAttribute("title") || "";
+    if (mark) show(mark);
+  });
+  // keyboard: tabbing onto a claim says what it is and the labels of the words in it
+  text.addEventListener("focusin", (event) => {
+    const claim = event.target.closest("a.claim-mark");
+    if (!claim) return;
+    const labels = [...new Set([...claim.querySelectorAll("mark.hl")]
+      .map((m) => m.dataset.labels.replaceAll("_", " ")))];
+    show(claim);
+    info.textContent = claim.getAttribute("title") +
+      (labels.length ? `; highlighted: ${labels.join(", ")}` : "");
+  });
+}
+
+// The claim card named in the URL (#claim-...) opens and comes into view: a link to a
+// claim, a claim clicked in the text, or a page reloaded after a review.
+function openClaimFromHash() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  if (!id.startsWith("claim-")) return;
+  const card = document.getElementById(id);
+  if (!card || card.tagName !== "DETAILS") return;
+  card.open = true;
+  card.scrollIntoView({ block: "nearest" });
+  document.querySelectorAll("a.claim-mark.active").forEach((m) => m.classList.remove("active"));
+  const mark = document.querySelector(`a.claim-mark[data-claim="${CSS.escape(id)}"]`);
+  if (mark) mark.classList.add("active");
+}
+
+// One voice at a time: dim every stretch of text that is not the chosen voice's.
+function setUpVoices() {
+  const box = document.getElementById("voices");
+  const text = document.getElementById("statement");
+  if (!box || !text) return;
+  box.addEventListener("change", (event) => {
+    const voice = event.target.value;
+    text.querySelectorAll(".voice-a, .voice-q").forEach((el) => {
+      const mine = voice === "" ||
+        (voice === "__author__" ? el.classList.contains("voice-a") : el.dataset.voice === voice);
+      el.classList.toggle("dim", !mine);
+    });
   });
 }
 
@@ -71,5 +112,8 @@ function setUpJob() {
 
 document.addEventListener("DOMContentLoaded", () => {
   setUpHighlights();
+  setUpVoices();
   setUpJob();
+  openClaimFromHash();
 });
+window.addEventListener("hashchange", openClaimFromHash);
