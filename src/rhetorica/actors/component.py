@@ -76,28 +76,46 @@ GROUP_NOUNS = frozenset({
     "team", "crew", "family", "deportee", "inmate", "prisoner", "defendant", "suspect",
     "victim", "broadcaster", "diver", "rescuer", "firefighter", "professor", "lender",
     "landlord", "tenant", "farmer", "contractor", "clergy", "camper", "patient",
+    "force", "marshal", "military", "army", "lawyer", "attorney", "dockworker", "barista",
+    "reservist", "fighter", "militant", "negotiator", "regulator", "inspector",
 })
+# Named words that only qualify a group ("Israeli forces", "U.S. marshals", "Ukraine's
+# military"): the group is the actor, not the country or people it belongs to (unless the
+# name is an actor of the knowledge base: "ICE agents" are ICE's).
+QUALIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod"})
 
 
-def _group_mentions(parsed: Any, mentions: list[Mention]) -> list[Mention]:
+def _group_mentions(parsed: Any, mentions: list[Mention]
+                    ) -> tuple[list[Mention], set[int]]:
     """Collective and unnamed actors the entity reader does not give: noun phrases headed
-    by :data:`GROUP_NOUNS`, outside every named mention, that play a role."""
-    taken = [(m.start, m.end) for m in mentions]
-    out = []
+    by :data:`GROUP_NOUNS` that play a role, outside every named mention except one that
+    only qualifies the group (:data:`QUALIFIER_DEPS`); returns them and the starts of the
+    named mentions they take in."""
+    out, absorbed = [], set()
     for chunk in parsed.noun_chunks:
         root = chunk.root
         if root.lemma_.lower() not in GROUP_NOUNS or root.pos_ not in ("NOUN", "PROPN"):
             continue
         start, end = chunk.start_char, chunk.end_char
-        if any(a < end and start < b for a, b in taken):
+        inside = [m for m in mentions if m.start < end and start < m.end]
+        if any(not _qualifies(parsed, m, root) for m in inside):
             continue
         role, _why = role_of(chunk)
         if role == MENTIONED:
             continue
+        absorbed.update(m.start for m in inside)
         text = parsed.text[start:end]
         name = text[4:] if text.lower().startswith("the ") else text
         out.append(Mention(start, end, None, "group", name=name, attrs={"type": "group"}))
-    return out
+    return out, absorbed
+
+
+def _qualifies(parsed: Any, m: Mention, root: Any) -> bool:
+    """The named mention ``m`` lies before the group's head word and qualifies it, and is
+    no actor of the knowledge base ("ICE agents" stay ICE, linked and sourced)."""
+    return m.actor is None and m.end <= root.idx and any(
+        t.dep_ in QUALIFIER_DEPS and t.head == root
+        for t in parsed.char_span(m.start, m.end, alignment_mode="expand") or ())
 
 
 def resolver_for(kb: KnowledgeBase) -> Resolver:
@@ -134,7 +152,8 @@ class Actors:
             if end > start and not _junk(ent, doc.text[start:end]):
                 entities.append((start, end, doc.text[start:end], _ENTITY_KINDS[ent.label_]))
         mentions = self.resolver.resolve(doc.text, day, sentences, entities, doc.meta.speaker)
-        mentions = sorted([*mentions, *_group_mentions(parsed, mentions)],
+        groups, absorbed = _group_mentions(parsed, mentions)
+        mentions = sorted([*(m for m in mentions if m.start not in absorbed), *groups],
                           key=lambda m: m.start)
         rows: dict[str, dict[str, Any]] = {}
         for m in mentions:

@@ -34,6 +34,9 @@ EXECUTE_VERBS = frozenset([
     "lead", "spearhead", "support", "assist", "join", "help", "implement", "execute",
     "run", "oversee", "investigate", "subpoena", "fine", "prosecute", "charge", "indict",
     "sanction", "evict", "expel", "probe", "audit", "inspect", "land",
+    # the doer of a removal, a release, a lay-off, a strike, a conviction
+    "remove", "release", "free", "lay_off", "convict", "sentence", "bomb", "shell", "strike",
+    "hit", "attack", "kill", "wound", "injure", "beat", "call_up",
 ])
 TARGET_VERBS = frozenset([
     "arrest", "detain", "deport", "target", "raid", "attack", "threaten", "investigate",
@@ -42,6 +45,7 @@ TARGET_VERBS = frozenset([
     "fine", "sanction", "ban", "proscribe", "expel", "evict", "suspend", "search", "seize",
     "disperse", "storm", "clear", "kettle", "shoot", "kill", "injure", "beat",
     "sentence", "convict", "pardon", "censure", "impeach", "probe",
+    "release", "free", "lay_off", "bomb", "shell", "strike", "hit", "wound", "call_up",
 ])
 OBJECT_VERBS = frozenset([
     "object", "sue", "condemn", "oppose", "block", "challenge", "reject", "denounce",
@@ -90,6 +94,11 @@ REFUSALS = frozenset({"refuse", "decline", "reject", "fail", "resist", "decide_a
 # Nouns and prepositions after which a name is the one acted against: "an investigation
 # into X", "charges against X", "a lawsuit against X"
 TARGET_PREPS = frozenset({"into", "against", "on"})
+# Verbs whose object is what was published ("released a statement", "issued a report")
+PUBLISHING = frozenset({"release", "issue", "publish", "put_out", "post", "send"})
+# "asked/urged/pressed X to do it": the one who asks wants it done
+REQUESTS = frozenset({"ask", "urge", "request", "press", "push", "petition", "implore",
+                      "call_on", "beg"})
 SPEECH_NOUNS = frozenset([
     "statement", "remark", "comment", "post", "tweet", "speech", "interview", "letter",
 ])
@@ -133,12 +142,18 @@ def _in(tok: Any, *sets: frozenset[str]) -> bool:
 # "remained defiant", "is opposed to", "called it unlawful": objecting without an object verb
 OPPOSING = frozenset({"defiant", "opposed", "critical", "unlawful", "illegal",
                       "unconstitutional", "reckless", "dangerous", "wrong", "outrageous",
-                      "unacceptable", "overreach", "abuse"})
+                      "unacceptable", "overreach", "abuse", "inhumane", "cruel", "unjust",
+                      "shameful", "disgraceful", "betrayal", "invasion", "disgrace",
+                      "travesty", "outrage", "extortion", "attack", "lawless"})
 
 
 def _opposes(verb: Any) -> bool:
-    """'warn against', 'rule against', 'remain defiant', 'call it unlawful'."""
+    """'warn against', 'rule against', 'remain defiant', 'call it unlawful', 'said …,
+    calling the conditions inhumane'."""
     for c in verb.children:
+        if c.dep_ == "advcl" and c.lemma_.lower() in ("call", "label", "brand", "deem") \
+                and c is not verb and _opposes(c):
+            return True
         if c.dep_ == "prep" and c.lower_ == "against":
             return True
         if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and c.lower_ in OPPOSING:
@@ -163,6 +178,17 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     """Role of the grammatical subject of ``verb`` (following 'vowed to sue' and 'and sued')."""
     if _calls_action(verb):
         return DIRECTS, verb
+    if _in(verb, PUBLISHING) and any(c.dep_ in ("dobj", "obj") and _in(c, SPEECH_NOUNS)
+                                     for c in verb.children):
+        # "released a statement": speaking, not acting (unless it condemns: light verb)
+        return _light_verb_role(verb) or (COMMENTS, verb)
+    wanted = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+    if _in(verb, REQUESTS) and wanted is not None and any(
+            c.dep_ in ("dobj", "obj") for c in verb.children):
+        # "urged the commission to open an inquiry": asks it done; "asked a judge to halt
+        # the raids": objects to them
+        found = _subject_role(wanted, depth + 1) if depth < 3 else None
+        return (OBJECTS, wanted) if found and found[0] == OBJECTS else (DIRECTS, verb)
     if _in(verb, OBJECT_VERBS) or _opposes(verb):
         return OBJECTS, verb
     if _in(verb, DIRECT_VERBS):
@@ -302,6 +328,8 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
             return TARGETS, f"'against {tok.text}'"
         if prep.dep_ == "agent" or (prep.lower_ == "by" and prep.head.tag_ == "VBN"):
             verb = prep.head
+            if verb.dep_ == "acl" and _in(verb.head, SPEECH_NOUNS):
+                return COMMENTS, f"'{verb.head.text} {verb.text} by {tok.text}'"
             if _in(verb, DIRECT_VERBS) or _calls_action(verb):
                 return DIRECTS, f"agent of passive '{verb.text}'"
             if _in(verb, OBJECT_VERBS):
