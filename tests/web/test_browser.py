@@ -241,3 +241,34 @@ def test_pages_fit_a_laptop_and_a_phone(page, tmp_path):
             no_horizontal_overflow(page)
             page.screenshot(path=str(shots / f"{path.strip('/') or 'index'}-{width}.png"),
                             full_page=True)
+
+
+def test_every_page_passes_an_accessibility_check(browser, live_server, tmp_path):
+    """axe-core (bundled in axe-playwright-python, no download): no violation of serious or
+    critical impact on any page, the document workspace included."""
+    axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+    # the app's CSP rightly refuses injected scripts; the checker needs to inject axe
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.goto("/")
+    page.fill("#text", REVIEW_TEXT)
+    page.click("#analyse-button")
+    page.wait_for_url("**/documents/*")
+    document = page.url
+    axe = axe_api.Axe()
+    found = {}
+    for path in (document, "/", "/documents", "/corpus", "/watch", "/speakers", "/jobs",
+                 "/api"):
+        resp = page.goto(path)
+        if resp is not None and resp.status == 404:
+            continue
+        if path == document:
+            page.locator("details.claim-card summary").first.click()  # a form in view
+        result = axe.run(page)
+        bad = [f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s), e.g. "
+               f"{v['nodes'][0]['html'][:120]}"
+               for v in result.response["violations"] if v["impact"] in ("serious",
+                                                                         "critical")]
+        found[path] = bad
+    context.close()
+    assert not any(found.values()), json.dumps(found, indent=1)

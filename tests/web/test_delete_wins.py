@@ -15,7 +15,7 @@ def test_delete_during_verification_wins(app, client, monkeypatch):
         pytest.skip("verify is not installed in this tree")
     import rhetorica.evidence.index as index_mod
     import rhetorica.evidence.verify as verify_mod
-    from rhetorica.web import extras
+    from rhetorica.web.routes import evidence
 
     entered, release = threading.Event(), threading.Event()
 
@@ -39,7 +39,7 @@ def test_delete_during_verification_wins(app, client, monkeypatch):
         def verify(self, claim, **kwargs):
             return FakeResult(claim)
 
-    monkeypatch.setattr(extras, "_corpus", lambda svc: FakeCorpus())
+    monkeypatch.setattr(evidence, "_corpus", lambda svc: FakeCorpus())
     monkeypatch.setattr(index_mod, "HybridIndex", lambda corpus: None)
     monkeypatch.setattr(verify_mod, "Verifier", SlowVerifier)
 

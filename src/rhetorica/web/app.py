@@ -41,7 +41,7 @@ def _error(request: Request, status: int, message: str) -> JSONResponse | HTMLRe
     if wants_json(request.scope):
         return JSONResponse({"error": {"status": status, "code": CODES.get(status, "error"),
                                        "message": message}}, status_code=status)
-    from rhetorica.web.pages import render
+    from rhetorica.web.render import render
 
     return render("error.html.j2", status=status, status_code=status, message=message,
                   title=f"Error {status}")
@@ -120,12 +120,12 @@ def create_app(settings: WebSettings | None = None, *, pipeline: Any = None) -> 
         return _error(request, 500, f"internal error ({type(exc).__name__}); the server log "
                                     "has the details")
 
-    from rhetorica.web import api, extras, pages
+    from rhetorica.web.routes import api, evidence, pages
 
     app.include_router(api.router)
-    app.include_router(extras.api)
+    app.include_router(evidence.api)
     app.include_router(pages.router)
-    app.include_router(extras.pages)
+    app.include_router(evidence.pages)
     from importlib import resources
 
     app.mount("/static", StaticFiles(directory=str(resources.files("rhetorica.web") / "static")),

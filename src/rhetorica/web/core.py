@@ -10,6 +10,7 @@ from fastapi import HTTPException, Request
 from rhetorica import __version__, registry
 from rhetorica.document import Document, DocumentMeta
 from rhetorica.ingest.errors import InputError
+from rhetorica.web.features import available
 from rhetorica.web.jobs import Job, JobRunner
 from rhetorica.web.services import AnalysisService, StoreAccess
 from rhetorica.web.settings import WebSettings
@@ -160,3 +161,20 @@ def export(doc: Document, fmt: str) -> tuple[str, str, str]:
     body = registry.formats.get(fmt)([doc])
     media, ext = MEDIA_TYPES.get(fmt, ("text/plain; charset=utf-8", "txt"))
     return body, media, ext
+
+
+def baseline_for(svc: Services, speaker: str, statement: int | None = None
+                 ) -> dict[str, Any] | None:
+    """The speaker-baseline comparison (context area), or None when not installed/possible."""
+    if not available("baseline"):
+        return None
+    from rhetorica.context.baseline import compare
+
+    with svc.store.use() as st:
+        history = st.speaker_history(speaker)
+    if not history:
+        return None
+    try:
+        return compare(history, speaker, statement).to_dict()
+    except KeyError:
+        return None

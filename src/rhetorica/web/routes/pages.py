@@ -11,20 +11,17 @@ so a reload never re-submits a statement.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
 
-from rhetorica import __version__, registry
+from rhetorica import registry
 from rhetorica.ingest.errors import InputError
 from rhetorica.web.core import (
     Services,
     analyze_and_store,
+    baseline_for,
     export,
     make_document,
     parse_upload,
@@ -32,29 +29,14 @@ from rhetorica.web.core import (
     start_ingest,
 )
 from rhetorica.web.features import features
+from rhetorica.web.render import render
 from rhetorica.web.uploads import upload_name
-from rhetorica.web.views import baseline_chart, claim_cards, marked_text, safe_url
+from rhetorica.web.views import baseline_chart, claim_cards, marked_text
 
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Services, Depends(services)]
 DocId = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,64}$")]
 PAGE_SIZE = 25
-
-
-@lru_cache(maxsize=1)
-def env() -> Environment:
-    e = Environment(loader=PackageLoader("rhetorica.web", "templates"),
-                    autoescape=select_autoescape(default=True, default_for_string=True),
-                    trim_blocks=True, lstrip_blocks=True)
-    e.globals.update(version=__version__, safe_url=safe_url)
-    e.filters["pathquote"] = lambda v: quote(str(v), safe="")
-    e.filters["marks"] = marked_snippet
-    return e
-
-
-def render(_template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("features", features())
-    return HTMLResponse(env().get_template(_template).render(**context), status_code=status)
 
 
 def _recent(svc: Services, n: int = 10):
@@ -165,8 +147,6 @@ def document_page(ref: DocId, svc: Svc, request: Request) -> HTMLResponse:
         with svc.store.use() as st:
             history = st.speaker_history(doc.meta.speaker)
         chart = baseline_chart(history, current_id=doc_id)
-        from rhetorica.web.extras import baseline_for
-
         try:
             baseline = baseline_for(svc, doc.meta.speaker, doc_id)
         except Exception:  # an optional add-on must never break the analysis page
@@ -292,14 +272,6 @@ def delete_page(ref: DocId, svc: Svc) -> Response:
 
 
 SEARCH_CAP = 1000  # matches counted for the heading; more show as "1000+"
-
-
-def marked_snippet(snippet: str | None) -> Markup:
-    """A search snippet, escaped, with the store's match markers as <mark>."""
-    from rhetorica.store.base import MATCH_END, MATCH_START
-
-    text = str(escape(snippet or ""))
-    return Markup(text.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))
 
 
 @router.get("/documents", response_class=HTMLResponse)

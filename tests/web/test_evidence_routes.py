@@ -156,9 +156,9 @@ def test_the_page_says_when_only_the_top_claims_were_verified(app, client, monke
     """Issue 17: the web app verified the top 10 of 13 claims without saying so."""
     need("corpus")
     need("verify")
-    from rhetorica.web import extras
+    from rhetorica.web.routes import evidence
 
-    monkeypatch.setattr(extras, "MAX_VERIFIED_CLAIMS", 1)
+    monkeypatch.setattr(evidence, "MAX_VERIFIED_CLAIMS", 1)
     data = "".join(json.dumps(d) + "\n" for d in CORPUS).encode()
     r = client.post("/corpus/upload", files={"file": ("reports.jsonl", data)},
                     follow_redirects=False)

@@ -18,10 +18,11 @@ from pydantic import BaseModel, Field
 
 from rhetorica import __version__
 from rhetorica.ingest.errors import InputError
-from rhetorica.web.api import ErrorOut
-from rhetorica.web.core import Services, clean_text, services
+from rhetorica.web.core import Services, baseline_for, clean_text, services
 from rhetorica.web.features import available
 from rhetorica.web.jobs import JobCancelled
+from rhetorica.web.render import render
+from rhetorica.web.routes.api import ErrorOut
 from rhetorica.web.uploads import upload_name
 
 api = APIRouter(prefix="/api/v1")
@@ -143,23 +144,6 @@ def verify_document(ref: DocId, svc: Svc) -> Response:
 
 
 # -- baseline -------------------------------------------------------------------------------
-def baseline_for(svc: Services, speaker: str, statement: int | None = None
-                 ) -> dict[str, Any] | None:
-    """The speaker-baseline comparison (context area), or None when not installed/possible."""
-    if not available("baseline"):
-        return None
-    from rhetorica.context.baseline import compare
-
-    with svc.store.use() as st:
-        history = st.speaker_history(speaker)
-    if not history:
-        return None
-    try:
-        return compare(history, speaker, statement).to_dict()
-    except KeyError:
-        return None
-
-
 @api.get("/speakers/baseline", tags=["store"], responses=ERRORS)
 def speaker_baseline(svc: Svc, name: Annotated[str, Query(min_length=1, max_length=500)],
                      statement: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
@@ -251,8 +235,6 @@ def corpus_upload(svc: Svc, file: Annotated[UploadFile, File()],
 
 @pages.get("/corpus", response_class=HTMLResponse)
 def corpus_page(svc: Svc, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    from rhetorica.web.pages import render
-
     if not available("corpus"):
         return render("unavailable.html.j2", status=404, name="corpus", title="corpus")
     with svc.store.use():
@@ -271,8 +253,6 @@ def corpus_upload_page(svc: Svc, file: Annotated[UploadFile, File()],
         job = start_corpus_ingest(svc, file.file.read(), file.filename,
                                   source.strip()[:500])
     except InputError as exc:
-        from rhetorica.web.pages import render
-
         with svc.store.use():
             corpus = _corpus(svc)
             stats, rows = corpus.stats(), corpus.list_documents(limit=50)
@@ -334,8 +314,6 @@ def watch_chart(svc: Svc, topic: Topic = None, since: Day = None, until: Day = N
 def watch_page(svc: Svc, topic: Topic = None, since: Day = None, until: Day = None
                ) -> HTMLResponse:
     from urllib.parse import urlencode
-
-    from rhetorica.web.pages import render
 
     if not available("watch"):
         return render("unavailable.html.j2", status=404, name="watch", title="watch")
