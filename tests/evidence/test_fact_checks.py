@@ -383,3 +383,31 @@ def test_verify_table_shows_prior_fact_checks_first() -> None:
     assert text.index("already fact-checked") < text.index("refuted")
     assert "False — Harbour <b>Check</b>, 2024-05-02 https://check.example/tram" in text
     assert "[red]Harbour[/] Check [/bold]" in text and "[blink]" in text  # shown, not applied
+
+
+def test_claimreview_export_publishes_reviewed_claims_by_default() -> None:
+    """`--format claimreview` publishes what people reviewed; automated verdicts only on
+    request, and then only those firm enough to rate, never a reviewed claim twice."""
+    import json
+
+    from rhetorica.document import Document
+    from rhetorica.evidence.claimreview import write_claimreview
+    from rhetorica.store.reviews import Review
+
+    doc = Document("Tram fares doubled. Ridership fell. Crime tripled.")
+    firm, weak, reviewed = (item("supported", 0.9), item("refuted", 0.5),
+                            item("refuted", 0.95))
+    for it, text in ((firm, "Tram fares doubled."), (weak, "Ridership fell."),
+                     (reviewed, "Crime tripled.")):
+        it["claim"] = {"text": text}
+    doc.results["evidence"] = [firm, weak, reviewed]
+    doc.results["reviews"] = [Review(1, "crime  TRIPLED.", "misleading", "Dana Reyes",
+                                     "rose a third").to_dict()]
+    default = json.loads(write_claimreview([doc]))
+    assert [c["claimReviewed"] for c in default] == ["crime  TRIPLED."]
+    assert default[0]["reviewRating"]["alternateName"] == "Misleading"
+    assert default[0]["author"] == {"@type": "Person", "name": "Dana Reyes"}
+    more = json.loads(write_claimreview([doc], include_unreviewed=True))
+    assert sorted(c["claimReviewed"] for c in more) == ["Tram fares doubled.",
+                                                         "crime  TRIPLED."]
+    assert json.loads(write_claimreview([Document("Nothing reviewed.")])) == []

@@ -4,6 +4,7 @@ watch. Each test skips when its area is not installed (the app then says "not av
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -174,3 +175,24 @@ def test_the_page_says_when_only_the_top_claims_were_verified(app, client, monke
     assert job.status == "done", job.error
     page = client.get(f"/documents/{doc_id}").text
     assert f"The 1 highest-ranked of {n_claims} claims were verified" in page
+
+
+def test_a_corpus_document_opens_down_to_its_passages(app, client):
+    from rhetorica.web.features import available
+
+    if not available("corpus"):
+        pytest.skip("evidence corpus not installed")
+    body = ('{"title": "Bridge <b>report</b>", "source": "City Desk", "date": "2024-09-02", '
+            '"url": "javascript:alert(1)", "text": "The Mill Street bridge reopened on '
+            'Monday after a 14-month repair. It cost $8.3 million, about 40% more than '
+            'budgeted. <script>alert(1)</script> Buses return next week."}\n')
+    job = client.post("/api/v1/corpus/upload", files={"file": ("b.jsonl", body)}).json()
+    app.state.services.jobs.wait(job["id"], timeout=120)
+    listing = client.get("/corpus").text
+    [doc_id] = re.findall(r'<a href="/corpus/(\d+)">Bridge &lt;b&gt;report&lt;/b&gt;</a>',
+                          listing)
+    page = client.get(f"/corpus/{doc_id}")
+    assert page.status_code == 200
+    assert "Passages (" in page.text and "40% more than" in page.text
+    assert "<script>alert" not in page.text and 'href="javascript:' not in page.text
+    assert client.get("/corpus/999999").status_code == 404

@@ -126,3 +126,19 @@ def test_hostile_text_stays_escaped_in_the_marked_text(client):
     text = page[page.index('id="statement"'):page.index('id="span-info"')]
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "<img" not in text and "</textarea><b>" not in page.split('id="edit-text"')[1][:2000]
+
+
+def test_claimreview_download_publishes_the_reviewed_claims(client):
+    doc_id = stored(client)
+    page = client.get(f"/documents/{doc_id}").text
+    claim = anchors(page)[0]
+    assert client.get(f"/documents/{doc_id}/download/claimreview").json() == []
+    client.post(f"/documents/{doc_id}/claims/{claim}/review",
+                data={"verdict": "refuted", "reviewer": "Dana Reyes", "note": "fell"})
+    for url in (f"/documents/{doc_id}/download/claimreview",
+                f"/api/v1/documents/{doc_id}/export/claimreview?unreviewed=true"):
+        [cr] = client.get(url).json()  # nothing was verified: only the reviewed claim
+        assert cr["author"] == {"@type": "Person", "name": "Dana Reyes"}
+        assert cr["reviewRating"]["alternateName"] == "False"
+    report = client.get(f"/api/v1/documents/{doc_id}/export/json").json()
+    assert report["results"]["reviews"][0]["verdict"] == "refuted"

@@ -42,3 +42,21 @@ def claims_with_reviews(doc: Any, reviews: list[Review]) -> list[dict[str, Any]]
                      "check_worthiness": round(c.score, 3), "claim_type": c.label,
                      "review": r.to_dict() if r else None})
     return rows
+
+
+def attach_reviews(store: Any, docs: list[Any]) -> None:
+    """Put each stored statement's current reviews into ``doc.results["reviews"]``, so its
+    reports and ClaimReview export carry what people decided (statements not stored, or
+    without reviews, get none)."""
+    from rhetorica.store.reviews import latest_reviews
+
+    for doc in docs:
+        ref = doc.results.get("store_id")
+        if ref is None:
+            continue
+        try:
+            reviews = latest_reviews(store, ref)
+        except InputError:
+            continue
+        if reviews:
+            doc.results["reviews"] = [r.to_dict() for r in reviews]

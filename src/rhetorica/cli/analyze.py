@@ -44,9 +44,13 @@ def analyze(
                                 "against the evidence corpus (`rhetorica corpus add`)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0,
                              help="Worker processes (0: one per core when there are many posts)."),
+    include_unreviewed: bool = typer.Option(
+        False, "--include-unreviewed", help="With --format claimreview: also publish "
+        "automated verdicts firm enough to rate, not only the claims people reviewed."),
 ) -> None:
     """Analyse statements: sentences, entities, claims, rhetoric and tone."""
     from rhetorica import registry
+    from rhetorica.claims.reviews import attach_reviews
     from rhetorica.ingest.errors import InputError
     from rhetorica.ingest.statements import read_statements
     from rhetorica.store import StoreError, open_store
@@ -87,13 +91,15 @@ def analyze(
         try:
             with open_store(settings.db) as st:
                 saved = st.save_many(analysed, version=__version__)
-            for doc, res in zip(analysed, saved, strict=True):
-                doc.results["store_id"] = res.document_id
+                for doc, res in zip(analysed, saved, strict=True):
+                    doc.results["store_id"] = res.document_id
+                # a statement analysed again keeps what reviewers decided on its claims
+                attach_reviews(st, analysed)
         except StoreError as exc:
             fail(str(exc), EXIT_STORE)
 
     # 4. Write the report.
-    text = registry.formats.get(fmt)(analysed)
+    text = registry.formats.get(fmt)(analysed, include_unreviewed=include_unreviewed)
     if out is None:
         write_report(text)
     else:

@@ -102,18 +102,25 @@ def search(query: str, db: str | None = DB_OPT, limit: int = typer.Option(20, "-
 @db_app.command("show")
 def show(ref: str = typer.Argument(..., help="Numeric id or content key (prefix)."),
          db: str | None = DB_OPT,
-         fmt: str = typer.Option("json", "--format", "-f", help="json, markdown or html.")) -> None:
-    """Show one stored statement with its analysis."""
+         fmt: str = typer.Option("json", "--format", "-f",
+                                 help="json, markdown, html or claimreview."),
+         include_unreviewed: bool = typer.Option(
+             False, "--include-unreviewed", help="With --format claimreview: also publish "
+             "automated verdicts firm enough to rate, not only reviewed claims.")) -> None:
+    """Show one stored statement with its analysis (and its reviewers' verdicts)."""
     from rhetorica import registry
+    from rhetorica.claims.reviews import attach_reviews
 
     if fmt not in registry.formats:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(registry.formats.names())}",
              EXIT_USAGE)
     with _open(db) as st:
         doc = _by_ref(lambda: st.get(ref))
+        if doc is not None:
+            attach_reviews(st, [doc])
     if doc is None:
         fail(f"no stored statement {ref!r}", EXIT_FINDINGS)
-    write_report(registry.formats.get(fmt)([doc]))
+    write_report(registry.formats.get(fmt)([doc], include_unreviewed=include_unreviewed))
 
 
 @db_app.command("speakers")

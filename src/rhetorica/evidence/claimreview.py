@@ -175,13 +175,36 @@ def claim_review(item: dict[str, Any], doc: Document | None = None,
     return review
 
 
-def claim_reviews(docs: Sequence[Document]) -> list[dict[str, Any]]:
-    return [claim_review(item, doc) for doc in docs for item in doc.results.get("evidence", [])]
+def claim_reviews(docs: Sequence[Document], include_unreviewed: bool = False
+                  ) -> list[dict[str, Any]]:
+    """What a newsroom publishes for ``docs``: every claim a person reviewed
+    (``doc.results["reviews"]``, attached by :func:`rhetorica.claims.reviews.attach_reviews`
+    for stored statements), and, with ``include_unreviewed``, the automated verdicts of the
+    other claims that may carry a rating (supported or refuted at ``PUBLISH_CONFIDENCE``)."""
+    from rhetorica.store.reviews import Review, claim_key
+
+    out = []
+    for doc in docs:
+        reviews = [Review(**r) for r in doc.results.get("reviews") or []]
+        out += reviewed_claim_reviews(doc, reviews)
+        if not include_unreviewed:
+            continue
+        seen = {claim_key(r.claim_text) for r in reviews}
+        for item in doc.results.get("evidence", []):
+            claim = item.get("claim")
+            text = claim.get("text") if isinstance(claim, dict) else claim
+            if publishable_rating(item) and claim_key(str(text or "")) not in seen:
+                out.append(claim_review(item, doc))
+    return out
 
 
-def write_claimreview(docs: Sequence[Document], **_: object) -> str:
-    """The registered ``claimreview`` format: a JSON-LD array (empty when nothing verified)."""
-    return json.dumps(claim_reviews(docs), ensure_ascii=False, indent=2) + "\n"
+def write_claimreview(docs: Sequence[Document], include_unreviewed: bool = False,
+                      **_: object) -> str:
+    """The registered ``claimreview`` format: a JSON-LD array of the reviewed claims (and,
+    with ``include_unreviewed``, the automated verdicts firm enough to rate); empty when
+    nothing qualifies."""
+    return json.dumps(claim_reviews(docs, include_unreviewed), ensure_ascii=False,
+                      indent=2) + "\n"
 
 
 def reviewed_claim_reviews(doc: Document, reviews: Sequence[Any]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi.responses import Response
 
 from rhetorica import __version__, registry
 from rhetorica.document import Document, DocumentMeta
@@ -153,14 +154,30 @@ def start_ingest(svc: Services, docs: list[Document], title: str,
                            size=sum(len(d.text) for d in docs))
 
 
-def export(doc: Document, fmt: str) -> tuple[str, str, str]:
-    """(body, media type, file extension) for a registered format."""
+def export(doc: Document, fmt: str, include_unreviewed: bool = False
+           ) -> tuple[str, str, str]:
+    """(body, media type, file extension) for a registered format; ClaimReview publishes
+    the reviewed claims (see :func:`rhetorica.evidence.claimreview.claim_reviews`)."""
     if fmt not in registry.formats:
         raise HTTPException(404, f"unknown format {fmt!r}; available: "
                                  f"{', '.join(registry.formats.names())}")
-    body = registry.formats.get(fmt)([doc])
+    body = registry.formats.get(fmt)([doc], include_unreviewed=include_unreviewed)
     media, ext = MEDIA_TYPES.get(fmt, ("text/plain; charset=utf-8", "txt"))
     return body, media, ext
+
+
+def download(svc: Services, doc: Document, fmt: str, include_unreviewed: bool = False
+             ) -> Response:
+    """The statement's report as a file, with what reviewers decided on its claims (the API
+    export and the page's download links alike)."""
+    from rhetorica.claims.reviews import attach_reviews
+
+    with svc.store.use() as st:
+        attach_reviews(st, [doc])
+    body, media, ext = export(doc, fmt, include_unreviewed)
+    name = f"rhetorica-{doc.results.get('store_id', doc.key[:12])}.{ext}"
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def baseline_for(svc: Services, speaker: str, statement: int | None = None

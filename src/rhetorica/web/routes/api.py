@@ -17,7 +17,7 @@ from rhetorica.ingest.errors import InputError
 from rhetorica.web.core import (
     Services,
     analyze_and_store_async,
-    export,
+    download,
     make_document,
     parse_upload,
     services,
@@ -341,13 +341,12 @@ def delete_document(ref: Ref, svc: Svc) -> dict[str, Any]:
 @router.get("/documents/{ref}/export/{fmt}", tags=["store"], responses=ERRORS,
             response_class=Response)
 def export_document(ref: Ref, svc: Svc,
-                    fmt: Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,32}$")]) -> Response:
-    """The statement's report in a registered format (json, markdown, html, claimreview...)."""
-    doc = _get(svc, ref)
-    body, media, ext = export(doc, fmt)
-    name = f"rhetorica-{doc.results.get('store_id', doc.key[:12])}.{ext}"
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    fmt: Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,32}$")],
+                    unreviewed: Annotated[bool, Query()] = False) -> Response:
+    """The statement's report in a registered format (json, markdown, html, claimreview...),
+    with its reviews; ClaimReview publishes the reviewed claims, and with
+    ``unreviewed=true`` also the automated verdicts firm enough to rate."""
+    return download(svc, _get(svc, ref), fmt, unreviewed)
 
 
 class ReviewIn(BaseModel):

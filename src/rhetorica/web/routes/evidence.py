@@ -245,6 +245,16 @@ def corpus_page(svc: Svc, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> 
                   page=page, error=None, title="Evidence corpus")
 
 
+@pages.get("/corpus/{ref}", response_class=HTMLResponse)
+def corpus_document_page(svc: Svc, ref: DocId) -> HTMLResponse:
+    """One corpus document down to its passages: what verification retrieves and cites."""
+    if not available("corpus"):
+        return render("unavailable.html.j2", status=404, name="corpus", title="corpus")
+    doc = corpus_document(svc, ref)
+    return render("corpus_document.html.j2", doc=doc,
+                  title=doc.get("title") or f"Corpus document {doc['id']}")
+
+
 @pages.post("/corpus/upload")
 def corpus_upload_page(svc: Svc, file: Annotated[UploadFile, File()],
                        source: Annotated[str, Form()] = "") -> Response:

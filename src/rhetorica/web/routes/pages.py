@@ -22,11 +22,13 @@ from rhetorica.web.core import (
     Services,
     analyze_and_store,
     baseline_for,
-    export,
     make_document,
     parse_upload,
     services,
     start_ingest,
+)
+from rhetorica.web.core import (
+    download as download_file,
 )
 from rhetorica.web.features import features
 from rhetorica.web.render import render
@@ -255,12 +257,11 @@ def _cell(value: Any) -> Any:
 
 @router.get("/documents/{ref}/download/{fmt}")
 def download(ref: DocId, svc: Svc,
-             fmt: Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,32}$")]) -> Response:
-    doc = _load(svc, ref)
-    body, media, ext = export(doc, fmt)
-    name = f"rhetorica-{doc.results.get('store_id', 'doc')}.{ext}"
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+             fmt: Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,32}$")],
+             unreviewed: Annotated[bool, Query()] = False) -> Response:
+    """A report of the statement with its reviews; ``claimreview`` publishes the reviewed
+    claims (``?unreviewed=1`` adds automated verdicts firm enough to rate)."""
+    return download_file(svc, _load(svc, ref), fmt, unreviewed)
 
 
 @router.post("/documents/{ref}/delete")
