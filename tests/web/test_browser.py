@@ -272,3 +272,32 @@ def test_every_page_passes_an_accessibility_check(browser, live_server, tmp_path
         found[path] = bad
     context.close()
     assert not any(found.values()), json.dumps(found, indent=1)
+
+
+def test_watch_page_with_alerts_reads_at_both_widths(page, tmp_path):
+    """The alerts table has readable columns (no cell over another) and the page fits a
+    laptop and a phone, with the chart scaled to the width."""
+    from typer.testing import CliRunner
+
+    from rhetorica.cli.main import app
+    from rhetorica.web.features import available
+
+    if not available("watch"):
+        pytest.skip("watch not installed")
+    stream = Path(__file__).parents[1] / "monitor" / "fixtures" / "escalation.jsonl"
+    res = CliRunner().invoke(app, ["watch", "run", str(stream), "--once",
+                                   "--db", str(tmp_path / "live.db")])
+    assert res.exit_code in (0, 1), res.output
+    shots = artefacts(tmp_path)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/watch")
+        rows = page.locator("table.alerts tbody tr")
+        assert rows.count() >= 5
+        assert page.locator("table.alerts th").count() == 6
+        no_horizontal_overflow(page)
+        boxes = rows.first.locator("td").evaluate_all(
+            "cells => cells.map(c => { const r = c.getBoundingClientRect(); "
+            "return [r.left, r.right]; })")
+        assert all(a[1] <= b[0] + 1 for a, b in zip(boxes, boxes[1:])), boxes
+        page.screenshot(path=str(shots / f"watch-alerts-{width}.png"), full_page=True)
