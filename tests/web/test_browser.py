@@ -7,6 +7,7 @@ downloaded.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -299,5 +300,5 @@ def test_watch_page_with_alerts_reads_at_both_widths(page, tmp_path):
         boxes = rows.first.locator("td").evaluate_all(
             "cells => cells.map(c => { const r = c.getBoundingClientRect(); "
             "return [r.left, r.right]; })")
-        assert all(a[1] <= b[0] + 1 for a, b in zip(boxes, boxes[1:])), boxes
+        assert all(a[1] <= b[0] + 1 for a, b in itertools.pairwise(boxes)), boxes
         page.screenshot(path=str(shots / f"watch-alerts-{width}.png"), full_page=True)
