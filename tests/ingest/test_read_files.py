@@ -75,3 +75,24 @@ def test_workers_send_documents_with_passages_and_fingerprint_computed(tmp_path)
         assert (d.fingerprint is None) == (fp is None)
         if fp is not None:
             assert (d.fingerprint.signature == fp.signature).all()
+
+
+def test_worker_vectors_are_the_embedders_and_only_a_batch_is_held(tmp_path):
+    """Workers embed the passages; the store's embed step gets exactly the vectors the
+    model gives, computes what no worker did, and keeps nothing once a batch is taken."""
+    import numpy as np
+
+    from rhetorica.evidence.embed import get_embedder
+    from rhetorica.ingest.corpus import WorkerVectors
+
+    model = get_embedder("wordllama")
+    files = folder(tmp_path, PARALLEL_MIN_FILES + 6)
+    docs = [d for batch in read_files(files, 2, embedder="wordllama") for d in batch]
+    assert all(d.vectors and d.vectors[0] == model.name for d in docs)
+    hand = WorkerVectors(model)
+    taken = [hand.take(d) for d in docs[:10]]
+    assert all(d.vectors is None for d in taken)
+    texts = [p.text for d in taken[:5] for p in d.passages] + ["A passage no worker saw."]
+    np.testing.assert_allclose(hand.encode(texts), model.encode(texts), atol=1e-6)
+    assert hand._ready == {}  # the rest (passages the store skipped) is dropped
+    assert hand.encode([]).shape[0] == 0

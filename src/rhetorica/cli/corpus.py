@@ -101,7 +101,7 @@ def add(
     Re-adding the same text is a no-op (idempotent).
     """
     from rhetorica.evidence.embed import EmbedderError, get_embedder
-    from rhetorica.ingest.corpus import CorpusDocument, expand_paths, read_files
+    from rhetorica.ingest.corpus import CorpusDocument, WorkerVectors, expand_paths, read_files
     from rhetorica.ingest.errors import InputError
     from rhetorica.store import StoreError
 
@@ -120,13 +120,16 @@ def add(
     tty = sys.stderr.isatty() and not as_json
     outcomes = []
     workers = min(2, os.cpu_count() or 1)
+    # the reading workers embed the passages too; the store takes their vectors from here
+    vectors = WorkerVectors(model)
 
     def documents(advance: Any = None) -> Iterator[CorpusDocument]:
         """Files are read (by worker processes for a large folder) while the store writes
         them, inside its one transaction: memory stays flat in the number of files, and an
         InputError still rolls everything back."""
-        for docs in read_files(files, workers, encoding=encoding, fmt=fmt, source=source):
-            yield from docs
+        for docs in read_files(files, workers, embedder=embedder, encoding=encoding,
+                               fmt=fmt, source=source):
+            yield from (vectors.take(d) for d in docs)
             if advance:
                 advance()
 
@@ -142,9 +145,9 @@ def add(
                 with Progress(console=err, transient=True) as bar:
                     task = bar.add_task("Reading and indexing files", total=len(files))
                     report = store.add_documents(documents(lambda: bar.advance(task)),
-                                                 model.encode, model.name)
+                                                 vectors.encode, model.name)
             else:
-                report = store.add_documents(documents(), model.encode, model.name)
+                report = store.add_documents(documents(), vectors.encode, model.name)
             if urls:
                 outcomes = _add_urls(store, urls, model, tty=tty, as_json=as_json,
                                      source=source, max_pages=max_pages,

@@ -66,6 +66,9 @@ class CorpusDocument:
     published: str | None = None  # ISO date
     url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # (embedder name, one vector per passage) when a reading worker embedded the passages;
+    # never stored as such: :class:`WorkerVectors` hands them to the store's embed step
+    vectors: tuple[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -721,19 +724,65 @@ PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than
 FILES_PER_TASK = 8  # files sent to a worker at once: fewer round trips between processes
 
 
-def _read_some(args: tuple[Sequence[Path], dict[str, Any]]) -> list[list[CorpusDocument]]:
+def _read_some(args: tuple[Sequence[Path], dict[str, Any], str | None]
+               ) -> list[list[CorpusDocument]]:
     """A worker's read of a few files: the documents with their passages and fingerprint
-    computed here, spreading that work over the workers instead of the storing process."""
-    paths, options = args
+    computed here, and with ``embedder`` their passage vectors (``vectors``, handed over by
+    :class:`WorkerVectors`), spreading that work over the workers instead of the storing
+    process."""
+    paths, options, embedder = args
     out = [read_corpus_file(path, **options) for path in paths]
-    for d in (d for docs in out for d in docs):
+    docs = [d for batch in out for d in batch]
+    for d in docs:
         d.passages  # noqa: B018 - fills the cached property, sent back with the document
         d.fingerprint  # noqa: B018
+    if embedder and docs:
+        from rhetorica.evidence.embed import get_embedder
+
+        model = get_embedder(embedder)  # loaded once per worker process
+        texts = [p.text for d in docs for p in d.passages]
+        vecs = model.encode(texts) if texts else None
+        k = 0
+        for d in docs:
+            n = len(d.passages)
+            d.vectors = (model.name, vecs[k:k + n] if vecs is not None else None)
+            k += n
     return out
 
 
-def read_files(files: Sequence[Path], workers: int = 1, **options: Any
-               ) -> Iterator[list[CorpusDocument]]:
+class WorkerVectors:
+    """The ``embed`` callback for a store fed by :func:`read_files` with an embedder: it
+    answers with the vectors the reading workers computed, and computes only what they did
+    not. Documents hand their vectors over as they pass (:meth:`take`); the store embeds
+    every passage of the documents it has stored so far, so what is left unclaimed at each
+    call belongs to passages it skipped (already indexed) and is dropped: memory stays
+    bounded by one batch."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.name = model.name
+        self._ready: dict[str, Any] = {}
+
+    def take(self, doc: CorpusDocument) -> CorpusDocument:
+        name, vecs = doc.vectors or (None, None)
+        doc.vectors = None
+        if name == self.name and vecs is not None:
+            self._ready.update(zip((p.text for p in doc.passages), vecs, strict=True))
+        return doc
+
+    def encode(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        missing = [t for t in texts if t not in self._ready]
+        fresh = dict(zip(missing, self.model.encode(missing), strict=True)) if missing else {}
+        out = np.stack([self._ready[t] if t in self._ready else fresh[t] for t in texts]) \
+            if texts else self.model.encode([])
+        self._ready.clear()
+        return out
+
+
+def read_files(files: Sequence[Path], workers: int = 1, embedder: str | None = None,
+               **options: Any) -> Iterator[list[CorpusDocument]]:
     """The documents of each file, in file order, read by ``workers`` processes (HTML
     extraction is most of an ingest's time; the caller stores while the workers read).
     ``options`` go to :func:`read_corpus_file`; its :class:`InputError` is raised here, at
@@ -753,7 +802,8 @@ def read_files(files: Sequence[Path], workers: int = 1, **options: Any
         window = 4 * workers
         pending: list[Any] = []
         for k in range(0, len(files), FILES_PER_TASK):
-            pending.append(pool.submit(_read_some, (files[k:k + FILES_PER_TASK], options)))
+            pending.append(pool.submit(_read_some, (files[k:k + FILES_PER_TASK], options,
+                                                    embedder)))
             if len(pending) >= window:
                 yield from pending.pop(0).result()
         for fut in pending:
