@@ -195,3 +195,12 @@ def baseline_for(svc: Services, speaker: str, statement: int | None = None
         return compare(history, speaker, statement).to_dict()
     except KeyError:
         return None
+
+
+def stored_document(svc: Services, ref: str) -> Document:
+    """The stored statement ``ref`` (id or key), or 404: pages and API routes alike."""
+    with svc.store.use() as st:
+        doc = st.get(ref)
+    if doc is None:
+        raise HTTPException(404, f"no stored statement {ref!r}")
+    return doc

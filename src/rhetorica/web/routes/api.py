@@ -22,6 +22,7 @@ from rhetorica.web.core import (
     parse_upload,
     services,
     start_ingest,
+    stored_document,
 )
 from rhetorica.web.features import features
 from rhetorica.web.uploads import upload_name
@@ -186,14 +187,6 @@ def document_dict(doc) -> dict[str, Any]:
             "results": doc.results}
 
 
-def _get(svc: Services, ref: str):
-    with svc.store.use() as st:
-        doc = st.get(ref)
-    if doc is None:
-        raise HTTPException(404, f"no stored statement {ref!r}")
-    return doc
-
-
 # -- routes -------------------------------------------------------------------------------
 class WorkerHealthOut(BaseModel):
     mode: str = Field(..., description="processes (worker processes) or thread (in process)")
@@ -326,7 +319,7 @@ def search_documents(svc: Svc, q: Annotated[str, Query(min_length=1, max_length=
 @router.get("/documents/{ref}", response_model=DocumentOut, tags=["store"], responses=ERRORS)
 def get_document(ref: Ref, svc: Svc) -> DocumentOut:
     """One stored statement with its latest analysis (like `rhetorica db show`)."""
-    return document_out(_get(svc, ref))
+    return document_out(stored_document(svc, ref))
 
 
 @router.delete("/documents/{ref}", tags=["store"], responses=ERRORS)
@@ -346,7 +339,7 @@ def export_document(ref: Ref, svc: Svc,
     """The statement's report in a registered format (json, markdown, html, claimreview...),
     with its reviews; ClaimReview publishes the reviewed claims, and with
     ``unreviewed=true`` also the automated verdicts firm enough to rate."""
-    return download(svc, _get(svc, ref), fmt, unreviewed)
+    return download(svc, stored_document(svc, ref), fmt, unreviewed)
 
 
 class ReviewIn(BaseModel):
@@ -366,7 +359,7 @@ def document_reviews(ref: Ref, svc: Svc) -> list[dict[str, Any]]:
     from rhetorica.claims.reviews import claims_with_reviews
     from rhetorica.store.reviews import latest_reviews
 
-    doc = _get(svc, ref)
+    doc = stored_document(svc, ref)
     with svc.store.use() as st:
         reviews = latest_reviews(st, ref)
     return claims_with_reviews(doc, reviews)
@@ -379,7 +372,7 @@ def add_review(ref: Ref, body: ReviewIn, svc: Svc) -> dict[str, Any]:
     from rhetorica.claims.reviews import pick_claim
     from rhetorica.store.reviews import record_review
 
-    doc = _get(svc, ref)
+    doc = stored_document(svc, ref)
     span = pick_claim(doc, body.claim)
     with svc.store.use() as st:
         done = record_review(st, ref, span.text_in(doc.text), body.verdict, body.reviewer,
@@ -394,7 +387,7 @@ def reviewed_claimreview(ref: Ref, svc: Svc) -> list[dict[str, Any]]:
     from rhetorica.evidence.claimreview import reviewed_claim_reviews
     from rhetorica.store.reviews import latest_reviews
 
-    doc = _get(svc, ref)
+    doc = stored_document(svc, ref)
     with svc.store.use() as st:
         reviews = latest_reviews(st, ref)
     return reviewed_claim_reviews(doc, reviews)

@@ -26,6 +26,7 @@ from rhetorica.web.core import (
     parse_upload,
     services,
     start_ingest,
+    stored_document,
 )
 from rhetorica.web.core import (
     download as download_file,
@@ -114,14 +115,6 @@ def upload_form(svc: Svc, file: Annotated[UploadFile, File()],
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-def _load(svc: Services, ref: str):
-    with svc.store.use() as st:
-        doc = st.get(ref)
-    if doc is None:
-        raise HTTPException(404, f"no stored statement {ref!r}")
-    return doc
-
-
 REVIEWER_COOKIE = "rhetorica_reviewer"  # the name last used to review, to fill the form in
 
 
@@ -138,7 +131,7 @@ def document_page(ref: DocId, svc: Svc, request: Request) -> HTMLResponse:
     from rhetorica.report.html import family_colours, render_document
     from rhetorica.store.reviews import VERDICTS
 
-    doc = _load(svc, ref)
+    doc = stored_document(svc, ref)
     doc_id = doc.results.get("store_id")
     cards = _cards(svc, doc)
     families = family_colours()
@@ -184,7 +177,7 @@ def review_form(
     the reviewer's name is remembered in a cookie to fill the next form in."""
     from rhetorica.store.reviews import record_review
 
-    doc = _load(svc, ref)
+    doc = stored_document(svc, ref)
     card = next((c for c in claim_cards(doc) if c["anchor"] == anchor), None)
     if card is None:
         raise HTTPException(404, "no such claim in this statement (it may have changed)")
@@ -232,7 +225,7 @@ def claims_export(ref: DocId, svc: Svc, request: Request,
     import io
     import json
 
-    doc = _load(svc, ref)
+    doc = stored_document(svc, ref)
     rows = claim_rows(svc, doc, str(request.base_url).rstrip("/"))
     name = f"rhetorica-{doc.results.get('store_id')}-claims.{ext}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -261,7 +254,7 @@ def download(ref: DocId, svc: Svc,
              unreviewed: Annotated[bool, Query()] = False) -> Response:
     """A report of the statement with its reviews; ``claimreview`` publishes the reviewed
     claims (``?unreviewed=1`` adds automated verdicts firm enough to rate)."""
-    return download_file(svc, _load(svc, ref), fmt, unreviewed)
+    return download_file(svc, stored_document(svc, ref), fmt, unreviewed)
 
 
 @router.post("/documents/{ref}/delete")
