@@ -145,6 +145,11 @@ def test_corpus_verify_and_open_the_evidence_card(page, tmp_path):
     page.click("form[action='/corpus/upload'] button[type=submit]")
     page.wait_for_selector('#job[data-status="done"]', timeout=60_000)
 
+    # the corpus document opens down to its passages
+    page.goto("/corpus")
+    page.click("table.rows a[href^='/corpus/']")
+    assert "40 percent" in page.inner_text("ol.passages")
+
     page.goto("/")
     page.fill("#text", "Crime rose 40% in 2024, the police say.")
     page.click("#analyse-button")
@@ -223,6 +228,12 @@ def test_review_workspace_with_the_keyboard_alone(page, tmp_path):
     with page.expect_download() as info:
         page.click("#export-csv")
     assert "misleading" in info.value.path().read_text("utf-8")
+    # ClaimReview publishes the reviewed claim, the reviewer as its author
+    if page.locator("#download-claimreview").count():
+        with page.expect_download() as info:
+            page.click("#download-claimreview")
+        [cr] = json.loads(info.value.path().read_text("utf-8"))
+        assert cr["author"]["name"] == "Dana" and cr["reviewRating"]["ratingValue"] == 2
 
     shots = artefacts(tmp_path)
     for width in (1280, 390):
