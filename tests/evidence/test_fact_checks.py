@@ -411,3 +411,16 @@ def test_claimreview_export_publishes_reviewed_claims_by_default() -> None:
     assert sorted(c["claimReviewed"] for c in more) == ["Tram fares doubled.",
                                                          "crime  TRIPLED."]
     assert json.loads(write_claimreview([Document("Nothing reviewed.")])) == []
+
+
+def test_reviewed_claim_names_its_claimant() -> None:
+    from rhetorica.document import Document
+    from rhetorica.evidence.claimreview import reviewed_claim_reviews
+    from rhetorica.store.reviews import Review
+
+    text = "Crime rose 40% in 2024, the mayor said."
+    doc = Document(text)
+    doc.add_span(0, len(text), "check_worthy", layer="claim",
+                 attrs={"claimant": "Mayor Ines Varga"})
+    [cr] = reviewed_claim_reviews(doc, [Review(1, text, "refuted", "Dana")])
+    assert cr["itemReviewed"]["author"] == {"@type": "Person", "name": "Mayor Ines Varga"}

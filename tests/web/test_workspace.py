@@ -142,3 +142,25 @@ def test_claimreview_download_publishes_the_reviewed_claims(client):
         assert cr["reviewRating"]["alternateName"] == "False"
     report = client.get(f"/api/v1/documents/{doc_id}/export/json").json()
     assert report["results"]["reviews"][0]["verdict"] == "refuted"
+
+
+def test_claim_cards_speak_in_words_and_link_corpus_evidence(client):
+    doc_id = stored(client)
+    page = client.get(f"/documents/{doc_id}").text
+    card = page[page.index('<details class="claim-card"'):]
+    card = card[:card.index("</details>")]
+    assert "<dt>type</dt>" in card and "<dt>checkable</dt>" in card
+    assert "_" not in re.sub(r"<[^>]+>", "", card.split("<dl class=\"facts\">")[1]
+                             .split("</dl>")[0])  # no snake_case identifiers
+    assert "model_score" not in card and "type_words" not in card
+    claim = anchors(page)[0]
+    client.post(f"/documents/{doc_id}/claims/{claim}/review",
+                data={"verdict": "refuted", "reviewer": "Dana", "evidence": "12\nnot-an-id"})
+    page = client.get(f"/documents/{doc_id}").text
+    assert "reviewed: refuted" in page
+    assert ('<a href="/corpus/12">corpus document 12</a>' in page) == \
+        bool(client.get("/api/v1/info").json()["features"].get("corpus"))
+    row = client.get(f"/documents/{doc_id}/claims.json").json()[0]
+    assert row["claim_type"] in ("quantity", "quote", "prediction", "event", "opinion",
+                                 "comparison", "causal", "other", None)
+    assert isinstance(row["check_worthy"], bool)

@@ -212,11 +212,19 @@ def reviewed_claim_reviews(doc: Document, reviews: Sequence[Any]) -> list[dict[s
     (:class:`rhetorica.store.reviews.Review`): the reviewer is the author, the note the
     explanation, the evidence they chose the citations; "needs more" is not a verdict and
     is left out. The model's verdict is not published here."""
+    from rhetorica.store.reviews import claim_key
+
+    # the claimant each claim span carries (its quoted speaker, else the statement's)
+    claimants = {claim_key(c.text_in(doc.text)): c.attrs.get("claimant")
+                 for c in doc.layer("claim") if c.attrs.get("claimant")}
     out = []
     for r in reviews:
         if r.verdict == "needs_more":
             continue
-        item = {"claim": {"text": r.claim_text}, "verdict": r.verdict, "reviewed_by": r.reviewer,
+        claim = {"text": r.claim_text}
+        if claimants.get(claim_key(r.claim_text)):
+            claim["claimant"] = claimants[claim_key(r.claim_text)]
+        item = {"claim": claim, "verdict": r.verdict, "reviewed_by": r.reviewer,
                 "summary": r.note, "passages": []}
         review = claim_review(item, doc, published=(r.reviewed_at or "")[:10] or None)
         review["citation"] = [{"@type": "CreativeWork", "url": e} for e in r.evidence

@@ -42,8 +42,9 @@ def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str 
         name = str(s.attrs.get("name") or text[s.start:s.end])
         if s.end < b - 1 and text[s.end:b].strip():
             rest = text[s.end:b].strip()
-            rest = rest[2:].strip() if rest[:2] in ("'s", "’s") else rest
-            return f"{name}'s {rest}", None
+            if rest[:2] in ("'s", "’s"):  # "Newsom's office" speaks for Newsom
+                return f"{name}'s {rest[2:].strip()}", None
+            return words.rstrip(" ,"), None  # "a spokesperson for the mayor", as written
         return name, (s.attrs.get("actor_id") if s.attrs.get("linked") else None)
     if att.attrs.get("resolved_from"):
         return att.speaker, None

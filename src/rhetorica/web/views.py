@@ -108,6 +108,38 @@ def _firm(confidence: Any) -> bool:
     return not isinstance(confidence, (int, float)) or confidence >= PUBLISH_CONFIDENCE
 
 
+def _words(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_words(v) for v in value)
+    return str(value).replace("_", " ")
+
+
+def claim_facts(attrs: dict[str, Any]) -> Markup:
+    """What a reader needs from a claim's attributes, in words: its type, whether it can be
+    checked, who claims it and in what mood, what made it check-worthy. Model internals
+    (raw scores, per-type word lists) stay in the JSON report."""
+    facts = []
+    if attrs.get("type"):
+        others = [t for t in attrs.get("types") or [] if t != attrs["type"]]
+        facts.append(("type", _words(attrs["type"])
+                      + (f" (also {_words(others)})" if others else "")))
+    if "checkable" in attrs:
+        facts.append(("checkable", "yes" if attrs["checkable"] else
+                      "no" + (f": {attrs['why']}" if attrs.get("why") else "")))
+    if attrs.get("claimant"):
+        facts.append(("claimed by", str(attrs["claimant"])))
+    if attrs.get("attribution"):
+        facts.append(("attribution", str(attrs["attribution"])))
+    mood = " ".join(_words(attrs[k]) for k in ("polarity", "modality") if attrs.get(k))
+    if mood:
+        facts.append(("stated as", mood))
+    if attrs.get("checkable_text"):
+        facts.append(("as a claim to check", str(attrs["checkable_text"])))
+    if attrs.get("cues"):
+        facts.append(("cues", _words(attrs["cues"])))
+    return Markup("".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts))
+
+
 def claim_anchor(text: str) -> str:
     """A claim's stable link id: from its normalised text, as reviews are keyed, so a link
     to a claim survives re-analysis and a change in its rank."""
@@ -168,9 +200,8 @@ def claim_cards(doc: Document, reviews: list[Any] | None = None) -> list[dict[st
             "firm": _firm(extra.get("confidence") if extra else None),
             "verified": bool(extra),
             "evidence": Markup(render_value(evidence)) if evidence else None,
-            "details": Markup("".join(
-                f"<dt>{escape(str(k).replace('_', ' '))}</dt><dd>{render_value(v)}</dd>"
-                for k, v in attrs.items())),
+            "type": attrs.get("type"),
+            "details": claim_facts(attrs),
         })
     return cards
 

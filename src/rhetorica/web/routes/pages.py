@@ -195,9 +195,9 @@ def review_form(
     return resp
 
 
-CLAIM_COLUMNS = ("n", "rank", "start", "end", "claim", "check_worthiness", "claim_type",
-                 "model_verdict", "model_confidence", "review_verdict", "review_note",
-                 "review_evidence", "reviewer", "reviewed_at", "link")
+CLAIM_COLUMNS = ("n", "rank", "start", "end", "claim", "check_worthiness", "check_worthy",
+                 "claim_type", "model_verdict", "model_confidence", "review_verdict",
+                 "review_note", "review_evidence", "reviewer", "reviewed_at", "link")
 
 
 def claim_rows(svc: Services, doc: Any, base: str) -> list[dict[str, Any]]:
@@ -209,7 +209,8 @@ def claim_rows(svc: Services, doc: Any, base: str) -> list[dict[str, Any]]:
         rows.append({
             "n": c["n"], "rank": c["rank"], "start": c["start"], "end": c["end"],
             "claim": c["text"], "check_worthiness": round(float(c["score"]), 4),
-            "claim_type": c["label"], "model_verdict": c["model_verdict"],
+            "claim_type": c["type"], "check_worthy": c["label"] == "check worthy",
+            "model_verdict": c["model_verdict"],
             "model_confidence": c["confidence"], "review_verdict": r.get("verdict"),
             "review_note": r.get("note"), "review_evidence": r.get("evidence") or [],
             "reviewer": r.get("reviewer"), "reviewed_at": r.get("reviewed_at"),
