@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -231,6 +232,10 @@ def test_web_pages_show_hostile_statements_escaped(server):
     url, _db, _proc = server
 
     def active(html: str) -> list[str]:
+        # each claim card carries the app's own review form: as many as the text has
+        # claims, so they are set aside before comparing the two pages
+        html = re.sub(r'<form method="post" action="/documents/\d+/claims/claim-[0-9a-f]{12}'
+                      r'/review" class="review-form">', "", html)
         parser = _ActiveContent()
         parser.feed(html)
         return sorted(parser.found)
