@@ -784,9 +784,10 @@ class WorkerVectors:
 def read_files(files: Sequence[Path], workers: int = 1, embedder: str | None = None,
                **options: Any) -> Iterator[list[CorpusDocument]]:
     """The documents of each file, in file order, read by ``workers`` processes (HTML
-    extraction is most of an ingest's time; the caller stores while the workers read).
-    ``options`` go to :func:`read_corpus_file`; its :class:`InputError` is raised here, at
-    the file that failed."""
+    extraction is most of an ingest's time; the caller stores while the workers read),
+    eight files to a task; with ``embedder`` the workers embed the passages as well (see
+    :class:`WorkerVectors`). ``options`` go to :func:`read_corpus_file`; its
+    :class:`InputError` is raised here, at the file that failed."""
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
         for f in files:
             yield read_corpus_file(f, **options)
