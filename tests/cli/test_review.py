@@ -50,6 +50,11 @@ def test_review_a_claim_by_number_and_words_then_publish(tmp_path):
     assert cr["citation"] == [{"@type": "CreativeWork", "url": "https://city.example/budget"}]
     everywhere = json.loads(run("claims", "--reviewed", "--db", db, "--json").stdout)
     assert [r["verdict"] for r in everywhere] == ["needs_more", "refuted"]
+    # `db show -f claimreview` publishes the same reviewed claim by default
+    shown = json.loads(run("db", "show", "1", "-f", "claimreview", "--db", db).stdout)
+    assert [c["claimReviewed"] for c in shown] == [cr["claimReviewed"]]
+    bad = run("db", "show", "1", "-f", "json", "--include-unreviewed", "--db", db)
+    assert bad.exit_code == 2 and "claimreview only" in bad.stderr
 
 
 def test_review_refuses_bad_input_with_one_line(tmp_path):

@@ -58,6 +58,8 @@ def analyze(
     fmt = "json" if as_json else fmt
     if fmt not in registry.formats:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(registry.formats.names())}", 2)
+    if include_unreviewed and fmt != "claimreview":
+        fail("--include-unreviewed applies to --format claimreview only", 2)
     settings = cli_settings(db, pipeline)
     if verify and "verify" not in settings.pipeline:
         settings = settings.with_(pipeline=(*settings.pipeline, "verify"))

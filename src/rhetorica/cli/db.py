@@ -114,6 +114,8 @@ def show(ref: str = typer.Argument(..., help="Numeric id or content key (prefix)
     if fmt not in registry.formats:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(registry.formats.names())}",
              EXIT_USAGE)
+    if include_unreviewed and fmt != "claimreview":
+        fail("--include-unreviewed applies to --format claimreview only", EXIT_USAGE)
     with _open(db) as st:
         doc = _by_ref(lambda: st.get(ref))
         if doc is not None:
