@@ -276,3 +276,15 @@ def test_headline_fragments_labels_and_department_words_are_not_actors(run_actor
     assert "Trump Orders Crackdown" not in names
     assert not names & {"Illegals", "Defense", "n't"}
     assert {"Trump", "Newsom"} <= names
+
+
+def test_report_says_when_offices_are_read_for_today(run_actors):
+    """An undated statement reads offices as of today, and the report says so instead of
+    passing today's date off as the statement's."""
+    from rhetorica.report.markdown import write_markdown
+
+    undated = write_markdown([run_actors("Hegseth ordered troops to Portland.")])
+    assert "(today: the statement has no date)" in undated
+    dated = write_markdown([run_actors("Hegseth ordered troops to Portland.",
+                                       date="2025-09-20")])
+    assert "Offices as of 2025-09-20." in dated and "today:" not in dated

@@ -180,3 +180,15 @@ def test_condaqa_cue_recall_beats_the_four_word_baseline(nlp, tmp_path) -> None:
     # Measured: 0.878 of 115 sentences (baseline 0.122); affixal 0.881, lexical 0.792.
     assert cues["all"]["n"] >= 100 and cues["all"]["recall"] >= 0.8
     assert cues["all"]["recall"] > cues["all"]["baseline"] + 0.5
+
+
+def test_the_authors_own_first_person_is_not_a_quoted_voice() -> None:
+    """'Tonight I am ordering the Guard in' is the author speaking; an "I" inside somebody
+    else's quotation stays that speaker's."""
+    own = Pipeline(settings=Settings())(Document(
+        "Crime rose 40% last year. Tonight I am ordering the National Guard into Portland, "
+        "and we said it would restore order."))
+    assert not [q for q in own.layer("quote") if q.label != "mention"]
+    quoted = Pipeline(settings=Settings())(Document(
+        'Newsom said: "I ordered the Guard home, and I said they would not come back."'))
+    assert {q.attrs["speaker"] for q in quoted.layer("quote")} == {"Gavin Newsom"}

@@ -20,7 +20,7 @@ def _html(doc: Document) -> str | None:
     rows = _rows(doc)
     if not rows:
         return None
-    as_of = (doc.results.get("actors") or {}).get("as_of", "")
+    as_of = _as_of(doc)
     cells = []
     for r in rows:
         link = ""
@@ -39,11 +39,20 @@ def _md(doc: Document) -> str | None:
     rows = _rows(doc)
     if not rows:
         return None
-    as_of = (doc.results.get("actors") or {}).get("as_of", "")
+    as_of = _as_of(doc)
     table = md_table(["actor", "office", "role", "all roles", "mentions"], [
         [md_cell(r["name"]), md_cell(r.get("office") or ("" if r["linked"] else "(unlinked)")),
          f"**{r['role']}**", md_cell(_roles(r)), str(r["mentions"])] for r in rows])
     return f"Offices as of {as_of}.\n\n{table}"
+
+
+def _as_of(doc: Document) -> str:
+    """The day offices are read for, saying when it is only today's date (an undated
+    statement), so nobody takes it for the statement's date."""
+    info = doc.results.get("actors") or {}
+    day = str(info.get("as_of", ""))
+    return f"{day} (today: the statement has no date)" if info.get("date_from") == "today" \
+        else day
 
 
 ACTORS = Section("actors", "Actors and their roles", 25, _html, _md)

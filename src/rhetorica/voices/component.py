@@ -96,7 +96,10 @@ class Quotes:
         last: tuple[str, str | None] = ("", None)
         tagger = _tagger() if self.settings.quote_tagger else None
         doc.results["quotes"] = {"reader": "tagger+rules" if tagger else "rules"}
-        for att in read_attributions(parsed, doc.text, tagger):
+        atts = read_attributions(parsed, doc.text, tagger)
+        for att in atts:
+            if _authors_own(att, atts, doc.text):
+                continue
             speaker, sid = _speaker(att, actors, doc.text)
             if att.attrs.get("continues") and not speaker:
                 speaker, sid = last
@@ -116,6 +119,21 @@ class Quotes:
                 doc.add_span(start, end, att.kind, layer=LAYER, source=self.name,
                              explanation=why, attrs=dict(attrs))
         return doc
+
+
+FIRST_PERSON = frozenset({"i", "we"})
+
+
+def _authors_own(att: Attribution, atts: list[Attribution], text: str) -> bool:
+    """'Tonight I am ordering the Guard in', 'we said it would work': the author reporting
+    their own words or acts is the author's voice, not a quoted one, unless the "I" speaks
+    inside somebody else's quotation (there it is that speaker's)."""
+    if att.source is None or att.kind == "direct":
+        return False
+    if text[att.source[0]:att.source[1]].strip().lower() not in FIRST_PERSON:
+        return False
+    return not any(o is not att and o.content[0] <= att.source[0] < o.content[1]
+                   for o in atts)
 
 
 _WARNED: list[bool] = []  # the fallback to the rules is said once per process
