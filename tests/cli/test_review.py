@@ -67,5 +67,5 @@ def test_review_refuses_bad_input_with_one_line(tmp_path):
         "RHETORICA_REVIEWER": ""})
     assert bad.exit_code == 3 and "say who reviews" in bad.stderr
     assert run("review", "1", "1", "--db", db).exit_code == 2  # a claim without a verdict
-    assert run("review", "42", "--db", db).exit_code == 3
+    assert run("review", "42", "--db", db).exit_code == 1  # not found, as `db show` says
     assert run("claims", "--reviewed", "--db", db).exit_code == 1  # nothing reviewed

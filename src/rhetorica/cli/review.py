@@ -69,7 +69,7 @@ def review(
     with store:
         doc = store.get(ref)
         if doc is None:
-            fail(f"no stored statement {doc_ref!r} (see `rhetorica db list`)", EXIT_INPUT)
+            fail(f"no stored statement {doc_ref!r} (see `rhetorica db list`)", EXIT_FINDINGS)
         try:
             if claim is not None and verdict is not None:
                 span = pick_claim(doc, claim)
