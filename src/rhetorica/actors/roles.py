@@ -25,6 +25,7 @@ DIRECT_VERBS = frozenset([
     "mandate", "activate", "call_in", "declare", "sign", "summon", "station", "surge",
     "name", "appoint", "tap", "assign", "task",  # "named X to lead the operation"
     "ban", "proscribe", "designate", "outlaw",
+    "allow", "permit",  # "allowed the administration to resume deportations"
 ])
 EXECUTE_VERBS = frozenset([
     "carry", "arrive", "arrest", "detain", "raid", "patrol", "enforce", "conduct", "deport",
@@ -36,7 +37,7 @@ EXECUTE_VERBS = frozenset([
     "sanction", "evict", "expel", "probe", "audit", "inspect", "land",
     # the doer of a removal, a release, a lay-off, a strike, a conviction
     "remove", "release", "free", "lay_off", "convict", "sentence", "bomb", "shell", "strike",
-    "hit", "attack", "kill", "wound", "injure", "beat", "call_up",
+    "hit", "attack", "kill", "wound", "injure", "beat", "call_up", "shut_down", "blockade",
 ])
 TARGET_VERBS = frozenset([
     "arrest", "detain", "deport", "target", "raid", "attack", "threaten", "investigate",
@@ -77,7 +78,7 @@ DIRECT_NOUNS = frozenset([
     "order", "directive", "memo", "memorandum", "proclamation", "decision", "plan",
     "command", "instruction", "executive_order", "request", "direction", "behest",
     "pressure", "authorisation", "authorization", "orders", "urging", "insistence",
-    "instigation",
+    "instigation", "call",  # "at the call of the union"
 ])
 OBJECT_NOUNS = frozenset([
     "lawsuit", "objection", "suit", "challenge", "opposition", "criticism", "complaint",
@@ -174,10 +175,20 @@ def _calls_action(verb: Any) -> bool:
                                     and verb.head.lemma_.lower() in CALLED_ACTIONS))
 
 
+def _into_custody(verb: Any) -> bool:
+    """'took X into custody', 'were taken into custody': an arrest in other words."""
+    return verb.lemma_.lower() in ("take", "place", "put") and any(
+        c.dep_ == "prep" and c.lower_ == "into" and any(g.lower_ == "custody"
+                                                        for g in c.children)
+        for c in verb.children)
+
+
 def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     """Role of the grammatical subject of ``verb`` (following 'vowed to sue' and 'and sued')."""
     if _calls_action(verb):
         return DIRECTS, verb
+    if _into_custody(verb):
+        return EXECUTES, verb
     if _in(verb, PUBLISHING) and any(c.dep_ in ("dobj", "obj") and _in(c, SPEECH_NOUNS)
                                      for c in verb.children):
         # "released a statement": speaking, not acting (unless it condemns: light verb)
@@ -314,6 +325,8 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                     _in(c, TARGET_VERBS):
                 return TARGETS, f"'{c.text} …' said of it"
     elif dep == "nsubjpass":
+        if _into_custody(head):
+            return TARGETS, f"taken into custody ('{head.text}')"
         for c in head.children:
             if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < tok.i and \
                     _in(c, TARGET_VERBS):
@@ -373,6 +386,8 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                 if inherited == TARGETS:
                     return TARGETS, f"'{noun.text} of {tok.text}': {why}"
     elif dep in ("dobj", "obj", "dative"):
+        if _into_custody(head):
+            return TARGETS, f"taken into custody ('{head.text}')"
         if head.dep_ == "xcomp" and _in(head.head, REFUSALS):
             return MENTIONED, f"object of a refused '{head.text}'"
         if _in(head, TARGET_VERBS, OBJECT_VERBS):  # "banned the group": acted against
