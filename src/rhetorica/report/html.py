@@ -38,9 +38,19 @@ def family_colours() -> dict[str, dict[str, str]]:
     return dict(load_lexicon().families)
 
 
-def render_document(doc: Document) -> dict[str, Any]:
+def family_styles() -> tuple[dict[str, str], dict[str, str]]:
+    """(colour, underline style) of each rhetoric family, as highlights and legends draw
+    them."""
     families = family_colours()
-    colour_of = {name: f["colour"] for name, f in families.items()}
+    return ({n: f["colour"] for n, f in families.items()},
+            {n: f.get("pattern", "") for n, f in families.items()})
+
+
+def render_document(doc: Document, highlighted: Markup | None = None) -> dict[str, Any]:
+    """What the report templates show of ``doc``; ``highlighted``: the text already marked
+    up by the caller (the web page marks claims as well as rhetoric), else the rhetoric
+    highlights alone."""
+    families = family_colours()
     spans = doc.layer("rhetoric")
     used = {s.attrs.get("family", s.layer) for s in spans}
     sections = []
@@ -51,12 +61,12 @@ def render_document(doc: Document) -> dict[str, Any]:
             rows = html.count("<tr>")
             sections.append({"name": section.name, "title": section.title, "html": Markup(html),
                              "fold": rows > FOLD_ROWS, "rows": rows})
+    if highlighted is None:
+        highlighted = Markup(highlight_html(doc.text, spans, *family_styles()))
     return {
         "doc": doc,
         "meta": doc.meta,
-        "highlighted": Markup(highlight_html(doc.text, spans, colour_of,
-                                             {n: f.get("pattern", "") for n, f in
-                                              families.items()})),
+        "highlighted": highlighted,
         "legend": [(k, v) for k, v in families.items() if k in used],
         "tone": doc.results.get("tone"),
         "warning": doc.results.get("language", {}).get("warning"),

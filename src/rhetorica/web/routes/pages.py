@@ -34,7 +34,7 @@ from rhetorica.web.core import (
 from rhetorica.web.features import features
 from rhetorica.web.render import render
 from rhetorica.web.uploads import upload_name
-from rhetorica.web.views import baseline_chart, claim_cards, marked_text
+from rhetorica.web.views import baseline_chart, claim_anchor, claim_cards, marked_text
 
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Services, Depends(services)]
@@ -128,15 +128,13 @@ def _cards(svc: Services, doc: Any) -> list[dict[str, Any]]:
 
 @router.get("/documents/{ref}", response_class=HTMLResponse)
 def document_page(ref: DocId, svc: Svc, request: Request) -> HTMLResponse:
-    from rhetorica.report.html import family_colours, render_document
+    from rhetorica.report.html import family_styles, render_document
     from rhetorica.store.reviews import VERDICTS
 
     doc = stored_document(svc, ref)
     doc_id = doc.results.get("store_id")
     cards = _cards(svc, doc)
-    families = family_colours()
-    marked = marked_text(doc, cards, {n: f["colour"] for n, f in families.items()},
-                         {n: f.get("pattern", "") for n, f in families.items()})
+    marked = marked_text(doc, cards, *family_styles())
     chart, history, baseline = None, [], None
     if doc.meta.speaker:
         with svc.store.use() as st:
@@ -146,8 +144,8 @@ def document_page(ref: DocId, svc: Svc, request: Request) -> HTMLResponse:
             baseline = baseline_for(svc, doc.meta.speaker, doc_id)
         except Exception:  # an optional add-on must never break the analysis page
             baseline = None
-    return render("document.html.j2", d=render_document(doc), doc=doc, doc_id=doc_id,
-                  claims=cards, marked=marked, chart=chart, history=history,
+    return render("document.html.j2", d=render_document(doc, marked), doc=doc,
+                  doc_id=doc_id, claims=cards, chart=chart, history=history,
                   baseline=baseline, formats=registry.formats.names(),
                   title=doc.meta.title or "Analysis", review_verdicts=VERDICTS,
                   reviewer=request.cookies.get(REVIEWER_COOKIE, "")[:200],
@@ -178,14 +176,15 @@ def review_form(
     from rhetorica.store.reviews import record_review
 
     doc = stored_document(svc, ref)
-    card = next((c for c in claim_cards(doc) if c["anchor"] == anchor), None)
-    if card is None:
+    span = next((c for c in doc.layer("claim")
+                 if claim_anchor(c.text_in(doc.text)) == anchor), None)
+    if span is None:
         raise HTTPException(404, "no such claim in this statement (it may have changed)")
     try:
         with svc.store.use() as st:
-            record_review(st, doc.results["store_id"], card["text"], verdict, reviewer, note,
-                          [e.strip() for e in evidence.splitlines() if e.strip()],
-                          card["start"], card["end"])
+            record_review(st, doc.results["store_id"], span.text_in(doc.text), verdict,
+                          reviewer, note, [e.strip() for e in evidence.splitlines()
+                                           if e.strip()], span.start, span.end)
     except InputError as exc:
         return render("error.html.j2", status=400, status_code=400, message=str(exc),
                       back=f"/documents/{ref}#{anchor}")
