@@ -37,3 +37,11 @@ def test_bad_reviews_are_one_line_errors(client):
     assert r.status_code == 422
     assert client.get("/api/v1/documents/999/reviews").status_code == 404
     assert client.get("/api/v1/reviews").json() == []
+
+
+def test_review_listing_gives_the_claims_type_beside_its_check_worthiness(client):
+    doc_id = client.post("/api/v1/analyze", json={"text": TEXT}).json()["id"]
+    rows = client.get(f"/api/v1/documents/{doc_id}/reviews").json()
+    assert all(isinstance(r["check_worthy"], bool) for r in rows)
+    assert all(r["claim_type"] not in ("check_worthy", "not_check_worthy") for r in rows)
+    assert any(r["claim_type"] == "quantity" for r in rows)

@@ -31,15 +31,18 @@ def pick_claim(doc: Any, ref: str | int) -> Any:
 
 
 def claims_with_reviews(doc: Any, reviews: list[Review]) -> list[dict[str, Any]]:
-    """One row per claim: number, offsets, text, the model's check-worthiness and type, and
-    the current review (None when not reviewed)."""
+    """One row per claim: number, offsets, text, the model's check-worthiness (score and
+    label), the claim's type (quantity, quote, prediction…), and the current review (None
+    when not reviewed)."""
     by_key = {claim_key(r.claim_text): r for r in reviews}
     rows = []
     for n, c in enumerate(claims_in_order(doc), 1):
         text = c.text_in(doc.text)
         r = by_key.get(claim_key(text))
         rows.append({"n": n, "start": c.start, "end": c.end, "text": text,
-                     "check_worthiness": round(c.score, 3), "claim_type": c.label,
+                     "check_worthiness": round(c.score, 3),
+                     "check_worthy": c.label == "check_worthy",
+                     "claim_type": c.attrs.get("type"),
                      "review": r.to_dict() if r else None})
     return rows
 
