@@ -127,8 +127,10 @@ def main() -> None:
             httpx.post(f"{url}/api/v1/analyze", json={"text": "Warm up.", "store": False},
                        timeout=60)
             cpu0 = cpu_seconds(server.pid)
+            client0 = time.process_time()
             lat, errors, wall = asyncio.run(
                 load(url, args.clients, args.requests, args.seconds, not args.no_store))
+            client = time.process_time() - client0
             cpu1 = cpu_seconds(server.pid)
         finally:
             server.terminate()
@@ -143,7 +145,8 @@ def main() -> None:
           f"p99 {percentile(ms, 99):.1f}  max {max(ms):.1f}")
     if cpu0 is not None and cpu1 is not None:
         per = (cpu1 - cpu0) / len(ms) * 1000
-        print(f"server CPU (incl. workers): {per:.2f} ms per request")
+        print(f"server CPU (incl. workers): {per:.2f} ms per request; load client CPU: "
+              f"{client / len(ms) * 1000:.2f} ms per request")
     print(f"target p95 < 200 ms: {'met' if percentile(ms, 95) < 200 else 'NOT met'}")
 
 

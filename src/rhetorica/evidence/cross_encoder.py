@@ -39,21 +39,16 @@ class CrossEncoderStance:
 
     def __init__(self, folder: Path | None = None, batch_size: int = 32,
                  threads: int | None = None) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         from rhetorica.config import stance_model_dir
+        from rhetorica.nlp.onnx_session import open_session
 
         base = Path(folder) if folder else (stance_model_dir() or artefact_dir())
         try:
             self.config = json.loads((base / "config.json").read_text())
             self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-            opts = ort.SessionOptions()
-            if threads:
-                opts.intra_op_num_threads = threads
-            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            self.session = ort.InferenceSession(str(base / "model.onnx"), opts,
-                                                providers=["CPUExecutionProvider"])
+            self.session = open_session(base / "model.onnx", threads)
         except Exception as exc:  # missing file, bad JSON, truncated ONNX: one clear line
             raise ModelArtefactError(
                 f"stance model at {base} is missing or damaged ({type(exc).__name__}); "

@@ -50,20 +50,16 @@ class AttributionTagger:
 
     def __init__(self, folder: Path | None = None, threads: int | None = None,
                  batch_size: int = 8) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         from rhetorica.config import attribution_model_dir
+        from rhetorica.nlp.onnx_session import open_session
 
         base = Path(folder) if folder else (attribution_model_dir() or artefact_dir())
         try:
             self.config = json.loads((base / "config.json").read_text())
             self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-            opts = ort.SessionOptions()
-            if threads:
-                opts.intra_op_num_threads = threads
-            self.session = ort.InferenceSession(str(base / "model.onnx"), opts,
-                                                providers=["CPUExecutionProvider"])
+            self.session = open_session(base / "model.onnx", threads)
         except Exception as exc:
             raise TaggerArtefactError(
                 f"attribution tagger at {base} is missing or damaged ({type(exc).__name__}); "

@@ -1,0 +1,26 @@
+"""One way to open our int8 ONNX models (stance cross-encoder, attribution tagger).
+
+onnxruntime's intra-op threads spin while they wait for work by default. On our 2-core
+machines that CPU is taken from whoever shares them: the web app's HTTP process beside its
+analysis worker, the other workers of a forked pipeline. Without spinning, the web
+benchmark's server spends 20-21 ms of CPU per request instead of 28-30 ms, for the same
+latency (interleaved runs of ``bench/bench_web.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def open_session(model: Path, threads: int | None = None) -> Any:
+    """An onnxruntime CPU session for ``model``: all graph optimisations, no spinning
+    threads, ``threads`` intra-op threads (None: onnxruntime's default, one per core)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    if threads:
+        opts.intra_op_num_threads = threads
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
