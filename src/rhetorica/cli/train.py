@@ -138,6 +138,77 @@ def register(app: typer.Typer) -> None:
             dest = export_onnx(final, out_dir or artefact_dir(), cfg)
             out.print(f"int8 ONNX artefact: {safe(dest)}", highlight=False)
 
+    @train_app.command("rhetoric")
+    def rhetoric(
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),
+        work: Path = typer.Option(Path("build/rhetoric_tagger"), "--work",
+                                  help="Checkpoints; rerun with the same folder to resume."),
+        out_dir: Path = typer.Option(None, "--out", help="Artefact folder (default: the "
+                                     "packaged data/models/rhetoric_tagger)."),
+        seed: int = typer.Option(0, "--seed"),
+        epochs: float = typer.Option(3.0, "--epochs"),
+        batch_size: int = typer.Option(16, "--batch-size"),
+        lr: float = typer.Option(8e-5, "--lr"),
+        max_length: int = typer.Option(256, "--max-length", help="Word pieces per window."),
+        layers: int = typer.Option(6, "--layers", help="Keep MiniLM's first N layers."),
+        threads: int = typer.Option(0, "--threads", help="CPU threads (0: torch's default)."),
+        stop_after: int = typer.Option(0, "--stop-after", help="Stop after N steps of the "
+                                       "full schedule (0: run it all)."),
+        export: bool = typer.Option(True, "--export/--no-export",
+                                    help="Write the int8 ONNX artefact when done."),
+    ) -> None:
+        """Fine-tune MiniLM as a persuasion-technique span tagger on PTC's training side."""
+        _need_torch()
+        from rhetorica.ingest.errors import InputError
+        from rhetorica.nlp.token_tagger_train import TaggerConfig
+        from rhetorica.rhetoric.span_tagger import artefact_dir, fit_threshold, split_ptc
+        from rhetorica.rhetoric.span_tagger_train import export_onnx, train
+
+        try:
+            fit, dev, test, split = split_ptc(data, seed)
+        except InputError as exc:
+            fail(str(exc), EXIT_INPUT)
+        cfg = TaggerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
+                           max_length=max_length, layers=layers, threads=threads or None,
+                           stop_after=stop_after or None)
+        out.print(f"PTC: {len(fit)} training articles, {len(dev)} dev (threshold), "
+                  f"{len(test)} held out")
+        with _progress() as (bar, task):
+            final = train(fit, work, cfg, progress=_reporter(bar, task))
+        out.print(f"model: {safe(final)}", highlight=False)
+        if export:
+            dest = export_onnx(final, out_dir or artefact_dir(), cfg, {"split": split})
+            threshold, dev_f1 = fit_threshold(dest, dev)
+            out.print(f"int8 ONNX artefact: {safe(dest)}; span threshold {threshold} "
+                      f"(dev SI F1 {dev_f1:.3f})", highlight=False)
+
+    @train_app.command("lexicon")
+    def lexicon(
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),
+        out_file: Path = typer.Option(None, "--out", help="Where to write the table (default: "
+                                      "the packaged data/rhetoric/lexicon_precision.json)."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the held-out article split."),
+    ) -> None:
+        """Measure each lexicon entry's precision on PTC's training side (its scores)."""
+        import json
+
+        from rhetorica.ingest.errors import InputError
+        from rhetorica.rhetoric.lexicon import load_lexicon
+        from rhetorica.rhetoric.lexicon_precision import measure, packaged_path
+        from rhetorica.rhetoric.span_tagger import split_ptc
+
+        try:
+            fit, dev, _test, _split = split_ptc(data, seed)
+        except InputError as exc:
+            fail(str(exc), EXIT_INPUT)
+        entries = load_lexicon().entries
+        table = measure([*fit, *dev], {k: e.ptc for k, e in entries.items()})
+        dest = out_file or packaged_path()
+        dest.write_text(json.dumps(table.to_json(), indent=1, sort_keys=True) + "\n")
+        for label, (inside, hits) in sorted(table.labels.items()):
+            out.print(f"{label:28} {inside:4}/{hits:<4} precision {inside / hits:.2f}")
+        out.print(f"written to {safe(dest)}", highlight=False)
+
     @train_app.command("verdict")
     def verdict(
         data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),

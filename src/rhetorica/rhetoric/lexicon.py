@@ -19,6 +19,7 @@ from rhetorica.document import Document
 from rhetorica.nlp.language import is_english
 from rhetorica.nlp.parse import ensure_parsed
 from rhetorica.nlp.spacy_model import load_spacy
+from rhetorica.rhetoric.lexicon_precision import load_precision
 
 LAYER = "rhetoric"
 
@@ -84,6 +85,7 @@ class RhetoricLexicon:
             self.matcher.add(label, [[{"LOWER": {"IN": terms}}], [{"LEMMA": {"IN": terms}}]])
         for label, terms in self.lexicon.phrases.items():
             self.phrases.add(label, [nlp.make_doc(t) for t in terms])
+        self.precision = load_precision()
 
     def __call__(self, doc: Document) -> Document:
         parsed = ensure_parsed(doc, self.settings)
@@ -92,28 +94,99 @@ class RhetoricLexicon:
         found: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in [*self.matcher(parsed), *self.phrases(parsed)]:
             found.setdefault(vocab.strings[match_id], []).append((start, end))
-        confidence = 0.8 if is_english(doc) else 0.3
+        damp = 1.0 if is_english(doc) else 0.4
+        confidence = 0.8 * damp
         for label, hits in found.items():
             entry = self.lexicon.entries[label]
             for start, end in _longest_first(hits):
                 span = parsed[start:end]
+                if not_rhetoric(span, doc.text):
+                    continue
                 text = span.text
                 if text.endswith("."):
                     text = text[:-1]
+                precision = self.precision.score(label, text)
                 doc.add_span(
                     span.start_char,
                     span.start_char + len(text),
                     label,
                     layer=LAYER,
-                    score=confidence,
+                    score=round(precision * damp, 3),
                     source="rhetoric.lexicon",
-                    explanation=f"{entry.explanation} (matched “{text}”)",
+                    explanation=f"{entry.explanation} (matched “{text}”; "
+                                f"{self.precision.describe(label, text)})",
                     attrs={"family": entry.family, "ptc": entry.ptc} if entry.ptc
                     else {"family": entry.family},
                 )
         _mark_repetition(doc, parsed)
         _mark_we_they(doc, parsed, confidence)
         return doc
+
+
+# Verbs that report what someone did or said ("threatened to invoke", "warned that"): the
+# charge belongs to the reported act, not to the author's wording.
+REPORTING_VERBS = frozenset({"threaten", "warn", "attack", "slam", "blast", "accuse",
+                             "claim", "allege", "condemn", "denounce", "menace", "terrorize"})
+_NEGATORS = frozenset({"not", "n't", "never", "no", "hardly", "barely", "scarcely", "nor"})
+_LINE_END = tuple(".!?:;\"”’)…")
+
+
+def not_rhetoric(span: Any, text: str) -> str | None:
+    """Why a lexicon hit is not the author's rhetoric, or None when it stands.
+
+    * **a name**: the hit lies inside a run of capitalised words that runs past it
+      ("Homeland Security Secretary", "the Insurrection Act", "Fake News Awards"); a hit
+      that is the whole run stays ("the Fake News media"), and text in capitals (a post's
+      "INVADED") is not read as a name;
+    * **a reporting verb** with its own subject or complement ("the senator threatened to
+      delay the vote"): the author reports an act;
+    * **negated or hedged** ("not entirely clear", "was not always");
+    * **a heading**: a short line without closing punctuation, with text after it.
+    """
+    doc = span.doc
+    first, last = span[0], span[-1]
+    if _in_name(doc, span.start, span.end):
+        return "name"
+    if len(span) == 1 and first.pos_ == "VERB" and first.lemma_.lower() in REPORTING_VERBS \
+            and any(c.dep_ in {"nsubj", "xcomp", "ccomp"} and c.lower_ not in {"we", "they",
+                                                                                "you"}
+                    for c in first.children):
+        return "reporting verb"
+    sent_start = first.sent.start
+    before = [t.lower_ for t in doc[max(sent_start, span.start - 2):span.start]]
+    if any(w in _NEGATORS for w in before):
+        return "negated"
+    line_start = text.rfind("\n", 0, first.idx) + 1
+    line_end = text.find("\n", last.idx)
+    if line_end > 0 and text[line_end:].strip():
+        line = text[line_start:line_end].strip()
+        if line and len(line.split()) <= 10 and not line.endswith(_LINE_END):
+            return "heading"
+    return None
+
+
+def _capitalised(tok: Any) -> bool:
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.text.isupper()
+
+
+def _in_name(doc: Any, start: int, end: int) -> bool:
+    """Some capitalised word of ``doc[start:end]`` belongs to a run of capitalised words
+    (small joining words allowed: "Department of Homeland Security") that reaches past the
+    hit on either side."""
+    if not any(_capitalised(t) for t in doc[start:end]):
+        return False
+
+    def capital(i: int) -> bool:
+        return 0 <= i < len(doc) and _capitalised(doc[i]) and not (
+            doc[i].is_sent_start and not (i + 1 < len(doc) and _capitalised(doc[i + 1])))
+
+    left, right = start - 1, end
+    if left >= 0 and doc[left].lower_ in {"of", "for", "and", "the"} and capital(left - 1):
+        left -= 1
+    if right < len(doc) and doc[right].lower_ in {"of", "for", "and", "against", "on"} \
+            and capital(right + 1):
+        right += 1
+    return capital(left) or capital(right)
 
 
 def _longest_first(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:

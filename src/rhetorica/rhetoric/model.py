@@ -334,41 +334,66 @@ def _sentences(doc: Document) -> list[tuple[int, int]]:
 
 
 class RhetoricModelComponent:
-    """Adds the model's technique spans to the ``rhetoric`` layer, beside the lexicon's.
+    """The model's technique spans in the ``rhetoric`` layer, and the say over the lexicon's.
 
     Runs after ``rhetoric`` (which clears the layer), so it only removes its own earlier
-    spans. A model span that repeats a lexicon span of the same label is dropped: the
-    lexicon's explanation is the more specific one.
+    spans. With the transformer span tagger (:mod:`rhetorica.rhetoric.span_tagger`, the
+    default when its artefact is built):
+
+    * its spans are shown where their chance passes the display threshold chosen on PTC dev
+      (precision before recall: a reader should be able to trust what is marked), each
+      named by the mean of the tagger's and the linear classifier's technique
+      probabilities, and explained by the linear model's cues and the lexicon words inside;
+    * a lexicon, syntax or repetition span stays only where the tagger reads its words as
+      persuasive in context: "invasion" in "the 2022 invasion of Ukraine" goes, in "an
+      invasion of our cities" it stays. What was dropped is counted in
+      ``results["rhetoric"]["lexicon_unconfirmed"]``.
+
+    Without it, the linear span model of earlier releases stands in. A model span that
+    repeats a lexicon span of the same label is dropped: the lexicon's explanation is the
+    more specific one.
     """
 
     name = "rhetoric_model"
     source = "rhetoric.model"
 
-    # The tagger's own threshold is tuned for SemEval F1 on news where propaganda is dense;
-    # shown to a reader, a span should be more likely in than out.
+    # The linear tagger's own threshold is tuned for SemEval F1 on news where propaganda is
+    # dense; shown to a reader, a span should be more likely in than out.
     MIN_SPAN_P = 0.3
 
     def __init__(self, settings: Settings, folder: str | None = None,
-                 min_span_p: float = MIN_SPAN_P) -> None:
+                 min_span_p: float = MIN_SPAN_P, span_tagger: Any = "default") -> None:
+        from rhetorica.rhetoric.span_tagger import load_span_tagger
+
         self.settings = settings
         self.model = load_model(folder)
         self.min_span_p = min_span_p
+        self.span_tagger = load_span_tagger() if span_tagger == "default" else span_tagger
 
     def __call__(self, doc: Document) -> Document:
+        from rhetorica.nlp.language import is_english
+
         doc.spans = [s for s in doc.spans if not (s.layer == LAYER and s.source == self.source)]
         sents = _sentences(doc)
-        found = [f for f in self.model.tagger.predict(doc.text, sents)
-                 if f[2] >= self.min_span_p]
+        damp = 1.0 if is_english(doc) else 0.4
+        tagger = self.span_tagger
+        if tagger is None:
+            found = [(s, e, p, None) for s, e, p in self.model.tagger.predict(doc.text, sents)
+                     if p >= self.min_span_p]
+        else:
+            reading = tagger.read(doc.text)
+            _confirm_lexicon(doc, reading, tagger.show_threshold)
+            found = [(s, e, p, reading.technique_proba(s, e))
+                     for s, e, p, *_ in reading.spans(tagger.show_threshold)]
         if not found:
             return doc
         clf = self.model.classifier
-        rows = clf.rows(doc.text, [(s, e) for s, e, _ in found], sents)
+        rows = clf.rows(doc.text, [(s, e) for s, e, *_ in found], sents)
         proba = clf.predict_proba(rows)
-        from rhetorica.nlp.language import is_english
-
-        damp = 1.0 if is_english(doc) else 0.4
         existing = doc.layer(LAYER)
-        for (s, e, p_si), row, p in zip(found, rows, proba, strict=True):
+        for (s, e, p_si, p_tagger), row, p_linear in zip(found, rows, proba, strict=True):
+            p = p_linear if p_tagger is None else _mean_by_class(p_linear, clf.classes_,
+                                                                 p_tagger)
             k = int(p.argmax())
             if clf.classes_[k] == "Repetition" and "rep=1" in row:
                 # Repetition needs the words to recur; if they do not, take the runner-up.
@@ -380,8 +405,11 @@ class RhetoricModelComponent:
                    for x in existing):
                 continue
             cues = clf.cues(row, k)
+            cues += [f"lexicon “{doc.text[x.start:x.end]}” ({x.label.replace('_', ' ')})"
+                     for x in existing if x.start >= s and x.end <= e][:2]
+            reader = "the span tagger" if p_tagger is not None else "the linear span model"
             why = (f"Model: reads as {technique.replace('_', ' ').replace(',', ' / ')} "
-                   f"(p={p[k]:.2f}, span p={p_si:.2f})"
+                   f"(p={p[k]:.2f}; {reader}: span p={p_si:.2f})"
                    + (f"; strongest cues: {', '.join(cues)}" if cues
                       else "; no single telling word, the phrasing as a whole") + ".")
             doc.add_span(s, e, label, layer=LAYER, score=score, source=self.source,
@@ -390,6 +418,34 @@ class RhetoricModelComponent:
                                 "technique_p": round(float(p[k]), 3),
                                 "span_p": round(float(p_si), 3)})
         return doc
+
+
+def _mean_by_class(p_linear: np.ndarray, classes: Sequence[str],
+                   p_tagger: np.ndarray) -> np.ndarray:
+    """The two technique readings averaged, in the linear classifier's class order."""
+    order = [TECHNIQUES.index(c) for c in classes]
+    return (p_linear + p_tagger[order]) / 2.0
+
+
+def _confirm_lexicon(doc: Document, reading: Any, threshold: float) -> None:
+    """Keep a lexicon-layer span only where the span tagger reads its words as persuasive
+    (mean inside chance at least ``threshold``); its score becomes the mean of its measured
+    precision and that chance."""
+    kept, dropped = [], 0
+    for sp in doc.spans:
+        if sp.layer != LAYER or sp.source == RhetoricModelComponent.source:
+            kept.append(sp)
+            continue
+        inside = reading.inside_p(sp.start, sp.end)
+        if inside < threshold:
+            dropped += 1
+            continue
+        sp.score = round((float(sp.score or 0.0) + inside) / 2.0, 3)
+        sp.explanation = (f"{sp.explanation.rstrip('.')}; the span tagger reads these words "
+                          f"as persuasive in context (p={inside:.2f}).")
+        kept.append(sp)
+    doc.spans = kept
+    doc.results.setdefault("rhetoric", {})["lexicon_unconfirmed"] = dropped
 
 
 def _covered(a: int, b: int, s: int, e: int) -> float:

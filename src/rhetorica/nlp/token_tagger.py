@@ -1,0 +1,95 @@
+"""A token tagger at run time: int8 ONNX + ``tokenizers``, no torch.
+
+Shared by the attribution tagger (:mod:`rhetorica.voices.tagger`) and the rhetoric span
+tagger (:mod:`rhetorica.rhetoric.span_tagger`): both are MiniLM with a per-piece head,
+trained by :mod:`rhetorica.nlp.token_tagger_train`. A text longer than the model's window
+is read in overlapping windows; a piece read by two windows takes the mean of both
+readings. What the labels mean is the caller's business.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+
+class TaggerArtefactError(RuntimeError):
+    """The tagger's files are missing or damaged; the message names the rebuild command."""
+
+
+def window_starts(n: int, body: int, overlap: int) -> list[int]:
+    """Start of each window of ``body`` pieces over ``n`` pieces, overlapping by
+    ``overlap`` (the last window ends at the last piece)."""
+    if n <= body:
+        return [0]
+    step = max(1, body - overlap)
+    starts = list(range(0, n - body, step))
+    return [*starts, n - body]
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+class TokenTagger:
+    """``piece_logits(text)`` -> word-piece character offsets and their label logits.
+
+    ``what`` names the model in errors ("attribution tagger"), ``rebuild`` the command that
+    makes its artefact again.
+    """
+
+    def __init__(self, folder: Path, what: str, rebuild: str, threads: int | None = None,
+                 batch_size: int = 8) -> None:
+        from tokenizers import Tokenizer
+
+        from rhetorica.nlp.onnx_session import open_session
+
+        base = Path(folder)
+        try:
+            self.config = json.loads((base / "config.json").read_text())
+            self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+            self.session = open_session(base / "model.onnx", threads)
+        except Exception as exc:
+            raise TaggerArtefactError(
+                f"{what} at {base} is missing or damaged ({type(exc).__name__}); "
+                f"rebuild it with: {rebuild}") from None
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.labels = list(self.config["labels"])
+        self.max_length = int(self.config.get("max_length", 256))
+        self.overlap = int(self.config.get("overlap", 64))
+        self.batch_size = batch_size
+        self._inputs = {i.name for i in self.session.get_inputs()}
+        self._cls = self.tokenizer.token_to_id("[CLS]")
+        self._sep = self.tokenizer.token_to_id("[SEP]")
+
+    def piece_logits(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Character offsets of the word pieces and their label logits."""
+        enc = self.tokenizer.encode(text, add_special_tokens=False)
+        n = len(enc.ids)
+        total = np.zeros((n, len(self.labels)), dtype=np.float32)
+        count = np.zeros((n, 1), dtype=np.float32)
+        body = self.max_length - 2
+        starts = window_starts(n, body, self.overlap) if n else []
+        for k in range(0, len(starts), self.batch_size):
+            group = starts[k:k + self.batch_size]
+            width = max(min(body, n - s) for s in group) + 2
+            ids = np.zeros((len(group), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for r, s in enumerate(group):
+                row = [self._cls, *enc.ids[s:s + body], self._sep]
+                ids[r, :len(row)] = row
+                mask[r, :len(row)] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask,
+                     "token_type_ids": np.zeros_like(ids)}
+            logits = self.session.run(None, {a: b for a, b in feeds.items()
+                                             if a in self._inputs})[0]
+            for r, s in enumerate(group):
+                m = min(body, n - s)
+                total[s:s + m] += logits[r, 1:1 + m]
+                count[s:s + m] += 1
+        return list(enc.offsets), total / np.maximum(count, 1)
