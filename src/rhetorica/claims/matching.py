@@ -57,20 +57,13 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-_WL: Any = None
 
 
 def load_embedder() -> Any:
     """WordLlama from the weights inside the PyPI package (never a hub download)."""
-    global _WL
-    if _WL is None:
-        from pathlib import Path
+    from rhetorica.models import wordllama
 
-        import wordllama
-        from wordllama import WordLlama
-
-        _WL = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-    return _WL
+    return wordllama()
 
 
 @dataclass

@@ -80,10 +80,9 @@ def cue_matrix(texts: Sequence[str]) -> np.ndarray:
 
 
 def _wordllama() -> Any:
-    import wordllama
-    from wordllama import WordLlama
+    from rhetorica.models import wordllama
 
-    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    return wordllama()
 
 
 class CheckWorthinessModel:
@@ -264,12 +263,8 @@ class CheckWorthinessModel:
         return model
 
 
-_DEFAULT: CheckWorthinessModel | None = None
-
-
 def load_default() -> CheckWorthinessModel:
     """The shipped model, loaded once per process (pipelines are built many times in tests)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = CheckWorthinessModel.load(MODEL_DIR)
-    return _DEFAULT
+    from rhetorica.models import shared
+
+    return shared("checkworthiness", "packaged", lambda: CheckWorthinessModel.load(MODEL_DIR))

@@ -327,11 +327,9 @@ class _Embedder:
         self.model: Any = None
         if prefer == "wordllama":
             try:
-                import wordllama
-                from wordllama import WordLlama
+                from rhetorica.models import wordllama
 
-                self.model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent,
-                                            disable_download=True)
+                self.model = wordllama()
                 self.name = "wordllama"
             except Exception:
                 self.model = None

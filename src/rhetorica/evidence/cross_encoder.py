@@ -14,7 +14,6 @@ Pairs longer than the model's window are truncated, longest side first, and say 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -100,6 +99,9 @@ class CrossEncoderStance:
         return [STANCES[i] for i in self.predict_proba(claims, passages).argmax(axis=1)]
 
 
-@lru_cache(maxsize=1)
 def default_cross_encoder() -> CrossEncoderStance:
-    return CrossEncoderStance()
+    from rhetorica.config import stance_model_dir
+    from rhetorica.models import shared
+
+    return shared("stance_cross_encoder", str(stance_model_dir() or "packaged"),
+                  CrossEncoderStance)

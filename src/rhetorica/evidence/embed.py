@@ -39,15 +39,12 @@ class WordLlamaEmbedder:
     name = "wordllama"
 
     def __init__(self, dim: int = 256) -> None:
+        from rhetorica.models import wordllama
+
         try:
-            import wordllama
-            from wordllama import WordLlama
+            self.model = wordllama(dim)
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise EmbedderError("wordllama is not installed: pip install wordllama") from exc
-        try:
-            # Weights ship in the package; disable_download guarantees no network access.
-            self.model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent,
-                                        disable_download=True, dim=dim)
         except (FileNotFoundError, ValueError) as exc:
             raise EmbedderError(f"cannot load the wordllama model: {exc}") from None
         self.dim = dim

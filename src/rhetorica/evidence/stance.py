@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -198,6 +197,7 @@ class StanceModel:
         return model
 
 
-@lru_cache(maxsize=1)
 def default_stance_model() -> StanceModel:
-    return StanceModel.load()
+    from rhetorica.models import shared
+
+    return shared("stance_linear", "packaged", StanceModel.load)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -279,9 +278,10 @@ class VerdictModel:
         return m
 
 
-@lru_cache(maxsize=1)
 def default_verdict_model() -> VerdictModel:
-    return VerdictModel.load()
+    from rhetorica.models import shared
+
+    return shared("verdict", "packaged", VerdictModel.load)
 
 
 @dataclass

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -259,13 +258,11 @@ def _indicator(item: Any, origin: str, n: int, default_topic: str,
     )
 
 
-@lru_cache(maxsize=1)
 def load_wordllama() -> Any:
     """WordLlama from the weights shipped inside the PyPI package: never a hub download."""
-    import wordllama
-    from wordllama import WordLlama
+    from rhetorica.models import wordllama
 
-    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    return wordllama()
 
 
 class IndicatorMatcher:

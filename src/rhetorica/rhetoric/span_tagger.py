@@ -12,7 +12,6 @@ linear model lost confidence there. The same per-piece probabilities classify a 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -144,14 +143,18 @@ class RhetoricSpanTagger(TokenTagger):
         return Reading(text, offsets, softmax(logits) if len(logits) else logits)
 
 
-@lru_cache(maxsize=2)
 def load_span_tagger(folder: str | None = None) -> RhetoricSpanTagger | None:
     """The packaged span tagger, loaded once per process; None when it is not built (the
     linear span model then stands in)."""
-    try:
-        return RhetoricSpanTagger(Path(folder) if folder else None)
-    except TaggerArtefactError:
-        return None
+    from rhetorica.models import shared
+
+    def load() -> RhetoricSpanTagger | None:
+        try:
+            return RhetoricSpanTagger(Path(folder) if folder else None)
+        except TaggerArtefactError:
+            return None
+
+    return shared("rhetoric_span_tagger", folder or "packaged", load)
 
 
 def fit_threshold(folder: Path, dev: list[Article],

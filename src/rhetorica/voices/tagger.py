@@ -15,7 +15,6 @@ turning them into attributions (which source and cue belong to which content) is
 
 from __future__ import annotations
 
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -68,12 +67,17 @@ class AttributionTagger(TokenTagger):
         return out
 
 
-@lru_cache(maxsize=1)
 def default_tagger() -> tuple[AttributionTagger | None, str | None]:
     """The packaged (or ``RHETORICA_ATTRIBUTION_MODEL``) tagger, loaded once per process;
     ``(None, why)`` when its artefact is missing or damaged, so callers fall back to the
     parse rules and say why, without retrying on every document."""
-    try:
-        return AttributionTagger(), None
-    except TaggerArtefactError as exc:
-        return None, str(exc)
+    from rhetorica.config import attribution_model_dir
+    from rhetorica.models import shared
+
+    def load() -> tuple[AttributionTagger | None, str | None]:
+        try:
+            return AttributionTagger(), None
+        except TaggerArtefactError as exc:
+            return None, str(exc)
+
+    return shared("attribution_tagger", str(attribution_model_dir() or "packaged"), load)

@@ -1,0 +1,63 @@
+"""Every model a process uses, loaded once, lazily, through one place.
+
+spaCy, WordLlama, the ONNX taggers and cross-encoder, the linear models: each area asks
+:func:`shared` for its model by kind and key, and the first ask loads it. Areas used to keep
+their own caches (WordLlama was loaded by five of them), so one ``analyze`` paid for the same
+weights several times. :func:`loaded` says what this process has loaded and how often (tests
+hold every count at one; ``bench_analyze`` prints them).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_MODELS: dict[tuple[str, Hashable], Any] = {}
+_LOADS: Counter[tuple[str, Hashable]] = Counter()
+_LOCK = threading.RLock()
+
+
+def shared(kind: str, key: Hashable, load: Callable[[], T]) -> T:
+    """The process's one instance of model ``(kind, key)``, made by ``load`` on first use.
+    A load that raises is not cached, so the next ask tries again (and says why again)."""
+    ident = (kind, key)
+    try:
+        return _MODELS[ident]
+    except KeyError:
+        pass
+    with _LOCK:
+        if ident not in _MODELS:
+            _MODELS[ident] = load()
+            _LOADS[ident] += 1
+        return _MODELS[ident]
+
+
+def loaded() -> dict[str, int]:
+    """``"kind:key" -> times loaded`` for this process."""
+    return {f"{k}:{key}": n for (k, key), n in _LOADS.items()}
+
+
+def forget(kind: str | None = None) -> None:
+    """Drop cached models and their load counts (all, or one kind)."""
+    with _LOCK:
+        for ident in [i for i in _MODELS if kind is None or i[0] == kind]:
+            del _MODELS[ident]
+            _LOADS.pop(ident, None)
+
+
+def wordllama(dim: int = 256) -> Any:
+    """WordLlama from the weights inside its PyPI package: never a hub download."""
+
+    def load() -> Any:
+        import wordllama as package
+        from wordllama import WordLlama
+
+        return WordLlama.load(cache_dir=Path(package.__file__).parent, disable_download=True,
+                              dim=dim)
+
+    return shared("wordllama", dim, load)

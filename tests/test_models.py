@@ -1,0 +1,50 @@
+"""One model loader: each model is loaded once per process, lazily, through one place."""
+
+from __future__ import annotations
+
+from rhetorica import models
+
+
+def test_shared_loads_once_and_retries_a_failed_load():
+    calls = []
+
+    def load():
+        calls.append(1)
+        return object()
+
+    a = models.shared("test_kind", "k", load)
+    assert models.shared("test_kind", "k", load) is a
+    assert len(calls) == 1
+    assert models.loaded()["test_kind:k"] == 1
+
+    def broken():
+        raise OSError("missing")
+
+    for _ in range(2):
+        try:
+            models.shared("test_kind", "broken", broken)
+        except OSError:
+            pass
+    assert "test_kind:broken" not in models.loaded()
+    models.forget("test_kind")
+    assert models.shared("test_kind", "k", load) is not a
+    models.forget("test_kind")
+    assert "test_kind:k" not in models.loaded()
+
+
+def test_a_full_analysis_and_every_area_share_one_copy_of_each_model():
+    from rhetorica.claims.matching import load_embedder
+    from rhetorica.document import Document
+    from rhetorica.evidence.embed import get_embedder
+    from rhetorica.monitor.watchlist import load_wordllama
+    from rhetorica.pipeline import Pipeline
+
+    for _ in range(2):
+        Pipeline()(Document("They are flooding our city, the mayor said on Monday."))
+    wl = models.wordllama()
+    assert load_embedder() is wl and load_wordllama() is wl
+    assert get_embedder("wordllama").model is wl
+    counts = models.loaded()
+    assert counts, "nothing was loaded through rhetorica.models"
+    assert all(n == 1 for n in counts.values()), counts
+    assert any(k.startswith("spacy:") for k in counts)
