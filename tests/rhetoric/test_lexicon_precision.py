@@ -49,7 +49,7 @@ def test_lexicon_does_not_fire_where_the_author_is_not_persuading(lexicon_pipe, 
 @pytest.mark.parametrize("text, label, words", [
     ("They are a threat to our children and our way of life.", "appeal_to_fear",
      "threat to our"),
-    ("Do not believe the Fake News media.", "doubt", "Fake News"),
+    ("Do not believe the Fake News media.", "name_calling", "Fake News"),
     ("THEY INVADED OUR CITY!", "war_frame", "INVADED"),
     ("This is a national emergency and we must act now.", "emergency_framing",
      "national emergency"),
@@ -155,3 +155,12 @@ def test_lexicon_hits_stay_only_where_the_span_tagger_confirms_them():
     assert [s.start for s in after] == [before[1].start]
     assert "in context" in after[0].explanation
     assert doc.results["rhetoric"]["lexicon_unconfirmed"] >= 1
+
+
+def test_terms_the_data_shows_to_be_noise_are_not_shown():
+    table = PrecisionTable(labels={"exaggeration": [10, 100]},
+                           terms={"exaggeration": {"never": [1, 60], "worst": [6, 20],
+                                                   "always": [0, 5]}})
+    assert table.is_noise("exaggeration", "Never")
+    assert not table.is_noise("exaggeration", "worst")
+    assert not table.is_noise("exaggeration", "always")  # too few uses to judge

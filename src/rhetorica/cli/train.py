@@ -156,6 +156,8 @@ def register(app: typer.Typer) -> None:
                                        "full schedule (0: run it all)."),
         export: bool = typer.Option(True, "--export/--no-export",
                                     help="Write the int8 ONNX artefact when done."),
+        init: Path = typer.Option(None, "--init", help="Start from an earlier run's "
+                                  "final/model.pt (more epochs without paying again)."),
     ) -> None:
         """Fine-tune MiniLM as a persuasion-technique span tagger on PTC's training side."""
         _need_torch()
@@ -168,9 +170,11 @@ def register(app: typer.Typer) -> None:
             fit, dev, test, split = split_ptc(data, seed)
         except InputError as exc:
             fail(str(exc), EXIT_INPUT)
+        if init is not None and not init.is_file():
+            fail(f"{init}: no such model file (an earlier run's final/model.pt)", EXIT_INPUT)
         cfg = TaggerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
                            max_length=max_length, layers=layers, threads=threads or None,
-                           stop_after=stop_after or None)
+                           stop_after=stop_after or None, init=str(init) if init else None)
         out.print(f"PTC: {len(fit)} training articles, {len(dev)} dev (threshold), "
                   f"{len(test)} held out")
         with _progress() as (bar, task):

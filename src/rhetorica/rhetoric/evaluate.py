@@ -89,6 +89,20 @@ def evaluate(data_dir: Path, limit: int | None = None, seed: int | None = None,
     neutral = neutral_news()
     result["neutral_news"] = {k: neutral[k] for k in ("items", "spans", "shown")}
     result["tables"].append(neutral["table"])
+    memes = evaluate_memes(Path(data_dir))
+    if memes is not None:
+        result["memes"] = {k: memes[k] for k in ("memes", "si", "tc", "unmapped")}
+        result["tables"].extend(memes["tables"])
+        result["notes"].append(
+            "Memes: SemEval-2021 Task 6's 20 techniques mapped to PTC's 14; not mapped: "
+            + ", ".join(f"{k} ({v} spans)" for k, v in sorted(memes["unmapped"].items()))
+            + ". Straw Man and Red Herring join Whataboutism, Reductio ad hitlerum joins "
+            "Bandwagon, as PTC merged them.")
+    result["notes"].append(
+        "Frames: the Gun Violence Frame Corpus labels issue frames of headlines (gun "
+        "rights, gun control, politics, mental health, school safety, race, public opinion, "
+        "society, economy); our frame layer marks metaphor frames (war, invasion, flood, "
+        "disease, vermin). The two share no label, so GVFC cannot score the frame layer.")
     return result
 
 
@@ -255,3 +269,79 @@ def neutral_news() -> dict[str, Any]:
             "table": {"title": "Neutral news (ours): spans shown, each one a false positive "
                                "(target: at most 5 in all)",
                       "columns": ["group", "sentences", "spans"], "rows": rows}}
+
+
+MEMES = "semeval2021-task6-persuasion-memes"
+# SemEval-2021 Task 6's 20 techniques -> our 14 (PTC's merged set). Not mapped: Smears and
+# Glittering generalities (no PTC counterpart), Obfuscation (PTC dropped it as too rare).
+MEME_TECHNIQUES: dict[str, str | None] = {
+    "Appeal to authority": "Appeal_to_Authority",
+    "Appeal to fear/prejudice": "Appeal_to_fear-prejudice",
+    "Black-and-white Fallacy/Dictatorship": "Black-and-White_Fallacy",
+    "Causal Oversimplification": "Causal_Oversimplification",
+    "Doubt": "Doubt",
+    "Exaggeration/Minimisation": "Exaggeration,Minimisation",
+    "Flag-waving": "Flag-Waving",
+    "Glittering generalities (Virtue)": None,
+    "Loaded Language": "Loaded_Language",
+    "Misrepresentation of Someone's Position (Straw Man)": "Whataboutism,Straw_Men,Red_Herring",
+    "Name calling/Labeling": "Name_Calling,Labeling",
+    "Obfuscation, Intentional vagueness, Confusion": None,
+    "Presenting Irrelevant Data (Red Herring)": "Whataboutism,Straw_Men,Red_Herring",
+    "Reductio ad hitlerum": "Bandwagon,Reductio_ad_hitlerum",
+    "Repetition": "Repetition",
+    "Slogans": "Slogans",
+    "Smears": None,
+    "Thought-terminating cliché": "Thought-terminating_Cliches",
+    "Whataboutism": "Whataboutism,Straw_Men,Red_Herring",
+    "Bandwagon": "Bandwagon,Reductio_ad_hitlerum",
+}
+
+
+def evaluate_memes(data_dir: Path) -> dict[str, Any] | None:
+    """Transfer to meme text (SemEval-2021 Task 6, subtask 2, test set): span
+    identification and technique classification on the mapped techniques, beside the
+    trivial baselines. None when the data set is absent."""
+    import json
+
+    from rhetorica.rhetoric.span_tagger import load_span_tagger
+
+    path = Path(data_dir) / MEMES / "test_set_task2.json"
+    tagger = load_span_tagger()
+    if not path.is_file() or tagger is None:
+        return None
+    memes = json.loads(path.read_text("utf-8"))
+    gold_si = {m["id"]: [(x["start"], x["end"]) for x in m["labels"]] for m in memes}
+    readings = {m["id"]: tagger.read(m["text"]) for m in memes}
+    systems = {
+        "baseline: the whole text": {m["id"]: [(0, len(m["text"].rstrip()))] for m in memes},
+        "span tagger (MiniLM)": {k: [(s, e) for s, e, *_ in r.spans(tagger.threshold)]
+                                 for k, r in readings.items()},
+        f"span tagger, as shown (p >= {tagger.show_threshold})": {
+            k: [(s, e) for s, e, *_ in r.spans(tagger.show_threshold)]
+            for k, r in readings.items()},
+    }
+    si_rows = []
+    for name, pred in systems.items():
+        r = si_scores(gold_si, pred)
+        si_rows.append([name, r["precision"], r["recall"], r["f1"], r["pred_spans"]])
+    gold_tc = [(m["id"], x["start"], x["end"], MEME_TECHNIQUES[x["technique"]])
+               for m in memes for x in m["labels"] if MEME_TECHNIQUES.get(x["technique"])]
+    unmapped = Counter(x["technique"] for m in memes for x in m["labels"]
+                       if not MEME_TECHNIQUES.get(x["technique"]))
+    span_count = Counter((a, s, e) for a, s, e, _ in gold_tc)
+    pred_tc = [(a, s, e, t) for (a, s, e), k in span_count.items()
+               for t in _top_k(list(TECHNIQUES), readings[a].technique_proba(s, e), k)]
+    tc_rows = []
+    for name, pred in (("baseline: always Loaded_Language",
+                        [(a, s, e, MAJORITY) for a, s, e, _ in gold_tc]),
+                       ("span tagger (MiniLM, mean over the span)", pred_tc)):
+        r = tc_scores(gold_tc, pred)
+        tc_rows.append([name, r["micro_f1"], r["macro_f1"], r["n"]])
+    return {"memes": len(memes), "si": si_rows, "tc": tc_rows, "unmapped": dict(unmapped),
+            "tables": [
+                {"title": "Transfer: meme texts (SemEval-2021 Task 6 test), span identification",
+                 "columns": ["system", "precision", "recall", "F1", "spans"], "rows": si_rows},
+                {"title": "Transfer: meme texts, technique classification on the 14 mapped "
+                          "techniques (gold spans)",
+                 "columns": ["system", "micro-F1", "macro-F1", "spans"], "rows": tc_rows}]}

@@ -82,7 +82,8 @@ class RhetoricLexicon:
         self.matcher = Matcher(nlp.vocab)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         for label, terms in self.lexicon.words.items():
-            self.matcher.add(label, [[{"LOWER": {"IN": terms}}], [{"LEMMA": {"IN": terms}}]])
+            self.matcher.add(label, [[{"LOWER": {"IN": inflected(terms)}}],
+                                     [{"LEMMA": {"IN": terms}}]])
         for label, terms in self.lexicon.phrases.items():
             self.phrases.add(label, [nlp.make_doc(t) for t in terms])
         self.precision = load_precision()
@@ -105,6 +106,8 @@ class RhetoricLexicon:
                 text = span.text
                 if text.endswith("."):
                     text = text[:-1]
+                if self.precision.is_noise(label, text):
+                    continue
                 precision = self.precision.score(label, text)
                 doc.add_span(
                     span.start_char,
@@ -123,10 +126,25 @@ class RhetoricLexicon:
         return doc
 
 
+def inflected(terms: list[str]) -> list[str]:
+    """The terms and their regular inflections ("invade" -> "invaded", "invades",
+    "invading"). spaCy's lemma finds inflected forms in ordinary text, but not in capitals:
+    a post's "INVADED" is tagged as a name and keeps "INVADED" as its lemma."""
+    out = set(terms)
+    for t in terms:
+        if " " in t or not t.isalpha():
+            continue
+        stem = t[:-1] if t.endswith("e") else t
+        out.update({t + "s", t + "es", stem + "ed", stem + "ing"})
+        if t.endswith("y"):
+            out.update({t[:-1] + "ies", t[:-1] + "ied"})
+    return sorted(out)
+
+
 # Verbs that report what someone did or said ("threatened to invoke", "warned that"): the
 # charge belongs to the reported act, not to the author's wording.
 REPORTING_VERBS = frozenset({"threaten", "warn", "attack", "slam", "blast", "accuse",
-                             "claim", "allege", "condemn", "denounce", "menace", "terrorize"})
+                             "claim", "allege", "condemn", "denounce"})
 _NEGATORS = frozenset({"not", "n't", "never", "no", "hardly", "barely", "scarcely", "nor"})
 _LINE_END = tuple(".!?:;\"”’)…")
 

@@ -345,9 +345,9 @@ class RhetoricModelComponent:
       (precision before recall: a reader should be able to trust what is marked), each
       named by the mean of the tagger's and the linear classifier's technique
       probabilities, and explained by the linear model's cues and the lexicon words inside;
-    * a lexicon, syntax or repetition span stays only where the tagger reads its words as
-      persuasive in context: "invasion" in "the 2022 invasion of Ukraine" goes, in "an
-      invasion of our cities" it stays. What was dropped is counted in
+    * a lexicon or repetition span (dehumanising labels apart) stays only where the tagger
+      reads its words as persuasive in context: "invasion" in "the 2022 invasion of
+      Ukraine" goes, in "an invasion of our cities" it stays. What was dropped is counted in
       ``results["rhetoric"]["lexicon_unconfirmed"]``.
 
     Without it, the linear span model of earlier releases stands in. A model span that
@@ -383,7 +383,7 @@ class RhetoricModelComponent:
                      if p >= self.min_span_p]
         else:
             reading = tagger.read(doc.text)
-            _confirm_lexicon(doc, reading, tagger.show_threshold)
+            _confirm_lexicon(doc, reading, tagger.threshold)
             found = [(s, e, p, reading.technique_proba(s, e))
                      for s, e, p, *_ in reading.spans(tagger.show_threshold)]
         if not found:
@@ -429,16 +429,25 @@ def _mean_by_class(p_linear: np.ndarray, classes: Sequence[str],
 
 
 def _confirm_lexicon(doc: Document, reading: Any, threshold: float) -> None:
-    """Keep a lexicon-layer span only where the span tagger reads its words as persuasive
-    (mean inside chance at least ``threshold``); its score becomes the mean of its measured
-    precision and that chance."""
+    """Keep a lexicon or repetition span only where the span tagger reads its words, or a
+    stretch right beside them, as persuasive (mean inside chance at least ``threshold``,
+    the tagger's best-F1 threshold:
+    the word itself is already evidence, so the context need not pass the stricter display
+    bar); its score becomes the mean of its measured precision and that chance. Two kinds
+    stay whatever the context: the us-versus-them pattern (PTC has no such technique for the
+    tagger to have learnt, and the parse pattern is precise by construction) and
+    dehumanising labels ("illegal aliens", "vermin"), where the word in the author's voice
+    is itself the finding, as newsroom style guides treat it."""
     kept, dropped = [], 0
+    runs = [(a, b) for a, b, *_ in reading.spans(threshold)]
     for sp in doc.spans:
-        if sp.layer != LAYER or sp.source == RhetoricModelComponent.source:
+        if sp.layer != LAYER or sp.source in (RhetoricModelComponent.source, "rhetoric.syntax") \
+                or sp.attrs.get("family") == "dehumanising":
             kept.append(sp)
             continue
         inside = reading.inside_p(sp.start, sp.end)
-        if inside < threshold:
+        if inside < threshold and not any(_next_to(doc.text, sp.start, sp.end, a, b)
+                                          for a, b in runs):
             dropped += 1
             continue
         sp.score = round((float(sp.score or 0.0) + inside) / 2.0, 3)
@@ -447,6 +456,15 @@ def _confirm_lexicon(doc: Document, reading: Any, threshold: float) -> None:
         kept.append(sp)
     doc.spans = kept
     doc.results.setdefault("rhetoric", {})["lexicon_unconfirmed"] = dropped
+
+
+def _next_to(text: str, start: int, end: int, a: int, b: int) -> bool:
+    """``[start, end)`` overlaps ``[a, b)`` or only punctuation and spaces lie between:
+    "an occupation, plain and simple!" where the tagger marks "plain and simple!"."""
+    if start < b and a < end:
+        return True
+    gap = text[end:a] if end <= a else text[b:start]
+    return len(gap) <= 3 and not any(c.isalnum() for c in gap)
 
 
 def _covered(a: int, b: int, s: int, e: int) -> float:

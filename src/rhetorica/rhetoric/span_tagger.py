@@ -110,12 +110,17 @@ class Reading:
         return out
 
 
+_JOINERS = "-'’"  # inside a word: "so-called", "don't"
+
+
 def _whole_words(text: str, a: int, b: int) -> tuple[int, int]:
     """``[a, b)`` widened to word boundaries, without edge punctuation or a trailing
     function word."""
-    while a > 0 and text[a - 1].isalnum():
+    while a > 0 and (text[a - 1].isalnum() or (
+            text[a - 1] in _JOINERS and a > 1 and text[a - 2].isalnum())):
         a -= 1
-    while b < len(text) and text[b].isalnum():
+    while b < len(text) and (text[b].isalnum() or (
+            text[b] in _JOINERS and b + 1 < len(text) and text[b + 1].isalnum())):
         b += 1
     while a < b and not text[a].isalnum() and text[a] not in "\"“'‘":
         a += 1
