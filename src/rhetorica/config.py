@@ -33,6 +33,7 @@ DEFAULT_MAX_DOCUMENT_CHARS = 5_000_000
 ENV_STANCE_MODEL = "RHETORICA_STANCE_MODEL"  # folder of another stance model artefact
 ENV_ATTRIBUTION_MODEL = "RHETORICA_ATTRIBUTION_MODEL"  # ... of another attribution tagger
 ENV_QUOTE_TAGGER = "RHETORICA_QUOTE_TAGGER"  # 0: attributions by the parse rules alone
+ENV_SPAN_TAGGER = "RHETORICA_SPAN_TAGGER"  # 0: rhetoric spans by the linear model alone
 
 
 class ConfigError(ValueError):
@@ -92,6 +93,11 @@ class Settings:
     # the rules alone; RHETORICA_QUOTE_TAGGER=0 turns it off (faster, less recall).
     quote_tagger: bool = field(
         default_factory=lambda: os.environ.get(ENV_QUOTE_TAGGER, "1").strip() not in (
+            "0", "false", "no", "off"))
+    # Rhetoric spans read by the MiniLM span tagger (when its artefact is installed) rather
+    # than the linear span model; RHETORICA_SPAN_TAGGER=0 turns it off (faster).
+    span_tagger: bool = field(
+        default_factory=lambda: os.environ.get(ENV_SPAN_TAGGER, "1").strip() not in (
             "0", "false", "no", "off"))
     # Per statement (see ingest.text.STATEMENT_MAX_BYTES): above this we refuse with a clear
     # message rather than let memory grow without bound.

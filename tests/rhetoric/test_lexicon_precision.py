@@ -136,7 +136,7 @@ class _FixedTagger:
         return _reading(text, words, inside, technique=1, begins=(0,))
 
 
-def test_lexicon_hits_stay_only_where_the_span_tagger_confirms_them():
+def test_the_span_tagger_weighs_lexicon_hits_by_their_context():
     from rhetorica.config import Settings
     from rhetorica.pipeline import Pipeline
     from rhetorica.rhetoric.model import RhetoricModelComponent
@@ -144,23 +144,23 @@ def test_lexicon_hits_stay_only_where_the_span_tagger_confirms_them():
     text = "The invasion of Ukraine began in 2022 and an invasion of our streets is next."
     words = text.replace(".", " .").split()
     second = [i for i, w in enumerate(words) if w == "invasion"][1]
-    tagger = _FixedTagger(["streets"])
+    tagger = _FixedTagger([])
     tagger.read = lambda t: _reading(t, words, [0.9 if i in (second, second + 1) else 0.05
                                                 for i in range(len(words))], technique=1)
     doc = Pipeline(["parse", "rhetoric"])(Document(text))
-    before = [s for s in doc.layer("rhetoric") if s.label == "war_frame"]
+    before = {s.start: s.score for s in doc.layer("rhetoric") if s.label == "war_frame"}
     assert len(before) == 2
     RhetoricModelComponent(Settings(), span_tagger=tagger)(doc)
-    after = [s for s in doc.layer("rhetoric") if s.label == "war_frame"]
-    assert [s.start for s in after] == [before[1].start]
-    assert "in context" in after[0].explanation
-    assert doc.results["rhetoric"]["lexicon_unconfirmed"] >= 1
+    after = {s.start: s for s in doc.layer("rhetoric") if s.label == "war_frame"}
+    literal, charged = sorted(after)
+    assert after[literal].score < before[literal] < after[charged].score
+    assert after[charged].attrs["context_p"] == 0.9
+    assert "persuasive here with p=0.90" in after[charged].explanation
 
 
-def test_terms_the_data_shows_to_be_noise_are_not_shown():
-    table = PrecisionTable(labels={"exaggeration": [10, 100]},
-                           terms={"exaggeration": {"never": [1, 60], "worst": [6, 20],
-                                                   "always": [0, 5]}})
-    assert table.is_noise("exaggeration", "Never")
-    assert not table.is_noise("exaggeration", "worst")
-    assert not table.is_noise("exaggeration", "always")  # too few uses to judge
+@pytest.mark.parametrize("text, label", [
+    ("The National Weather Service issued a flood warning for the valley.", "flood_frame"),
+    ("The hospital's emergency department treated 40 people.", "emergency_framing"),
+])
+def test_a_word_used_as_a_noun_modifier_is_a_fixed_term(lexicon_pipe, text, label):
+    assert not any(lbl == label for lbl, _ in _hits(lexicon_pipe, text))

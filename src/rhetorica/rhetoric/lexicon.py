@@ -158,6 +158,8 @@ def not_rhetoric(span: Any, text: str) -> str | None:
       "INVADED") is not read as a name;
     * **a reporting verb** with its own subject or complement ("the senator threatened to
       delay the vote"): the author reports an act;
+    * **a fixed term**: a single word used as a noun modifier names a kind of thing, not a
+      charge ("flood warning", "emergency department", "threat level");
     * **negated or hedged** ("not entirely clear", "was not always");
     * **a heading**: a short line without closing punctuation, with text after it.
     """
@@ -170,6 +172,9 @@ def not_rhetoric(span: Any, text: str) -> str | None:
                                                                                 "you"}
                     for c in first.children):
         return "reporting verb"
+    if len(span) == 1 and first.dep_ == "compound" and first.head.i > first.i \
+            and first.head.pos_ == "NOUN":
+        return "fixed term"
     sent_start = first.sent.start
     before = [t.lower_ for t in doc[max(sent_start, span.start - 2):span.start]]
     if any(w in _NEGATORS for w in before):

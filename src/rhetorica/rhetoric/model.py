@@ -335,7 +335,7 @@ def _sentences(doc: Document) -> list[tuple[int, int]]:
 
 
 class RhetoricModelComponent:
-    """The model's technique spans in the ``rhetoric`` layer, and the say over the lexicon's.
+    """The model's technique spans in the ``rhetoric`` layer, and its reading of the lexicon's.
 
     Runs after ``rhetoric`` (which clears the layer), so it only removes its own earlier
     spans. With the transformer span tagger (:mod:`rhetorica.rhetoric.span_tagger`, the
@@ -345,10 +345,8 @@ class RhetoricModelComponent:
       (precision before recall: a reader should be able to trust what is marked), each
       named by the mean of the tagger's and the linear classifier's technique
       probabilities, and explained by the linear model's cues and the lexicon words inside;
-    * a lexicon or repetition span (dehumanising labels apart) stays only where the tagger
-      reads its words as persuasive in context: "invasion" in "the 2022 invasion of
-      Ukraine" goes, in "an invasion of our cities" it stays. What was dropped is counted in
-      ``results["rhetoric"]["lexicon_unconfirmed"]``.
+    * a lexicon or repetition span keeps its place, and its score weighs in how the tagger
+      reads its words in context (``attrs["context_p"]``).
 
     Without it, the linear span model of earlier releases stands in. A model span that
     repeats a lexicon span of the same label is dropped: the lexicon's explanation is the
@@ -369,7 +367,9 @@ class RhetoricModelComponent:
         self.settings = settings
         self.model = load_model(folder)
         self.min_span_p = min_span_p
-        self.span_tagger = load_span_tagger() if span_tagger == "default" else span_tagger
+        if span_tagger == "default":
+            span_tagger = load_span_tagger() if settings.span_tagger else None
+        self.span_tagger = span_tagger
 
     def __call__(self, doc: Document) -> Document:
         from rhetorica.nlp.language import is_english
@@ -383,7 +383,7 @@ class RhetoricModelComponent:
                      if p >= self.min_span_p]
         else:
             reading = tagger.read(doc.text)
-            _confirm_lexicon(doc, reading, tagger.threshold)
+            _weigh_lexicon(doc, reading)
             found = [(s, e, p, reading.technique_proba(s, e))
                      for s, e, p, *_ in reading.spans(tagger.show_threshold)]
         if not found:
@@ -428,43 +428,23 @@ def _mean_by_class(p_linear: np.ndarray, classes: Sequence[str],
     return (p_linear + p_tagger[order]) / 2.0
 
 
-def _confirm_lexicon(doc: Document, reading: Any, threshold: float) -> None:
-    """Keep a lexicon or repetition span only where the span tagger reads its words, or a
-    stretch right beside them, as persuasive (mean inside chance at least ``threshold``,
-    the tagger's best-F1 threshold:
-    the word itself is already evidence, so the context need not pass the stricter display
-    bar); its score becomes the mean of its measured precision and that chance. Two kinds
-    stay whatever the context: the us-versus-them pattern (PTC has no such technique for the
-    tagger to have learnt, and the parse pattern is precise by construction) and
-    dehumanising labels ("illegal aliens", "vermin"), where the word in the author's voice
-    is itself the finding, as newsroom style guides treat it."""
-    kept, dropped = [], 0
-    runs = [(a, b) for a, b, *_ in reading.spans(threshold)]
+def _weigh_lexicon(doc: Document, reading: Any) -> None:
+    """A lexicon or repetition span's score becomes the mean of its measured precision and
+    the span tagger's chance that its words are persuasive here, and its explanation says
+    how the tagger read them. The tagger does not veto the lexicon: trained on long news
+    articles, it reads short posts too timidly ("This is a national emergency." in a post
+    scores 0.14), where a word list with the rules of ``lexicon.not_rhetoric`` is right.
+    Dehumanising labels and the us-versus-them pattern keep their own scores: the word or
+    the parse pattern is the finding."""
     for sp in doc.spans:
         if sp.layer != LAYER or sp.source in (RhetoricModelComponent.source, "rhetoric.syntax") \
                 or sp.attrs.get("family") == "dehumanising":
-            kept.append(sp)
             continue
         inside = reading.inside_p(sp.start, sp.end)
-        if inside < threshold and not any(_next_to(doc.text, sp.start, sp.end, a, b)
-                                          for a, b in runs):
-            dropped += 1
-            continue
         sp.score = round((float(sp.score or 0.0) + inside) / 2.0, 3)
-        sp.explanation = (f"{sp.explanation.rstrip('.')}; the span tagger reads these words "
-                          f"as persuasive in context (p={inside:.2f}).")
-        kept.append(sp)
-    doc.spans = kept
-    doc.results.setdefault("rhetoric", {})["lexicon_unconfirmed"] = dropped
-
-
-def _next_to(text: str, start: int, end: int, a: int, b: int) -> bool:
-    """``[start, end)`` overlaps ``[a, b)`` or only punctuation and spaces lie between:
-    "an occupation, plain and simple!" where the tagger marks "plain and simple!"."""
-    if start < b and a < end:
-        return True
-    gap = text[end:a] if end <= a else text[b:start]
-    return len(gap) <= 3 and not any(c.isalnum() for c in gap)
+        sp.attrs["context_p"] = round(inside, 3)
+        sp.explanation = (f"{sp.explanation.rstrip('.')}; the span tagger reads these words as "
+                          f"persuasive here with p={inside:.2f}.")
 
 
 def _covered(a: int, b: int, s: int, e: int) -> float:
