@@ -48,3 +48,40 @@ def test_a_full_analysis_and_every_area_share_one_copy_of_each_model():
     assert counts, "nothing was loaded through rhetorica.models"
     assert all(n == 1 for n in counts.values()), counts
     assert any(k.startswith("spacy:") for k in counts)
+
+
+def test_a_child_forked_during_a_load_can_load_models():
+    import multiprocessing
+    import os
+    import threading
+    import time
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    started, release = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        release.wait(10)
+        return "slow"
+
+    t = threading.Thread(target=models.shared, args=("test_fork", "slow", slow))
+    t.start()
+    started.wait(5)  # the lock is now held by the loading thread
+    pid = os.fork()
+    if pid == 0:  # child: must not wait for the parent's loading thread
+        ok = models.shared("test_fork", "other", lambda: "other") == "other"
+        os._exit(0 if ok else 1)
+    release.set()
+    t.join(5)
+    deadline = time.time() + 20
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.time() > deadline:
+            os.kill(pid, 9)
+            pytest.fail("the forked child waited on the parent's lock")
+        time.sleep(0.05)
+    assert os.waitstatus_to_exitcode(status) == 0
+    models.forget("test_fork")

@@ -9,6 +9,7 @@ hold every count at one; ``bench_analyze`` prints them).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Hashable
@@ -20,6 +21,19 @@ T = TypeVar("T")
 _MODELS: dict[tuple[str, Hashable], Any] = {}
 _LOADS: Counter[tuple[str, Hashable]] = Counter()
 _LOCK = threading.RLock()
+
+
+def _fresh_lock_after_fork() -> None:
+    """A process forked while another thread was loading a model (the corpus readers fork
+    beside the web app's analysis thread) would inherit the lock held, and wait for ever on
+    its first load. The child gets a free lock; a model the parent had not finished loading
+    is simply loaded again there."""
+    global _LOCK
+    _LOCK = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_lock_after_fork)
 
 
 def shared(kind: str, key: Hashable, load: Callable[[], T]) -> T:

@@ -39,6 +39,13 @@ def _hits(pipe, text):
     # a heading line
     ("National emergency\nThe agency said it would publish the figures on Monday.",
      "emergency_framing", "National emergency"),
+    # "no" quantifying the phrase the hit lies in
+    ("Officials found no evidence of an invasion at the border.", "war_frame", "invasion"),
+    # names of laws and forces are not in the lexicon
+    ("The president said he would not invoke the Insurrection Act.", "emergency_framing",
+     "Insurrection Act"),
+    ("The governor sent the National Guard to help with flood relief.", "emergency_framing",
+     "National Guard"),
 ])
 def test_lexicon_does_not_fire_where_the_author_is_not_persuading(lexicon_pipe, text, label,
                                                                   words):
@@ -59,6 +66,16 @@ def test_lexicon_still_fires_on_the_authors_own_words(lexicon_pipe, text, label,
     assert (label, words) in _hits(lexicon_pipe, text)
 
 
+def test_words_a_report_repeats_because_it_reports_are_not_repetition(lexicon_pipe):
+    text = ("Officials said the river was rising. Residents said they were leaving. The mayor "
+            "said shelters were open, and the governor said the governor's office would help.")
+    doc = lexicon_pipe(Document(text))
+    assert not [s for s in doc.layer("rhetoric") if s.label == "repetition"]
+    chant = "Fight, fight, fight! We will fight and we will win the fight."
+    assert [s for s in lexicon_pipe(Document(chant)).layer("rhetoric")
+            if s.label == "repetition"]
+
+
 def test_scores_come_from_measured_precision_with_smoothing():
     table = PrecisionTable(labels={"doubt": [3, 8]},
                            terms={"doubt": {"so-called": [3, 4], "alleged": [0, 4]}},
@@ -69,6 +86,10 @@ def test_scores_come_from_measured_precision_with_smoothing():
     assert table.score("doubt", "purported") == round(prior, 3)  # unseen term: its entry's
     assert table.score("war_frame", "siege") == UNMEASURED  # entry never measured
     assert "3 of 4" in table.describe("doubt", "so-called")
+    assert "weighs in" not in table.describe("doubt", "so-called")
+    table.terms["doubt"]["allegedly"] = [0, 1]
+    assert "with so few, the entry's overall 40% weighs in" in table.describe("doubt",
+                                                                              "allegedly")
     assert "not measured" in table.describe("war_frame", "siege")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from rhetorica.document import Document
-from rhetorica.report.sections import Section, md_cell
+from rhetorica.report.escape import md_cell
+from rhetorica.report.sections import Section
 
 
 def _items(doc: Document) -> list[dict]:

@@ -13,7 +13,8 @@ from html import escape
 from typing import Any
 
 from rhetorica.document import Document
-from rhetorica.report.sections import Section, md_cell
+from rhetorica.report.escape import md_cell
+from rhetorica.report.sections import Section
 
 _COLOURS = {"supported": "#1b7f3b", "refuted": "#b3261e", "disputed": "#b26a00",
             "not_enough_evidence": "#555555"}

@@ -8,7 +8,8 @@ from html import escape
 
 from rhetorica.document import Document
 from rhetorica.monitor.watchlist import LAYER
-from rhetorica.report.sections import Section, html_table, md_cell, md_table
+from rhetorica.report.escape import md_cell
+from rhetorica.report.sections import Section, html_table, md_table
 
 _SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape
 
 from rhetorica.document import Span
+from rhetorica.report.escape import md_text
 
 
 def segments(text: str, spans: Sequence[Span]) -> list[tuple[int, int, list[Span]]]:
@@ -63,15 +64,6 @@ def _style(pattern: str | None) -> str:
     return pattern if pattern in BORDER_STYLES else "solid"
 
 
-def _md_escape(text: str) -> str:
-    from rhetorica.report.sections import md_text
-
-    out = text
-    for ch in "\\`*_[]#|":
-        out = out.replace(ch, "\\" + ch)
-    return md_text(out)
-
-
 def highlight_markdown(text: str, spans: Sequence[Span],
                        families: dict[str, dict[str, str]] | None = None) -> str:
     """Markdown has no colours, so each family gets a coloured-square marker: marked words
@@ -94,9 +86,9 @@ def highlight_markdown(text: str, spans: Sequence[Span],
         if active and piece.strip():
             lead = piece[: len(piece) - len(piece.lstrip())]
             trail = piece[len(piece.rstrip()):]
-            parts.append(f"{lead}**{_md_escape(piece.strip())}**{trail}")
+            parts.append(f"{lead}**{md_text(piece.strip())}**{trail}")
         else:
-            parts.append(_md_escape(piece))
+            parts.append(md_text(piece))
         closing = sorted(ends.get(b, []), key=lambda s: (-(s.end - s.start), s.label))
         if closing:
             tags = "; ".join(dict.fromkeys(

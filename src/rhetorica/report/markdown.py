@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rhetorica.document import Document
-from rhetorica.report.sections import md_text, ordered_sections
+from rhetorica.report.escape import md_text
+from rhetorica.report.sections import ordered_sections
 from rhetorica.report.summary import summary_lines
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from rhetorica.document import Document
+from rhetorica.report.escape import md_cell
 
 
 @dataclass(frozen=True)
@@ -21,17 +22,6 @@ class Section:
     order: int
     html: Callable[[Document], str | None]
     markdown: Callable[[Document], str | None]
-
-
-def md_text(text: str) -> str:
-    """Untrusted text in Markdown: many renderers pass raw HTML through, so neutralise tags."""
-    return text.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def md_cell(text: str, limit: int = 160) -> str:
-    """Markdown table cells: one line, pipes and tags escaped, long quotes cut."""
-    text = md_text(" ".join(text.split()).replace("|", "\\|"))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def html_table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:

@@ -120,12 +120,12 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
 
         raw = {a.id: model.tagger.predict(a.text, sents[a.id]) for a in test}
         pred = {k: [(s, e) for s, e, _ in v] for k, v in raw.items()}
-        systems_si["model (span tagger)"] = pred
+        systems_si["linear span model"] = pred
         floor = RhetoricModelComponent.MIN_SPAN_P
-        systems_si[f"model, as shown (span p >= {floor})"] = {
+        systems_si[f"linear span model, as shown (span p >= {floor})"] = {
             k: [(s, e) for s, e, p in v if p >= floor] for k, v in raw.items()}
         if lexicon:
-            systems_si["lexicon + model"] = {k: pred[k] + systems_si["lexicon layer"][k]
+            systems_si["lexicon + linear span model"] = {k: pred[k] + systems_si["lexicon layer"][k]
                                             for k in pred}
     from rhetorica.rhetoric.span_tagger import load_span_tagger
 
@@ -171,7 +171,7 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
             for (s, e), p in zip(spans, proba, strict=True):
                 for t in _top_k(clf.classes_, p, span_count[(art_id, s, e)]):
                     pred_tc.append((art_id, s, e, t))
-        systems_tc["model (technique classifier)"] = pred_tc
+        systems_tc["technique classifier (linear)"] = pred_tc
         if tagger is not None:
             from rhetorica.rhetoric.model import _mean_by_class
 
@@ -196,7 +196,8 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
                 cover = sum(min(y, e) - max(x, s) for x, y, _ in hits) / max(1, e - s)
                 lex_t = _tc_predict_lexicon((s, e), hits) if cover >= 0.5 else None
                 combined.append((a, s, e, lex_t or t))
-            systems_tc["lexicon + model (lexicon wins where it covers the span)"] = combined
+            systems_tc["lexicon + linear classifier (lexicon wins where it covers the span)"] = \
+                combined
     tc_rows = []
     for name, pred in systems_tc.items():
         r = tc_scores(gold_tc, pred)
@@ -213,7 +214,7 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
     ]
     best_tc = ("span tagger + technique classifier (mean), as shipped"
                if tagger is not None and model is not None else
-               "model (technique classifier)" if model is not None else None)
+               "technique classifier (linear)" if model is not None else None)
     if best_tc:
         per = results["tc"][best_tc]["per_technique"]
         rows = []
@@ -230,7 +231,8 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
                      "run scripts/train_rhetoric.py; only baselines and lexicon scored.")
     notes.append(f"Published bests (SI {PUBLISHED['si_f1']}, TC {PUBLISHED['tc_micro_f1']}) "
                  "are on the official test set with large transformers; ours is a held-out "
-                 "part of the training articles with a CPU linear model, so compare loosely.")
+                 "part of the training articles with MiniLM and linear models on a CPU, so "
+                 "compare loosely.")
     return {"name": "rhetoric", "dataset": DATASET, "articles": len(test), **results,
             "tables": tables, "notes": notes}
 

@@ -175,10 +175,19 @@ def not_rhetoric(span: Any, text: str) -> str | None:
     if len(span) == 1 and first.dep_ == "compound" and first.head.i > first.i \
             and first.head.pos_ == "NOUN":
         return "fixed term"
-    sent_start = first.sent.start
-    before = [t.lower_ for t in doc[max(sent_start, span.start - 2):span.start]]
-    if any(w in _NEGATORS for w in before):
+    # A negator right before the hit ("not entirely clear", "was not always"), or "no"
+    # quantifying a noun phrase the hit lies in ("found no evidence of an invasion"); a verb's
+    # negation elsewhere ("do not believe the Fake News media") leaves the label standing.
+    if any(t.lower_ in _NEGATORS for t in doc[max(first.sent.start, span.start - 2):span.start]):
         return "negated"
+    head, depth = first, 0
+    while head.head.i != head.i and depth < 4:
+        head, depth = head.head, depth + 1
+        if head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no"
+                                       for c in head.children):
+            return "negated"
+        if head.pos_ in {"VERB", "AUX"}:
+            break
     line_start = text.rfind("\n", 0, first.idx) + 1
     line_end = text.find("\n", last.idx)
     if line_end > 0 and text[line_end:].strip():
@@ -221,11 +230,20 @@ def _longest_first(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(kept)
 
 
+# Words a news report repeats because it reports: who said what, and the office of whoever
+# acts ("said" three times, "the governor" three times is reporting, not hammering).
+_REPORTING_WORDS = frozenset({
+    "say", "tell", "report", "add", "state", "announce", "write", "note", "ask", "reply",
+    "respond", "according", "statement", "spokesperson", "spokesman", "spokeswoman",
+    "official", "officials", "president", "governor", "mayor", "senator", "minister",
+    "secretary", "police", "agency", "department", "court", "judge", "county", "city"})
+
+
 def _mark_repetition(doc: Document, parsed: Any, min_count: int = 3) -> None:
     """Repetition (a SemEval technique) is structural, not lexical: the same content word
     or two-word phrase hammered three or more times in one text."""
     content = [t for t in parsed if t.is_alpha and not t.is_stop and len(t) > 3 and t.pos_ in
-               {"NOUN", "PROPN", "ADJ", "VERB"}]
+               {"NOUN", "PROPN", "ADJ", "VERB"} and t.lemma_.lower() not in _REPORTING_WORDS]
     counts = Counter(t.lemma_.lower() for t in content)
     # Repeating a name is reporting, not rhetoric; repeat of an ordinary word is the signal.
     repeated = {lemma for lemma, n in counts.items() if n >= min_count}

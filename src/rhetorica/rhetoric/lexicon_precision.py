@@ -61,8 +61,11 @@ class PrecisionTable:
             return "not measured on annotated news"
         inside, hits = self.terms.get(label, {}).get(term.lower(), (0, 0))
         if hits:
-            return (f"annotators agreed at {inside} of {hits} such uses in "
+            said = (f"annotators agreed at {inside} of {hits} such uses in "
                     f"{self.articles} PTC news articles")
+            if hits < PRIOR_WEIGHT:
+                said += f"; with so few, the entry's overall {prior:.0%} weighs in"
+            return said
         return f"this entry was right {prior:.0%} of the time on PTC news"
 
     def to_json(self) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from rhetorica.document import Document
-from rhetorica.report.sections import Section, html_table, md_cell, md_table
+from rhetorica.report.escape import md_cell
+from rhetorica.report.sections import Section, html_table, md_table
 
 
 def _mix(row: dict) -> str:
