@@ -185,3 +185,16 @@ def test_the_span_tagger_weighs_lexicon_hits_by_their_context():
 ])
 def test_a_word_used_as_a_noun_modifier_is_a_fixed_term(lexicon_pipe, text, label):
     assert not any(lbl == label for lbl, _ in _hits(lexicon_pipe, text))
+
+
+def test_weighing_the_lexicon_twice_changes_nothing():
+    from rhetorica.config import Settings
+    from rhetorica.pipeline import Pipeline
+    from rhetorica.rhetoric.model import RhetoricModelComponent
+
+    doc = Pipeline(["parse", "rhetoric"])(Document("They want to destroy our way of life."))
+    comp = RhetoricModelComponent(Settings())
+    comp(doc)
+    once = [(s.start, s.label, s.score, s.explanation) for s in doc.layer("rhetoric")]
+    comp(doc)
+    assert [(s.start, s.label, s.score, s.explanation) for s in doc.layer("rhetoric")] == once

@@ -438,8 +438,8 @@ def _weigh_lexicon(doc: Document, reading: Any) -> None:
     the parse pattern is the finding."""
     for sp in doc.spans:
         if sp.layer != LAYER or sp.source in (RhetoricModelComponent.source, "rhetoric.syntax") \
-                or sp.attrs.get("family") == "dehumanising":
-            continue
+                or sp.attrs.get("family") == "dehumanising" or "context_p" in sp.attrs:
+            continue  # (already weighed: the component may run twice over one document)
         inside = reading.inside_p(sp.start, sp.end)
         sp.score = round((float(sp.score or 0.0) + inside) / 2.0, 3)
         sp.attrs["context_p"] = round(inside, 3)
