@@ -53,7 +53,6 @@ def split_ptc(data: Path, seed: int = 0, test_fraction: float = 0.2
     return fit, dev, test, split
 
 
-
 class Reading:
     """One text as the tagger read it: per word piece, the chance of lying in some
     technique and the chance of each technique."""
