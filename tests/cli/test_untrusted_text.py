@@ -151,7 +151,7 @@ def test_reports_on_a_terminal_show_control_characters(monkeypatch, capsys, host
 
     code, out, _err = run_cli(monkeypatch, capsys, "db", "show", "1", "-f", "markdown",
                               "--db", hostile_db)
-    assert code == 0 and "\x1b[2J" in out  # piped: byte for byte
+    assert code == 0 and "\x1b\\[2J" in out  # piped: as written (Markdown escapes "[")
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -162,7 +162,7 @@ def test_reports_on_a_terminal_show_control_characters(monkeypatch, capsys, host
         patch.setattr(sys, "stdout", screen)
         code, _out, _err = run_cli(monkeypatch, capsys, "db", "show", "1", "-f", "markdown",
                                    "--db", hostile_db)
-    assert code == 0 and "\\x1b[2J" in screen.getvalue() and "\x1b" not in screen.getvalue()
+    assert code == 0 and "\\x1b\\[2J" in screen.getvalue() and "\x1b" not in screen.getvalue()
     with open_store(hostile_db) as st:
         st.save(Document("C1 control \x9b31m and an override \u202e here.",
                          DocumentMeta(speaker="\x9b")))

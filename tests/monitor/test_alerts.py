@@ -12,6 +12,7 @@ import pytest
 from rhetorica.monitor.alerts import Alert, SinkError, SmtpConfig, SmtpSink, WebhookSink
 from rhetorica.monitor.watcher import JumpRule, normalize_date
 from tests.monitor.conftest import STREAM
+from tests.monitor.test_replay import EXPECTED
 
 
 class _Hook:
@@ -149,15 +150,15 @@ def test_failed_webhook_is_retried_without_duplicating_other_sinks(make_watcher,
                  SmtpSink(SmtpConfig("127.0.0.1", smtp.port, to=("desk@example.org",)))]
         watcher, store = make_watcher([STREAM], sinks=sinks)
         stats = watcher.run(once=True)
-        assert len(stats.alerts) == 9 and hook.bodies == []
+        assert len(stats.alerts) == len(EXPECTED) and hook.bodies == []
         pending = store.query("SELECT sinks_done FROM alerts WHERE delivered_at IS NULL")
-        assert len(pending) == 9
+        assert len(pending) == len(EXPECTED)
         assert all(json.loads(r[0]) == ["jsonl", "smtp"] for r in pending)
         hook.fail_left = 0  # the webhook comes back
-        assert watcher.deliver_pending() == 9
-        assert [b["id"] for b in hook.bodies] == list(range(1, 10))
-        assert len(log.read_text("utf-8").splitlines()) == 9  # not written twice
-        assert len(smtp.messages) == 9
+        assert watcher.deliver_pending() == len(EXPECTED)
+        assert [b["id"] for b in hook.bodies] == list(range(1, len(EXPECTED) + 1))
+        assert len(log.read_text("utf-8").splitlines()) == len(EXPECTED)  # not written twice
+        assert len(smtp.messages) == len(EXPECTED)
         assert watcher.deliver_pending() == 0
     finally:
         hook.close()

@@ -27,6 +27,10 @@ EXPECTED = [
     ("indicator_first", "curfew", "2025-06-22"),
     ("indicator_first", "court_order", "2025-06-24"),
     ("indicator_first", "insurrection_act", "2025-06-27"),
+    # The president's first emergency framing ("…the Insurrection Act to restore order"):
+    # his earlier posts are plain now that "National Guard" and "troops" are names and
+    # nouns, not framing (issue 18), so this one rises above his own baseline.
+    ("intensity_jump", "President Harlan Voss", "2025-06-27"),
     ("indicator_first", "state_federal_clash", "2025-06-30"),
 ]
 
@@ -96,7 +100,7 @@ def test_timeline_counts_hits_per_day_with_documents(make_watcher):
     assert len(tl.speakers["Senator Ruth Calder"]) == 8
     assert max(p.intensity for p in tl.speakers["Senator Ruth Calder"]) > 80
     assert [(j["speaker"], j["date"][:10]) for j in tl.jumps] == [
-        ("Senator Ruth Calder", "2025-06-20")]
+        ("Senator Ruth Calder", "2025-06-20"), ("President Harlan Voss", "2025-06-27")]
     assert build_timeline(store, topic="other").indicators == []
     assert len(build_timeline(store, since="2025-06-25").indicators) == 3
     assert render_chart(tl, "png")[:8] == b"\x89PNG\r\n\x1a\n"

@@ -9,6 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from tests.monitor.conftest import LIGHT_PIPELINE, STREAM
+from tests.monitor.test_replay import EXPECTED
 
 PIPE = "--pipeline=" + ",".join(LIGHT_PIPELINE)
 
@@ -45,7 +46,7 @@ def test_once_exits_1_with_alerts_then_0_when_nothing_new(cli, tmp_path):
     first = cli(str(STREAM), "--once", "--alerts-log", str(log), PIPE)
     assert first.exit_code == 1, first.output
     assert "ALERT 2025-06-27T12:00:00Z [critical] first 'Insurrection Act invoked'" in first.output
-    assert len(log.read_text("utf-8").splitlines()) == 9
+    assert len(log.read_text("utf-8").splitlines()) == len(EXPECTED)
     second = cli("run", str(STREAM), "--once", "--quiet", PIPE)
     assert second.exit_code == 0, second.output
     assert "0 new item(s)" in second.output
@@ -56,11 +57,11 @@ def test_alerts_and_timeline_json(cli, tmp_path):
     alerts = cli("alerts", "--json")
     assert alerts.exit_code == 0
     data = json.loads(alerts.stdout)
-    assert len(data) == 9 and all(a["delivered_at"] for a in data)
+    assert len(data) == len(EXPECTED) and all(a["delivered_at"] for a in data)
     last2 = json.loads(cli("alerts", "--json", "--limit", "2").stdout)
-    assert [a["subject"] for a in last2] == ["insurrection_act", "state_federal_clash"]
+    assert [a["subject"] for a in last2] == ["President Harlan Voss", "state_federal_clash"]
     jumps = json.loads(cli("alerts", "--json", "--kind", "intensity_jump").stdout)
-    assert [a["subject"] for a in jumps] == ["Senator Ruth Calder"]
+    assert [a["subject"] for a in jumps] == ["Senator Ruth Calder", "President Harlan Voss"]
     tl = cli("timeline", "--json", "--topic", "domestic_deployment", "--chart",
              str(tmp_path / "t.svg"), "--html", str(tmp_path / "t.html"))
     assert tl.exit_code == 0, tl.output

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from rhetorica import safe_yaml
 from rhetorica.config import Settings
@@ -41,6 +42,16 @@ def intensity_from(weighted_per_100: float) -> float:
     return round(100.0 * (1.0 - math.exp(-weighted_per_100 / SCALE)), 1)
 
 
+# A span at or above this score counts in full; a weaker one in proportion. Lexicon scores
+# are measured precisions now (a hit right a fifth of the time on PTC scores about 0.2), so a
+# single doubtful hit no longer lifts a plain sentence to 40/100.
+FULL_SCORE = 0.5
+
+
+def _weight(span: Any) -> float:
+    return min(1.0, max(0.0, float(span.score)) / FULL_SCORE)
+
+
 def figures(alpha: list, spans: list, exclaim: int) -> dict:
     """Intensity, valence and the technique mix of one voice: its words (spaCy tokens that
     are alphabetic), its rhetoric spans and its exclamation marks."""
@@ -52,7 +63,8 @@ def figures(alpha: list, spans: list, exclaim: int) -> dict:
     intens = sum(t.lower_ in words["intensifiers"] for t in alpha)
     shouting = sum(1 for t in alpha if len(t.text) > 2 and t.text.isupper())
     by_label = Counter(s.label for s in spans)
-    weighted = sum(FAMILY_WEIGHT.get(s.attrs.get("family", "technique"), 1.0) for s in spans)
+    weighted = sum(FAMILY_WEIGHT.get(s.attrs.get("family", "technique"), 1.0) * _weight(s)
+                   for s in spans)
     heat = 0.5 * exclaim + 0.5 * shouting + 0.25 * intens
     per_100 = 100.0 * (weighted + heat) / (n + PRIOR_WORDS)
     return {
