@@ -163,29 +163,25 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
         clf = model.classifier
         keys = sorted(span_count)
         by_art = {a.id: a for a in test}
+        from rhetorica.rhetoric.model import _mean_by_class
+
         pred_tc: list[tuple[str, int, int, str]] = []
+        by_tagger: list[tuple[str, int, int, str]] = []
+        by_both: list[tuple[str, int, int, str]] = []
         for art_id in sorted({k[0] for k in keys}):
             art = by_art[art_id]
             spans = [(s, e) for a, s, e in keys if a == art_id]
             proba = clf.predict_proba(clf.rows(art.text, spans, sents[art_id]))
             for (s, e), p in zip(spans, proba, strict=True):
-                for t in _top_k(clf.classes_, p, span_count[(art_id, s, e)]):
-                    pred_tc.append((art_id, s, e, t))
-        systems_tc["technique classifier (linear)"] = pred_tc
-        if tagger is not None:
-            from rhetorica.rhetoric.model import _mean_by_class
-
-            by_tagger, by_both = [], []
-            for art_id in sorted({k[0] for k in keys}):
-                spans = [(s, e) for a, s, e in keys if a == art_id]
-                art = by_art[art_id]
-                proba = clf.predict_proba(clf.rows(art.text, spans, sents[art_id]))
-                for (s, e), p in zip(spans, proba, strict=True):
+                k = span_count[(art_id, s, e)]
+                pred_tc += [(art_id, s, e, t) for t in _top_k(clf.classes_, p, k)]
+                if tagger is not None:
                     pt = readings[art_id].technique_proba(s, e)
-                    k = span_count[(art_id, s, e)]
                     by_tagger += [(art_id, s, e, t) for t in _top_k(list(TECHNIQUES), pt, k)]
                     both = _mean_by_class(p, clf.classes_, pt)
                     by_both += [(art_id, s, e, t) for t in _top_k(clf.classes_, both, k)]
+        systems_tc["technique classifier (linear)"] = pred_tc
+        if tagger is not None:
             systems_tc["span tagger (MiniLM, mean over the span)"] = by_tagger
             systems_tc["span tagger + technique classifier (mean), as shipped"] = by_both
         if lexicon:

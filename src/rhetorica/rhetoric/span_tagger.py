@@ -69,15 +69,19 @@ class Reading:
         self.begins = (proba[:, 1::2].max(axis=1) > proba[:, 2::2].max(axis=1)) \
             if len(proba) else np.zeros(0, dtype=bool)
 
+    def _pieces(self, start: int, end: int) -> np.ndarray:
+        """Mask of the pieces that overlap ``[start, end)``."""
+        return (self.starts < end) & (self.ends > start)
+
     def inside_p(self, start: int, end: int) -> float:
         """Mean chance that the pieces of ``[start, end)`` lie in some technique."""
-        k = (self.starts < end) & (self.ends > start)
+        k = self._pieces(start, end)
         return float(self.inside[k].mean()) if k.any() else 0.0
 
     def technique_proba(self, start: int, end: int) -> np.ndarray:
         """Technique probabilities of the text ``[start, end)``: the mean over its pieces,
         normalised (uniform if no piece lies there)."""
-        k = (self.starts < end) & (self.ends > start)
+        k = self._pieces(start, end)
         if not k.any():
             return np.full(len(TECHNIQUES), 1.0 / len(TECHNIQUES))
         m = self.technique[k].mean(axis=0)
