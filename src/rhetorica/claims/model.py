@@ -79,12 +79,6 @@ def cue_matrix(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def _wordllama() -> Any:
-    from rhetorica.models import wordllama
-
-    return wordllama()
-
-
 class CheckWorthinessModel:
     """scikit-learn-style estimator: ``fit(texts, y)``, ``predict_proba``, ``predict``, ``score``.
 
@@ -130,7 +124,9 @@ class CheckWorthinessModel:
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._wl is None:
-            self._wl = _wordllama()
+            from rhetorica.models import wordllama
+
+            self._wl = wordllama()
         return np.asarray(self._wl.embed(list(texts), norm=True), dtype=np.float32)
 
     def _features(self, texts: Sequence[str]) -> Any:

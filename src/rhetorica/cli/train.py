@@ -119,21 +119,16 @@ def register(app: typer.Typer) -> None:
         from rhetorica.ingest.errors import InputError
         from rhetorica.voices.evaluate import load_polnear
         from rhetorica.voices.tagger import artefact_dir
-        from rhetorica.voices.tagger_train import TaggerConfig, export_onnx, train
+        from rhetorica.voices.tagger_train import export_onnx, train
 
         try:
             articles = load_polnear(data, "train")
         except InputError as exc:
             fail(str(exc), EXIT_INPUT)
-        if init is not None and not init.is_file():
-            fail(f"{init}: no such model file (an earlier run's final/model.pt)", EXIT_INPUT)
-        cfg = TaggerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
-                           max_length=max_length, layers=layers, threads=threads or None,
-                           stop_after=stop_after or None, init=str(init) if init else None)
+        cfg = _tagger_config(seed, epochs, batch_size, lr, max_length, layers, threads,
+                             stop_after, init)
         out.print(f"{len(articles):,} PolNeAR train articles")
-        with _progress() as (bar, task):
-            final = train(articles, work, cfg, progress=_reporter(bar, task))
-        out.print(f"model: {safe(final)}", highlight=False)
+        final = _fine_tune(train, articles, work, cfg)
         if export:
             dest = export_onnx(final, out_dir or artefact_dir(), cfg)
             out.print(f"int8 ONNX artefact: {safe(dest)}", highlight=False)
@@ -162,7 +157,6 @@ def register(app: typer.Typer) -> None:
         """Fine-tune MiniLM as a persuasion-technique span tagger on PTC's training side."""
         _need_torch()
         from rhetorica.ingest.errors import InputError
-        from rhetorica.nlp.token_tagger_train import TaggerConfig
         from rhetorica.rhetoric.span_tagger import artefact_dir, fit_threshold, split_ptc
         from rhetorica.rhetoric.span_tagger_train import export_onnx, train
 
@@ -170,16 +164,11 @@ def register(app: typer.Typer) -> None:
             fit, dev, test, split = split_ptc(data, seed)
         except InputError as exc:
             fail(str(exc), EXIT_INPUT)
-        if init is not None and not init.is_file():
-            fail(f"{init}: no such model file (an earlier run's final/model.pt)", EXIT_INPUT)
-        cfg = TaggerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
-                           max_length=max_length, layers=layers, threads=threads or None,
-                           stop_after=stop_after or None, init=str(init) if init else None)
+        cfg = _tagger_config(seed, epochs, batch_size, lr, max_length, layers, threads,
+                             stop_after, init)
         out.print(f"PTC: {len(fit)} training articles, {len(dev)} dev (threshold), "
                   f"{len(test)} held out")
-        with _progress() as (bar, task):
-            final = train(fit, work, cfg, progress=_reporter(bar, task))
-        out.print(f"model: {safe(final)}", highlight=False)
+        final = _fine_tune(train, fit, work, cfg)
         if export:
             dest = export_onnx(final, out_dir or artefact_dir(), cfg, {"split": split})
             threshold, dev_f1 = fit_threshold(dest, dev)
@@ -235,6 +224,26 @@ def register(app: typer.Typer) -> None:
         model.save(dest)
         out.print(f"tau_support {model.tau_support}, tau_refute {model.tau_refute}; "
                   f"written to {safe(dest / 'verdict.json')}", highlight=False)
+
+
+def _tagger_config(seed: int, epochs: float, batch_size: int, lr: float, max_length: int,
+                   layers: int, threads: int, stop_after: int, init: Path | None) -> Any:
+    """The token-tagger run the ``quotes`` and ``rhetoric`` options describe (0 = unset)."""
+    from rhetorica.nlp.token_tagger_train import TaggerConfig
+
+    if init is not None and not init.is_file():
+        fail(f"{init}: no such model file (an earlier run's final/model.pt)", EXIT_INPUT)
+    return TaggerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
+                        max_length=max_length, layers=layers, threads=threads or None,
+                        stop_after=stop_after or None, init=str(init) if init else None)
+
+
+def _fine_tune(train: Callable[..., Path], data: Any, work: Path, cfg: Any) -> Path:
+    """Run ``train`` with the progress bar; say where the model went."""
+    with _progress() as (bar, task):
+        final = train(data, work, cfg, progress=_reporter(bar, task))
+    out.print(f"model: {safe(final)}", highlight=False)
+    return final
 
 
 @contextmanager
