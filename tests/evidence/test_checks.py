@@ -139,6 +139,11 @@ def test_shares_of_different_groups_are_not_compared() -> None:
         "Fewer than a third of Harlow Bay residents approve of the deployment.",
         "Just under half of Lowmark voters, 47%, approve of the deployment to Harlow Bay.")
         if k[0] == "quantifier"}
+    # a stated percentage names its group too ("40%" is "40 %" to the tokenizer)
+    assert not {k for k in kinds(
+        "Nearly 40% of Harlow Bay renters hand over more than half their income in rent.",
+        "Just under half of Lowmark voters, 47%, approve of sending the guard to Harlow Bay.",
+        related=True) if k[0] == "quantifier"}
 
 
 def test_changes_of_different_measures_are_not_compared() -> None:

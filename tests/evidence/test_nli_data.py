@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from rhetorica.evidence.nli_data import (
+    NLIPair,
     build_stance_data,
     detokenise,
     load_jsonl_pairs,
     normalise_label,
     pair_key,
+    save_jsonl_pairs,
     seeded_split,
 )
 
@@ -36,6 +38,17 @@ def test_official_jsonl_field_spellings(tmp_path: Path) -> None:
                                         "neutral"]
     assert pairs[2].premise == "Paris is the capital of France."
     assert pairs[2].hypothesis == "Paris is in Spain." and pairs[0].source == "train"
+
+
+def test_saved_pairs_load_back_compressed_with_their_sources(tmp_path: Path) -> None:
+    pairs = [NLIPair("Turnout fell to 41%.", "Turnout rose.", "contradiction", "augment"),
+             NLIPair("Le maire a parlé.", "The mayor spoke.", "not_entailment", "rte-fever"),
+             NLIPair("A man sleeps.", "Someone rests.", "entailment", "snli")]
+    path = save_jsonl_pairs(pairs, tmp_path / "set" / "train.jsonl.gz")
+    assert path.read_bytes()[:2] == b"\x1f\x8b"  # gzip, as written for a GPU machine
+    assert load_jsonl_pairs(path) == pairs
+    plain = save_jsonl_pairs(pairs[:1], tmp_path / "one.jsonl")
+    assert load_jsonl_pairs(plain) == pairs[:1]
 
 
 def test_jsonl_error_names_file_and_line(tmp_path: Path) -> None:

@@ -19,11 +19,18 @@ def test_a_figure_conflict_settles_refutation_other_conflicts_weigh_less() -> No
     assert np.allclose(out.sum(axis=1), 1.0)
 
 
-def test_an_agreeing_figure_confirms_only_what_the_model_reads_as_support() -> None:
-    probs = np.array([[0.45, 0.25, 0.30], [0.25, 0.45, 0.30]])
+def test_an_agreeing_figure_outweighs_the_model_reading_it_as_a_contradiction() -> None:
+    # "about 6%" / "6.1%", "around 400 jobs" / "420 jobs": the model reads rounding as a
+    # contradiction; the checks compared the figures and found them to agree
+    probs = np.array([[0.45, 0.25, 0.30], [0.10, 0.84, 0.06]])
     out = adjust(probs, [[f("quantity", "agree")], [f("quantity", "agree")]], figures=True)
-    assert out[0, 0] == 0.75 and out[0, 2] == 0.0
-    assert np.allclose(out[1], probs[1])  # leans to refutation: left as it was
+    assert np.isclose(out[0, 0], 0.975) and out[0, 2] == 0.0
+    assert out[1, 0] > 0.9 and out[1, 1] < 0.1
+    assert np.allclose(out.sum(axis=1), 1.0)
+    # a conflict found beside the agreement still wins
+    mixed = adjust(probs[1:], [[f("quantity", "agree"), f("direction", "conflict")]],
+                   figures=True)
+    assert mixed[0, 1] > 0.9
 
 
 def test_a_claimed_figure_needs_an_agreeing_figure_to_be_supported() -> None:

@@ -53,41 +53,52 @@ def register(app: typer.Typer) -> None:
         caveat_sets: bool = typer.Option(True, "--caveat-sets/--no-caveat-sets",
                                          help="Also train on LingNLI and HealthVer dev (no "
                                          "licence stated; see the model card)."),
+        save_pairs: Path = typer.Option(None, "--save-pairs", help="Only build the training "
+                                        "and dev pairs and write them to this folder (to "
+                                        "train on another machine)."),
+        pairs_dir: Path = typer.Option(None, "--pairs", help="Train on pairs written by "
+                                       "--save-pairs instead of building them."),
+        export_from: Path = typer.Option(None, "--export-from", help="Only export a "
+                                         "finished run's final/ folder (trained elsewhere)."),
     ) -> None:
-        """Fine-tune MiniLM as a (passage, claim) -> supports/refutes/NEI cross-encoder."""
+        """Fine-tune MiniLM as a (passage, claim) -> supports/refutes/NEI cross-encoder.
+
+        The epoch is chosen on the CLIMATE-FEVER calibration claims' pairs (dev), never on
+        the held-out test claims.
+        """
         _need_torch()
-        if not (data / "nli").is_dir():
-            fail(f"{data}/nli: data folder not found (pass --data)", EXIT_INPUT)
         from rhetorica.evidence.cross_encoder import artefact_dir
         from rhetorica.evidence.cross_encoder_train import TrainConfig, export_onnx, train
-        from rhetorica.evidence.datasets import load_climate_fever, split_claims
-        from rhetorica.evidence.nli_data import build_stance_data
+        from rhetorica.evidence.nli_data import load_jsonl_pairs, save_jsonl_pairs
 
-        cf_train: list = []
-        cf_test: list = []
-        if (data / "climate-fever" / "climate-fever.jsonl").exists():
-            cf_train, _cal, cf_test = split_claims(load_climate_fever(data), seed=0)
-        sd = build_stance_data(data, seed, cf_train, cf_test, extra, caveat_sets)
+        if export_from is not None:
+            if not (export_from / "model.pt").is_file():
+                fail(f"{export_from}: no model.pt (a run's final/ folder)", EXIT_INPUT)
+            dest = export_onnx(export_from, out_dir or artefact_dir(), max_length)
+            out.print(f"int8 ONNX artefact: {safe(dest)}", highlight=False)
+            return
         if init is not None and not init.is_file():
             fail(f"{init}: no such model file (an earlier run's final/model.pt)", EXIT_INPUT)
-        if augment:
-            from rhetorica.config import Settings
-            from rhetorica.evidence.nli_augment import augment as counterfactuals
-            from rhetorica.nlp.spacy_model import load_spacy
-
-            extra_pairs = counterfactuals(sd.train, load_spacy(Settings().spacy_model), seed,
-                                          negations=augment)
-            out.print(f"{len(extra_pairs):,} counterfactual pairs (negation flipped, figure "
-                      "changed)")
-            sd.train.extend(extra_pairs)
-        out.print(f"{len(sd.train):,} training pairs; held out: "
-                  + ", ".join(f"{k} {len(v):,}" for k, v in sd.held_out.items()))
+        if pairs_dir is not None:
+            if not (pairs_dir / "train.jsonl.gz").is_file():
+                fail(f"{pairs_dir}: no train.jsonl.gz (written by --save-pairs)", EXIT_INPUT)
+            train_pairs = load_jsonl_pairs(pairs_dir / "train.jsonl.gz")
+            dev_file = pairs_dir / "dev.jsonl.gz"
+            dev_pairs = load_jsonl_pairs(dev_file) if dev_file.is_file() else []
+        else:
+            train_pairs, dev_pairs = _stance_pairs(data, seed, extra, caveat_sets, augment)
+        if save_pairs is not None:
+            save_jsonl_pairs(train_pairs, save_pairs / "train.jsonl.gz")
+            save_jsonl_pairs(dev_pairs, save_pairs / "dev.jsonl.gz")
+            out.print(f"wrote {len(train_pairs):,} training and {len(dev_pairs):,} dev pairs "
+                      f"to {safe(save_pairs)}", highlight=False)
+            return
         cfg = TrainConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
                           max_length=max_length, max_examples=max_examples or None,
                           threads=threads or None, stop_after=stop_after or None,
                           init=str(init) if init else None)
         with _progress() as (bar, task):
-            final = train(sd.train, work, cfg, progress=_reporter(bar, task))
+            final = train(train_pairs, work, cfg, progress=_reporter(bar, task), dev=dev_pairs)
         out.print(f"model: {safe(final)}", highlight=False)
         if export:
             dest = export_onnx(final, out_dir or artefact_dir(), max_length)
@@ -244,6 +255,36 @@ def _fine_tune(train: Callable[..., Path], data: Any, work: Path, cfg: Any) -> P
         final = train(data, work, cfg, progress=_reporter(bar, task))
     out.print(f"model: {safe(final)}", highlight=False)
     return final
+
+
+def _stance_pairs(data: Path, seed: int, extra: list[Path], caveat_sets: bool,
+                  augment: int) -> tuple[list[Any], list[Any]]:
+    """The stance model's training pairs (with counterfactuals) and its dev pairs (the
+    CLIMATE-FEVER calibration claims), built from ``data``."""
+    from rhetorica.evidence.datasets import load_climate_fever, split_claims
+    from rhetorica.evidence.nli_data import build_stance_data, climate_fever_pairs
+
+    if not (data / "nli").is_dir():
+        fail(f"{data}/nli: data folder not found (pass --data)", EXIT_INPUT)
+    cf_train: list = []
+    cf_cal: list = []
+    cf_test: list = []
+    if (data / "climate-fever" / "climate-fever.jsonl").exists():
+        cf_train, cf_cal, cf_test = split_claims(load_climate_fever(data), seed=0)
+    sd = build_stance_data(data, seed, cf_train, cf_test, extra, caveat_sets)
+    if augment:
+        from rhetorica.config import Settings
+        from rhetorica.evidence.nli_augment import augment as counterfactuals
+        from rhetorica.nlp.spacy_model import load_spacy
+
+        extra_pairs = counterfactuals(sd.train, load_spacy(Settings().spacy_model), seed,
+                                      negations=augment)
+        out.print(f"{len(extra_pairs):,} counterfactual pairs (negation flipped, figure "
+                  "changed)")
+        sd.train.extend(extra_pairs)
+    out.print(f"{len(sd.train):,} training pairs; held out: "
+              + ", ".join(f"{k} {len(v):,}" for k, v in sd.held_out.items()))
+    return sd.train, climate_fever_pairs(cf_cal)
 
 
 @contextmanager

