@@ -94,10 +94,10 @@ def test_evaluate_on_tiny_sample_reports_baseline_model_and_anchor(tmp_path):
     report = evaluate(write_sample(tmp_path), heuristic=False)
     rows = report["tables"][0]["rows"]
     systems = {(r[0], r[1]) for r in rows}
-    assert ("CLEF 2019 T1 test (debates)", "Rhetorica model") in systems
+    assert ("CLEF 2019 T1 test (debates)", "TF-IDF model") in systems
     assert ("CLEF 2019 T1 test (debates)", "trivial (number or entity)") in systems
     assert any(r[1].startswith("published best") and r[3] == 0.166 for r in rows)
-    clef_model = [r for r in rows if r[:2] == ["CLEF 2019 T1 test (debates)", "Rhetorica model"]]
+    clef_model = [r for r in rows if r[:2] == ["CLEF 2019 T1 test (debates)", "TF-IDF model"]]
     assert clef_model[0][3] == pytest.approx(1.0)  # both debates: the claim ranks first
 
 

@@ -186,6 +186,55 @@ def register(app: typer.Typer) -> None:
             out.print(f"int8 ONNX artefact: {safe(dest)}; span threshold {threshold} "
                       f"(dev SI F1 {dev_f1:.3f})", highlight=False)
 
+    @train_app.command("claims")
+    def claims(
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),
+        work: Path = typer.Option(Path("build/claims_ranker"), "--work",
+                                  help="Checkpoints; rerun with the same folder to resume."),
+        out_dir: Path = typer.Option(None, "--out", help="Artefact folder (default: the "
+                                     "packaged data/models/claims_ranker)."),
+        seed: int = typer.Option(0, "--seed"),
+        epochs: float = typer.Option(2.0, "--epochs"),
+        batch_size: int = typer.Option(32, "--batch-size"),
+        lr: float = typer.Option(5e-5, "--lr"),
+        max_length: int = typer.Option(64, "--max-length", help="Word pieces per sentence."),
+        threads: int = typer.Option(0, "--threads", help="CPU threads (0: torch's default)."),
+        stop_after: int = typer.Option(0, "--stop-after", help="Stop after N steps of the "
+                                       "full schedule (0: run it all)."),
+        export: bool = typer.Option(True, "--export/--no-export",
+                                    help="Write the int8 ONNX artefact when done."),
+    ) -> None:
+        """Fine-tune MiniLM as a check-worthiness ranker (ClaimBuster + CheckThat!)."""
+        _need_torch()
+        from rhetorica.claims.data import DATASET
+        from rhetorica.claims.ranker import artefact_dir
+        from rhetorica.claims.ranker_train import (
+            RankerConfig,
+            export_onnx,
+            fit_calibration,
+            train,
+            training_rows,
+        )
+        from rhetorica.ingest.errors import InputError
+
+        try:
+            rows, dev = training_rows(data / DATASET, seed)
+        except InputError as exc:
+            fail(str(exc), EXIT_INPUT)
+        out.print(f"{len(rows):,} training sentences ({sum(e.label for e in rows):,} "
+                  f"check-worthy), {len(dev):,} dev (ClaimBuster)")
+        cfg = RankerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
+                           max_length=max_length, threads=threads or None,
+                           stop_after=stop_after or None)
+        with _progress() as (bar, task):
+            final = train(rows, work, cfg, progress=_reporter(bar, task), dev=dev)
+        out.print(f"model: {safe(final)}", highlight=False)
+        if export:
+            dest = export_onnx(final, out_dir or artefact_dir(), max_length)
+            fit = fit_calibration(dest, dev)
+            out.print(f"int8 ONNX artefact: {safe(dest)}; threshold {fit['threshold']} "
+                      f"(dev F1 {fit['dev_f1']:.3f})", highlight=False)
+
     @train_app.command("lexicon")
     def lexicon(
         data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder of shared data sets."),

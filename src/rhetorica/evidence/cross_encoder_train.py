@@ -28,12 +28,15 @@ from typing import Any
 
 from rhetorica.evidence.nli_data import LABELS3, NLIPair
 from rhetorica.nlp.finetune import (
+    BestEpoch,
     Checkpoint,
     Loop,
+    autocast,
     base_model_dir,
     export_int8,
     length_grouped_batches,
     optimiser,
+    pad_batch,
     save_final,
     seed_everything,
 )
@@ -59,7 +62,9 @@ class TrainConfig:
     init: str | None = None
 
 
-def _build_model(base: Path) -> Any:
+def build_model(base: Path, n_labels: int = len(LABELS3)) -> Any:
+    """MiniLM, mean-pooled, with a linear head over ``n_labels`` (one row per input: a
+    (passage, claim) pair here, a sentence for the check-worthiness ranker)."""
     import torch
     from transformers import AutoModel
 
@@ -71,7 +76,7 @@ def _build_model(base: Path) -> Any:
             self.encoder = AutoModel.from_pretrained(str(base)).float()
             hidden = self.encoder.config.hidden_size
             self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(hidden, len(LABELS3))
+            self.head = torch.nn.Linear(hidden, n_labels)
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             out = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
@@ -99,34 +104,6 @@ def _loss(logits: Any, labels: list[str]) -> Any:
     return total / len(labels)
 
 
-def _batch(enc: Sequence[Any], batch: Sequence[int], device: Any) -> tuple[Any, Any, Any]:
-    """Token ids, mask and segment ids of ``batch``, padded to its longest pair only."""
-    import torch
-
-    width = max(len(enc[i].ids) for i in batch)
-    ids = torch.zeros((len(batch), width), dtype=torch.long)
-    mask = torch.zeros_like(ids)
-    types = torch.zeros_like(ids)
-    for r, i in enumerate(batch):
-        e = enc[i]
-        ids[r, :len(e.ids)] = torch.tensor(e.ids)
-        mask[r, :len(e.ids)] = 1
-        types[r, :len(e.ids)] = torch.tensor(e.type_ids)
-    return ids.to(device), mask.to(device), types.to(device)
-
-
-def _autocast(device: Any) -> Any:
-    """bf16 autocast on a GPU (about twice the speed, same figures at this size); plain fp32
-    on the CPU, where bf16 matrix work is slower on most machines."""
-    import contextlib
-
-    import torch
-
-    if device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
-
-
 def dev_macro_f1(model: Any, enc: Sequence[Any], labels: Sequence[str], device: Any,
                  batch_size: int = 128) -> float:
     """Three-way macro-F1 on the dev pairs (two-way rows ignored), model left in eval mode."""
@@ -136,10 +113,10 @@ def dev_macro_f1(model: Any, enc: Sequence[Any], labels: Sequence[str], device: 
     order = sorted(rows, key=lambda i: len(enc[i].ids))
     pred: dict[int, int] = {}
     model.eval()
-    with torch.no_grad(), _autocast(device):
+    with torch.no_grad(), autocast(device):
         for k in range(0, len(order), batch_size):
             chunk = order[k:k + batch_size]
-            out = model(*_batch(enc, chunk, device)).float().argmax(-1).tolist()
+            out = model(*pad_batch(enc, chunk, device)).float().argmax(-1).tolist()
             pred.update(zip(chunk, out, strict=True))
     f1s = []
     for c in range(len(LABELS3)):
@@ -148,32 +125,6 @@ def dev_macro_f1(model: Any, enc: Sequence[Any], labels: Sequence[str], device: 
         fn = sum(1 for i in rows if pred[i] != c and labels[i] == LABELS3[c])
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return sum(f1s) / len(f1s)
-
-
-class _BestEpoch:
-    """The epoch whose weights scored best on dev so far, kept on disk (``best/``) so that a
-    resumed run still knows it."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.dir = Path(out_dir) / "best"
-        meta = self.dir / "best.json"
-        self.scores: dict[str, float] = {}
-        self.epoch: float | None = None
-        if meta.exists():
-            state = json.loads(meta.read_text())
-            self.scores, self.epoch = state["scores"], state["epoch"]
-
-    def offer(self, model: Any, epoch: float, score: float) -> None:
-        import torch
-
-        self.scores[f"{epoch:g}"] = round(score, 4)
-        if self.epoch is None or score > self.scores[f"{self.epoch:g}"]:
-            self.epoch = epoch
-            self.dir.mkdir(parents=True, exist_ok=True)
-            torch.save(model.state_dict(), self.dir / "model.tmp")
-            (self.dir / "model.tmp").replace(self.dir / "model.pt")
-        (self.dir / "best.json").write_text(json.dumps(
-            {"scores": self.scores, "epoch": self.epoch}, indent=2) + "\n")
 
 
 def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
@@ -201,7 +152,7 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     dev_enc = tok.encode_batch([(p.premise, p.hypothesis) for p in dev])
     lengths = [len(e.ids) for e in enc]
 
-    model = _build_model(base)
+    model = build_model(base)
     if cfg.init:
         model.load_state_dict(torch.load(cfg.init, map_location="cpu"))
     model = model.to(device)
@@ -217,7 +168,7 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     opt, sched = optimiser(model, cfg.lr, cfg.weight_decay, cfg.warmup, n_steps)
     ckpt = Checkpoint(out_dir, cfg)
     step = ckpt.resume(model, opt, sched, device)
-    best = _BestEpoch(out_dir)
+    best = BestEpoch(out_dir)
 
     model.train()
     t0 = time.time()
@@ -225,8 +176,8 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     loop = Loop(model, opt, sched, ckpt, cfg.checkpoint_every, n_steps, last, step, progress)
     while loop.step < last:
         batch = plan[loop.step]
-        with _autocast(device):
-            logits = model(*_batch(enc, batch, device))
+        with autocast(device):
+            logits = model(*pad_batch(enc, batch, device))
         loss = _loss(logits.float(), [pairs[i].label for i in batch])
         loop.update(loss)
         if dev and (loop.step % per_epoch == 0 or loop.step == n_steps):
@@ -249,7 +200,7 @@ def export_onnx(final: Path, artefact_dir: Path, max_length: int = 128) -> Path:
     """Export ``final/model.pt`` to ONNX, quantise it to int8, copy the tokenizer beside it."""
     import torch
 
-    model = _build_model(base_model_dir())
+    model = build_model(base_model_dir())
     model.load_state_dict(torch.load(Path(final) / "model.pt", map_location="cpu"))
     artefact_dir = export_int8(model, final, artefact_dir)
     (artefact_dir / "config.json").write_text(json.dumps(

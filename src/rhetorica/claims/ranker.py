@@ -1,0 +1,112 @@
+"""The check-worthiness ranker at run time: int8 ONNX + ``tokenizers``, no torch.
+
+A fine-tuned MiniLM-L6 sentence classifier (:mod:`rhetorica.claims.ranker_train`; model card
+in ``data/models/claims_ranker``). ``predict_proba`` gives the calibrated probability that a
+fact-checker would check the sentence (Platt scaling fitted on a ClaimBuster dev split);
+``threshold`` is the dev split's best-F1 cut. Sentences longer than the model's window are
+truncated (:attr:`CheckWorthinessRanker.truncated` counts them), never an error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+ARTEFACT_PACKAGE = "rhetorica.data.models.claims_ranker"
+REBUILD = "rhetorica train claims --data ../shared/data"
+
+
+# The annotation policy a sentence is scored under. "" is ClaimBuster's (every check-worthy
+# factual sentence), the default for what users paste; the CheckThat! labs marked only what
+# fact-checkers chose to check, in debates and in tweets.
+DOMAINS = {"": "", "debate": "debate: ", "tweet": "tweet: "}
+
+
+def domain_of(source: str) -> str:
+    """The domain of a training or evaluation set (``Example.source``)."""
+    if source.startswith(("clef2019", "clef2020-t5")):
+        return "debate"
+    if source.startswith("clef2020-t1"):
+        return "tweet"
+    return ""
+
+
+def prefixed(text: str, domain: str = "") -> str:
+    return DOMAINS[domain] + text
+
+
+class RankerArtefactError(RuntimeError):
+    """The ranker's files are missing or damaged; the message names the rebuild command."""
+
+
+def artefact_dir() -> Path:
+    return Path(str(resources.files(ARTEFACT_PACKAGE)))
+
+
+class CheckWorthinessRanker:
+    """``predict_proba(texts)`` -> P(check-worthy) per sentence; ``threshold`` for F1."""
+
+    def __init__(self, folder: Path | None = None, batch_size: int = 64,
+                 threads: int | None = None, calibrated: bool = True) -> None:
+        from tokenizers import Tokenizer
+
+        from rhetorica.nlp.onnx_session import open_session
+
+        base = Path(folder) if folder else artefact_dir()
+        try:
+            self.config = json.loads((base / "config.json").read_text())
+            self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+            self.session = open_session(base / "model.onnx", threads)
+        except Exception as exc:  # missing file, bad JSON, truncated ONNX: one clear line
+            raise RankerArtefactError(
+                f"check-worthiness ranker at {base} is missing or damaged "
+                f"({type(exc).__name__}); rebuild it with: {REBUILD}") from None
+        self.max_length = int(self.config.get("max_length", 64))
+        self.tokenizer.enable_truncation(self.max_length)
+        self.tokenizer.no_padding()
+        self.batch_size = batch_size
+        a, b = self.config.get("platt", [1.0, 0.0]) if calibrated else (1.0, 0.0)
+        self.platt = (float(a), float(b))
+        self.threshold = float(self.config.get("threshold", 0.5))
+        self.truncated = 0
+
+    def logits(self, texts: Sequence[str], domain: str = "") -> np.ndarray:
+        """Positive-minus-negative logit per sentence, batched by length."""
+        out = np.zeros(len(texts), dtype=np.float64)
+        if not texts:
+            return out
+        enc = self.tokenizer.encode_batch([prefixed(t or " ", domain) for t in texts])
+        self.truncated += sum(1 for e in enc if e.overflowing)
+        order = sorted(range(len(enc)), key=lambda i: len(enc[i].ids))
+        for k in range(0, len(order), self.batch_size):
+            chunk = order[k:k + self.batch_size]
+            width = max(len(enc[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for r, i in enumerate(chunk):
+                n = len(enc[i].ids)
+                ids[r, :n] = enc[i].ids
+                mask[r, :n] = 1
+            logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+            out[chunk] = logits[:, 1] - logits[:, 0]
+        return out
+
+    def predict_proba(self, texts: Sequence[str], domain: str = "") -> np.ndarray:
+        """Calibrated P(check-worthy) under ``domain``'s annotation policy (:data:`DOMAINS`)."""
+        a, b = self.platt
+        return 1.0 / (1.0 + np.exp(-(a * self.logits(texts, domain) + b)))
+
+    def predict(self, texts: Sequence[str], domain: str = "") -> np.ndarray:
+        return (self.predict_proba(texts, domain) >= self.threshold).astype(int)
+
+
+def default_ranker() -> CheckWorthinessRanker:
+    """The packaged ranker, loaded once per process."""
+    from rhetorica.models import shared
+
+    return shared("claims_ranker", "packaged", CheckWorthinessRanker)
