@@ -34,6 +34,7 @@ ENV_STANCE_MODEL = "RHETORICA_STANCE_MODEL"  # folder of another stance model ar
 ENV_ATTRIBUTION_MODEL = "RHETORICA_ATTRIBUTION_MODEL"  # ... of another attribution tagger
 ENV_QUOTE_TAGGER = "RHETORICA_QUOTE_TAGGER"  # 0: attributions by the parse rules alone
 ENV_SPAN_TAGGER = "RHETORICA_SPAN_TAGGER"  # 0: rhetoric spans by the linear model alone
+ENV_CLAIMS_RANKER = "RHETORICA_CLAIMS_RANKER"  # 0: check-worthiness by the TF-IDF model
 
 
 class ConfigError(ValueError):
@@ -98,6 +99,11 @@ class Settings:
     # than the linear span model; RHETORICA_SPAN_TAGGER=0 turns it off (faster).
     span_tagger: bool = field(
         default_factory=lambda: os.environ.get(ENV_SPAN_TAGGER, "1").strip() not in (
+            "0", "false", "no", "off"))
+    # Check-worthiness scored by the MiniLM ranker (when its artefact is installed) rather
+    # than the TF-IDF model; RHETORICA_CLAIMS_RANKER=0 turns it off (faster).
+    claims_ranker: bool = field(
+        default_factory=lambda: os.environ.get(ENV_CLAIMS_RANKER, "1").strip() not in (
             "0", "false", "no", "off"))
     # Per statement (see ingest.text.STATEMENT_MAX_BYTES): above this we refuse with a clear
     # message rather than let memory grow without bound.

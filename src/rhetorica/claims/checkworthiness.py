@@ -160,7 +160,30 @@ class TrainedCheckWorthiness(CheckWorthiness):
         return [float(x) for x in self.model.centred_proba(sentences)]
 
 
+class RankedCheckWorthiness(CheckWorthiness):
+    """The default when its artefact is installed: scores from the MiniLM ranker, which
+    reads the sentence rather than weighing its words (:mod:`rhetorica.claims.ranker`)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        from rhetorica.claims.ranker import default_ranker
+
+        self.ranker = default_ranker()
+        self.model_name = "claims-minilm-ranker"
+
+    def _scores(self, sentences: list[str]) -> list[float]:
+        # Centred so that the ranker's dev-chosen threshold maps to 0.5 (same ranking).
+        return [float(x) for x in self.ranker.centred_proba(sentences)]
+
+
 def make_checkworthiness(settings: Settings) -> CheckWorthiness:
+    """The MiniLM ranker when installed and not turned off (``RHETORICA_CLAIMS_RANKER=0``),
+    else the TF-IDF model."""
+    if settings.claims_ranker:
+        from rhetorica.claims.ranker import artefact_dir
+
+        if (artefact_dir() / "model.onnx").exists():
+            return RankedCheckWorthiness(settings)
     return TrainedCheckWorthiness(settings)
 
 

@@ -101,6 +101,14 @@ class CheckWorthinessRanker:
         a, b = self.platt
         return 1.0 / (1.0 + np.exp(-(a * self.logits(texts, domain) + b)))
 
+    def centred_proba(self, texts: Sequence[str], domain: str = "") -> np.ndarray:
+        """Scores shifted in log-odds so that :attr:`threshold` sits at 0.5 (the rest of
+        Rhetorica reads ``score >= 0.5`` as check-worthy); the ranking is unchanged."""
+        t = min(max(self.threshold, 1e-6), 1 - 1e-6)
+        a, b = self.platt
+        z = a * self.logits(texts, domain) + b - np.log(t / (1 - t))
+        return 1.0 / (1.0 + np.exp(-z))
+
     def predict(self, texts: Sequence[str], domain: str = "") -> np.ndarray:
         return (self.predict_proba(texts, domain) >= self.threshold).astype(int)
 
