@@ -66,8 +66,17 @@ def test_component_ranks_factual_claims_above_courtesies_and_opinion(analyze):
     by_text = {s.text_in(text): s for s in claims}
     assert by_text["I think we deserve better."].attrs["checkable"] is False
     assert by_text["Isn't it obvious who is to blame?"].attrs["type"] == "rhetorical_question"
-    assert doc.results["claims"]["model"].startswith("claims-tfidf-lr")
+    assert doc.results["claims"]["model"] == "claims-minilm-ranker"
     assert next(r["start"] for r in doc.results["claims"]["ranking"]) == ranked[0].start
+
+
+def test_ranker_can_be_turned_off_for_the_tfidf_model(monkeypatch):
+    from rhetorica.claims.checkworthiness import make_checkworthiness
+    from rhetorica.config import Settings
+
+    assert make_checkworthiness(Settings()).model_name == "claims-minilm-ranker"
+    monkeypatch.setenv("RHETORICA_CLAIMS_RANKER", "0")
+    assert make_checkworthiness(Settings()).model_name.startswith("claims-tfidf-lr")
 
 
 def test_heuristic_baseline_still_available():
