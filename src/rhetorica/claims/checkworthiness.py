@@ -171,6 +171,13 @@ class RankedCheckWorthiness(CheckWorthiness):
         self.ranker = default_ranker()
         self.model_name = "claims-minilm-ranker"
 
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        # One document per model call: int8 ONNX quantises activations per batch, so a
+        # sentence's score would otherwise depend on which other documents shared its
+        # batch, and a batch job would disagree with analysing the statement alone.
+        for doc in docs:
+            yield from super().pipe([doc])
+
     def _scores(self, sentences: list[str]) -> list[float]:
         # Centred so that the ranker's dev-chosen threshold maps to 0.5 (same ranking).
         return [float(x) for x in self.ranker.centred_proba(sentences)]
