@@ -9,7 +9,6 @@ truncated (:attr:`CheckWorthinessRanker.truncated` counts them), never an error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -52,19 +51,11 @@ class CheckWorthinessRanker:
 
     def __init__(self, folder: Path | None = None, batch_size: int = 64,
                  threads: int | None = None, calibrated: bool = True) -> None:
-        from tokenizers import Tokenizer
-
-        from rhetorica.nlp.onnx_session import open_session
+        from rhetorica.nlp.onnx_session import open_artefact
 
         base = Path(folder) if folder else artefact_dir()
-        try:
-            self.config = json.loads((base / "config.json").read_text())
-            self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-            self.session = open_session(base / "model.onnx", threads)
-        except Exception as exc:  # missing file, bad JSON, truncated ONNX: one clear line
-            raise RankerArtefactError(
-                f"check-worthiness ranker at {base} is missing or damaged "
-                f"({type(exc).__name__}); rebuild it with: {REBUILD}") from None
+        self.config, self.tokenizer, self.session = open_artefact(
+            base, "check-worthiness ranker", REBUILD, RankerArtefactError, threads)
         self.max_length = int(self.config.get("max_length", 64))
         self.tokenizer.enable_truncation(self.max_length)
         self.tokenizer.no_padding()

@@ -13,7 +13,6 @@ Pairs longer than the model's window are truncated, longest side first, and say 
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -38,20 +37,12 @@ class CrossEncoderStance:
 
     def __init__(self, folder: Path | None = None, batch_size: int = 32,
                  threads: int | None = None) -> None:
-        from tokenizers import Tokenizer
-
         from rhetorica.config import stance_model_dir
-        from rhetorica.nlp.onnx_session import open_session
+        from rhetorica.nlp.onnx_session import open_artefact
 
         base = Path(folder) if folder else (stance_model_dir() or artefact_dir())
-        try:
-            self.config = json.loads((base / "config.json").read_text())
-            self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-            self.session = open_session(base / "model.onnx", threads)
-        except Exception as exc:  # missing file, bad JSON, truncated ONNX: one clear line
-            raise ModelArtefactError(
-                f"stance model at {base} is missing or damaged ({type(exc).__name__}); "
-                f"rebuild it with: {REBUILD}") from None
+        self.config, self.tokenizer, self.session = open_artefact(
+            base, "stance model", REBUILD, ModelArtefactError, threads)
         self.max_length = int(self.config.get("max_length", 128))
         self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
         self.tokenizer.no_padding()

@@ -9,6 +9,7 @@ latency (interleaved runs of ``bench/bench_web.py``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -24,3 +25,21 @@ def open_session(model: Path, threads: int | None = None) -> Any:
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+
+
+def open_artefact(base: Path, what: str, rebuild: str, error: type[Exception],
+                  threads: int | None = None) -> tuple[dict[str, Any], Any, Any]:
+    """A model folder's ``config.json``, ``tokenizer.json`` and ``model.onnx`` session.
+
+    Any failure (a missing file, bad JSON, a truncated ONNX file) raises ``error`` with one
+    line naming the model (``what``), the folder and the command that rebuilds it."""
+    from tokenizers import Tokenizer
+
+    try:
+        config = json.loads((base / "config.json").read_text())
+        tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+        session = open_session(base / "model.onnx", threads)
+    except Exception as exc:
+        raise error(f"{what} at {base} is missing or damaged ({type(exc).__name__}); "
+                    f"rebuild it with: {rebuild}") from None
+    return config, tokenizer, session

@@ -9,7 +9,6 @@ readings. What the labels mean is the caller's business.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -44,19 +43,10 @@ class TokenTagger:
 
     def __init__(self, folder: Path, what: str, rebuild: str, threads: int | None = None,
                  batch_size: int = 8) -> None:
-        from tokenizers import Tokenizer
+        from rhetorica.nlp.onnx_session import open_artefact
 
-        from rhetorica.nlp.onnx_session import open_session
-
-        base = Path(folder)
-        try:
-            self.config = json.loads((base / "config.json").read_text())
-            self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-            self.session = open_session(base / "model.onnx", threads)
-        except Exception as exc:
-            raise TaggerArtefactError(
-                f"{what} at {base} is missing or damaged ({type(exc).__name__}); "
-                f"rebuild it with: {rebuild}") from None
+        self.config, self.tokenizer, self.session = open_artefact(
+            Path(folder), what, rebuild, TaggerArtefactError, threads)
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
         self.labels = list(self.config["labels"])
