@@ -97,9 +97,7 @@ def register(app: typer.Typer) -> None:
                           max_length=max_length, max_examples=max_examples or None,
                           threads=threads or None, stop_after=stop_after or None,
                           init=str(init) if init else None)
-        with _progress() as (bar, task):
-            final = train(train_pairs, work, cfg, progress=_reporter(bar, task), dev=dev_pairs)
-        out.print(f"model: {safe(final)}", highlight=False)
+        final = _fine_tune(train, train_pairs, work, cfg, dev=dev_pairs)
         if export:
             dest = export_onnx(final, out_dir or artefact_dir(), max_length)
             out.print(f"int8 ONNX artefact: {safe(dest)}", highlight=False)
@@ -226,9 +224,7 @@ def register(app: typer.Typer) -> None:
         cfg = RankerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
                            max_length=max_length, threads=threads or None,
                            stop_after=stop_after or None)
-        with _progress() as (bar, task):
-            final = train(rows, work, cfg, progress=_reporter(bar, task), dev=dev)
-        out.print(f"model: {safe(final)}", highlight=False)
+        final = _fine_tune(train, rows, work, cfg, dev=dev)
         if export:
             dest = export_onnx(final, out_dir or artefact_dir(), max_length)
             fit = fit_calibration(dest, dev)
@@ -298,10 +294,12 @@ def _tagger_config(seed: int, epochs: float, batch_size: int, lr: float, max_len
                         stop_after=stop_after or None, init=str(init) if init else None)
 
 
-def _fine_tune(train: Callable[..., Path], data: Any, work: Path, cfg: Any) -> Path:
-    """Run ``train`` with the progress bar; say where the model went."""
+def _fine_tune(train: Callable[..., Path], data: Any, work: Path, cfg: Any,
+               **extra: Any) -> Path:
+    """Run ``train`` with the progress bar (``extra``: its other arguments, such as dev
+    data); say where the model went."""
     with _progress() as (bar, task):
-        final = train(data, work, cfg, progress=_reporter(bar, task))
+        final = train(data, work, cfg, progress=_reporter(bar, task), **extra)
     out.print(f"model: {safe(final)}", highlight=False)
     return final
 
