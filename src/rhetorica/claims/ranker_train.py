@@ -22,11 +22,9 @@ batches with dynamic padding, a length cap, resumable checkpoints, a GPU when pr
 from __future__ import annotations
 
 import json
-import math
 import random
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +34,11 @@ from rhetorica.claims.data import Example, training_pool
 from rhetorica.claims.evaluate import average_precision
 from rhetorica.claims.ranker import domain_of, prefixed
 from rhetorica.nlp.finetune import (
-    BestEpoch,
-    Checkpoint,
-    Loop,
     autocast,
     base_model_dir,
     export_int8,
-    length_grouped_batches,
-    optimiser,
     pad_batch,
+    run_epochs,
     save_final,
     seed_everything,
 )
@@ -129,43 +123,21 @@ def train(rows: Sequence[Example], out_dir: Path, cfg: RankerConfig,
     if cfg.init:
         model.load_state_dict(torch.load(cfg.init, map_location="cpu"))
     model = model.to(device)
-    rng = random.Random(cfg.seed)
-    epochs = max(1, math.ceil(cfg.epochs))
-    plan = [b for _ in range(epochs)
-            for b in length_grouped_batches(lengths, cfg.batch_size, rng)]
-    per_epoch = len(plan) // epochs
-    n_steps = round(len(plan) * cfg.epochs / epochs)
-    plan = plan[:n_steps]
-    opt, sched = optimiser(model, cfg.lr, cfg.weight_decay, cfg.warmup, n_steps)
-    ckpt = Checkpoint(out_dir, cfg)
-    step = ckpt.resume(model, opt, sched, device)
-    best = BestEpoch(out_dir)
     labels = torch.tensor([e.label for e in rows])
 
-    model.train()
-    t0 = time.time()
-    last = min(n_steps, cfg.stop_after or n_steps)
-    loop = Loop(model, opt, sched, ckpt, cfg.checkpoint_every, n_steps, last, step, progress)
-    while loop.step < last:
-        batch = plan[loop.step]
+    def step_loss(batch: list[int]) -> Any:
         with autocast(device):
             logits = model(*pad_batch(enc, batch, device))
-        loss = torch.nn.functional.cross_entropy(logits.float(), labels[batch].to(device))
-        loop.update(loss)
-        if dev and (loop.step % per_epoch == 0 or loop.step == n_steps):
-            best.offer(model, loop.step / per_epoch,
-                       average_precision(_logits(model, dev_enc, device),
-                                         [e.label for e in dev]))
-            model.train()
-    info: dict[str, Any] = {
-        "config": asdict(cfg), "steps": last, "schedule_steps": n_steps,
-        "examples": last * cfg.batch_size, "rows": len(rows),
-        "positives": int(labels.sum()), "seconds_this_run": round(time.time() - t0, 1),
-        "device": str(device), "base": base.name}
-    if dev and best.epoch is not None:
-        model.load_state_dict(torch.load(best.dir / "model.pt", map_location=device))
-        info |= {"dev_rows": len(dev), "dev_average_precision_by_epoch": best.scores,
-                 "chosen_epoch": best.epoch}
+        return torch.nn.functional.cross_entropy(logits.float(), labels[batch].to(device))
+
+    def dev_score(m: Any) -> float:
+        return average_precision(_logits(m, dev_enc, device), [e.label for e in dev])
+
+    info = run_epochs(model, lengths, cfg, out_dir, device, step_loss,
+                      dev_score if dev else None, "average_precision", None, progress)
+    info |= {"rows": len(rows), "positives": int(labels.sum()), "base": base.name}
+    if dev:
+        info["dev_rows"] = len(dev)
     return save_final(model, out_dir, info)
 
 

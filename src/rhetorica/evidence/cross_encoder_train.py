@@ -18,25 +18,19 @@ resumes exactly where it stopped. :func:`export_onnx` then writes the int8 ONNX 
 from __future__ import annotations
 
 import json
-import math
-import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rhetorica.evidence.nli_data import LABELS3, NLIPair
 from rhetorica.nlp.finetune import (
-    BestEpoch,
-    Checkpoint,
-    Loop,
     autocast,
     base_model_dir,
     export_int8,
-    length_grouped_batches,
-    optimiser,
     pad_batch,
+    run_epochs,
     save_final,
     seed_everything,
 )
@@ -156,43 +150,22 @@ def train(pairs: Sequence[NLIPair], out_dir: Path, cfg: TrainConfig,
     if cfg.init:
         model.load_state_dict(torch.load(cfg.init, map_location="cpu"))
     model = model.to(device)
-    rng = random.Random(cfg.seed)
-    epochs = max(1, math.ceil(cfg.epochs))
-    plan = [b for _ in range(epochs) for b in length_grouped_batches(lengths, cfg.batch_size,
-                                                                     rng)]
-    per_epoch = len(plan) // epochs
-    n_steps = round(len(plan) * cfg.epochs / epochs)
-    if cfg.max_examples:
-        n_steps = min(n_steps, max(1, cfg.max_examples // cfg.batch_size))
-    plan = plan[:n_steps]
-    opt, sched = optimiser(model, cfg.lr, cfg.weight_decay, cfg.warmup, n_steps)
-    ckpt = Checkpoint(out_dir, cfg)
-    step = ckpt.resume(model, opt, sched, device)
-    best = BestEpoch(out_dir)
 
-    model.train()
-    t0 = time.time()
-    last = min(n_steps, cfg.stop_after or n_steps)
-    loop = Loop(model, opt, sched, ckpt, cfg.checkpoint_every, n_steps, last, step, progress)
-    while loop.step < last:
-        batch = plan[loop.step]
+    def step_loss(batch: list[int]) -> Any:
         with autocast(device):
             logits = model(*pad_batch(enc, batch, device))
-        loss = _loss(logits.float(), [pairs[i].label for i in batch])
-        loop.update(loss)
-        if dev and (loop.step % per_epoch == 0 or loop.step == n_steps):
-            best.offer(model, loop.step / per_epoch,
-                       dev_macro_f1(model, dev_enc, [p.label for p in dev], device))
-            model.train()
-    info: dict[str, Any] = {
-        "config": asdict(cfg), "steps": last, "schedule_steps": n_steps,
-        "examples": last * cfg.batch_size, "pairs_available": len(pairs),
-        "seconds_this_run": round(time.time() - t0, 1), "device": str(device),
-        "base": str(base.name)}
-    if dev and best.epoch is not None:
-        model.load_state_dict(torch.load(best.dir / "model.pt", map_location=device))
-        info |= {"dev_pairs": len(dev), "dev_macro_f1_by_epoch": best.scores,
-                 "chosen_epoch": best.epoch}
+        return _loss(logits.float(), [pairs[i].label for i in batch])
+
+    def dev_score(m: Any) -> float:
+        return dev_macro_f1(m, dev_enc, [p.label for p in dev], device)
+
+    info = run_epochs(model, lengths, cfg, out_dir, device, step_loss,
+                      dev_score if dev else None, "macro_f1",
+                      max(1, cfg.max_examples // cfg.batch_size) if cfg.max_examples else None,
+                      progress)
+    info |= {"pairs_available": len(pairs), "base": str(base.name)}
+    if dev:
+        info["dev_pairs"] = len(dev)
     return save_final(model, out_dir, info)
 
 

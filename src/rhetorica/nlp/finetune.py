@@ -12,7 +12,9 @@ stopped. A GPU is used when one is present, never required.
 from __future__ import annotations
 
 import json
+import math
 import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -257,3 +259,49 @@ class Loop:
             self.progress(self.step, self.n_steps, sum(recent) / len(recent))
         if self.step % self.every == 0 or self.step == self.last:
             self.ckpt.save(self.model, self.opt, self.sched, self.step)
+
+
+def run_epochs(model: Any, lengths: Sequence[int], cfg: Any, out_dir: Path, device: Any,
+               step_loss: Callable[[list[int]], Any],
+               dev_score: Callable[[Any], float] | None = None, metric: str = "score",
+               max_steps: int | None = None,
+               progress: Callable[[int, int, float], None] | None = None) -> dict[str, Any]:
+    """The schedule a classifier run shares, whatever its inputs: ``cfg.epochs`` passes of
+    length-grouped batches over ``lengths`` (``step_loss(batch)`` returns a batch's loss),
+    AdamW with warm-up and decay, a checkpoint every ``cfg.checkpoint_every`` steps that a
+    rerun resumes from, and, with ``dev_score``, the model scored after each epoch, the best
+    epoch's weights loaded back at the end (how many epochs a set wants is chosen on dev,
+    not guessed). Returns what the run was, for ``train.json``."""
+    import torch
+
+    rng = random.Random(cfg.seed)
+    epochs = max(1, math.ceil(cfg.epochs))
+    plan = [b for _ in range(epochs)
+            for b in length_grouped_batches(lengths, cfg.batch_size, rng)]
+    per_epoch = len(plan) // epochs
+    n_steps = round(len(plan) * cfg.epochs / epochs)
+    if max_steps:
+        n_steps = min(n_steps, max_steps)
+    plan = plan[:n_steps]
+    opt, sched = optimiser(model, cfg.lr, cfg.weight_decay, cfg.warmup, n_steps)
+    ckpt = Checkpoint(out_dir, cfg)
+    step = ckpt.resume(model, opt, sched, device)
+    best = BestEpoch(out_dir)
+
+    model.train()
+    t0 = time.time()
+    last = min(n_steps, cfg.stop_after or n_steps)
+    loop = Loop(model, opt, sched, ckpt, cfg.checkpoint_every, n_steps, last, step, progress)
+    while loop.step < last:
+        loop.update(step_loss(plan[loop.step]))
+        if dev_score and (loop.step % per_epoch == 0 or loop.step == n_steps):
+            best.offer(model, loop.step / per_epoch, dev_score(model))
+            model.train()
+    info: dict[str, Any] = {
+        "config": asdict(cfg), "steps": last, "schedule_steps": n_steps,
+        "examples": last * cfg.batch_size, "seconds_this_run": round(time.time() - t0, 1),
+        "device": str(device)}
+    if dev_score and best.epoch is not None:
+        model.load_state_dict(torch.load(best.dir / "model.pt", map_location=device))
+        info |= {f"dev_{metric}_by_epoch": best.scores, "chosen_epoch": best.epoch}
+    return info
