@@ -195,3 +195,17 @@ def test_a_figure_is_checked_against_the_matching_figure_not_the_first(claim, pa
     """New-user trial: a claim copied word for word was refuted ("claim: 2; passage: 7")."""
     found = [f for f in compare(claim, passage) if f.kind == "quantity"]
     assert found and {f.relation for f in found} == relations
+
+
+def test_a_period_taken_from_the_report_date_is_said_to_be_so() -> None:
+    # the passage gives no year: the report's date stands in, and the reason says so
+    reasons = [f.reason for f in compare(
+        "Eastmere's jobless rate is 9% this year.",
+        "Eastmere's unemployment rate stood at 6.1% in March, the office said.",
+        related=True, published="2025-04-12")]
+    assert any("6.1% (no year given; reported 2025)" in r for r in reasons), reasons
+    stated = [f.reason for f in compare(
+        "Eastmere's jobless rate was 9% in 2025.",
+        "Eastmere's unemployment rate stood at 6.1% in March 2025.", related=True,
+        published="2025-04-12")]
+    assert any("6.1% (2025)" in r for r in stated), stated

@@ -241,3 +241,10 @@ def test_verify_table_shows_the_deciding_sentence_cut_between_words() -> None:
     cut = excerpt(filler * 2, "council budget harbour")
     assert cut.endswith("…") and not cut[:-1].endswith(("Mon", "dis"))  # between words
     assert excerpt("Short passage.", "anything") == "Short passage."
+
+
+def test_verify_refuses_a_missing_claims_file_rather_than_checking_its_name(
+        tmp_path: Path) -> None:
+    res = run("verify", str(tmp_path / "claims.txt"), "--db", str(tmp_path / "c.db"))
+    assert res.exit_code == 3 and "no such file" in res.output
+    assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from rhetorica.cli.common import EXIT_INPUT, fail, out, print_json, safe
+from rhetorica.cli.common import EXIT_INPUT, err, fail, out, print_json, safe
 
 # component name -> module with evaluate(data_dir, ...) -> {"rows": [...], ...}
 EVALUATORS: dict[str, str] = {
@@ -74,7 +74,9 @@ def register(app: typer.Typer) -> None:
                     fail(f"eval {name} has no --split", EXIT_INPUT)
                 options["split"] = split
             try:
-                report = mod.evaluate(data, **options)
+                # minutes on the larger sets: a spinner on a terminal (nothing in logs)
+                with err.status(f"evaluating {name} on {safe(data)} …"):
+                    report = mod.evaluate(data, **options)
             except InputError as exc:  # e.g. the data set is missing under --data
                 fail(str(exc), EXIT_INPUT)
             render(report, as_json)

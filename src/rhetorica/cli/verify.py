@@ -23,6 +23,9 @@ def register(app: typer.Typer) -> None:
     app.command("verify")(verify)
 
 
+CLAIM_FILE_SUFFIXES = (".txt", ".json", ".jsonl", ".md")
+
+
 def _claims(inputs: list[str]) -> list[str]:
     """Each argument is a claim, or a file of claims (.txt: one per line; .json/.jsonl)."""
     from rhetorica.ingest.errors import InputError
@@ -40,6 +43,10 @@ def _claims(inputs: list[str]) -> list[str]:
                     claims.extend(d.text for d in read_statements(item))
             except InputError as exc:
                 fail(str(exc), EXIT_INPUT)
+        elif " " not in item.strip() and p.suffix.lower() in CLAIM_FILE_SUFFIXES:
+            # one word ending in .txt / .json: a file name, not a claim to check
+            fail(f"{item}: no such file (a claim to verify is a sentence; files hold "
+                 "claims one per line, or statements as .json/.jsonl)", EXIT_INPUT)
         elif item.strip():
             claims.append(item.strip())
     return claims

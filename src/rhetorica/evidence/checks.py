@@ -23,7 +23,7 @@ the same thing (enough shared content words): a different town's figures are not
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # -- vocabulary -------------------------------------------------------------------------------
 UP = frozenset({
@@ -158,6 +158,8 @@ class Quantity:
     bound: str = "="        # "=", ">" (more than), "<" (fewer than), "~" (about)
     years: tuple[int, ...] = ()
     near: frozenset[str] = frozenset()  # content words around it: what the figure is about
+    # ``years`` came from the report's date, not from the text (see :func:`quantities`)
+    years_from_date: bool = False
 
 
 def _change_ratio(direction: int, pct: float | None, frac: float | None,
@@ -189,7 +191,8 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
     without any is about (its article's publication year and the year before)."""
     low = text.lower()
     toks = _cue_tokens(text)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(text)})) or years_hint
+    stated = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    years = stated or years_hint
     direction = 0
     dir_word = ""
     for t in toks:
@@ -279,6 +282,8 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
                             _change_ratio(direction, None, frac, mult), "~", years))
     elif direction and not any(q.direction for q in out):
         out.append(Quantity(dir_word, None, "", direction, None, "=", years))
+    if years and not stated:
+        out = [replace(q, years_from_date=True) for q in out]
     return out
 
 
@@ -330,6 +335,8 @@ def _close(a: float, b: float, loose: bool) -> bool:
 
 
 def _describe(q: Quantity) -> str:
+    if q.years_from_date:  # the text gives no year: say where the period came from
+        return f"{q.text} (no year given; reported {q.years[-1]})"
     years = f" ({'–'.join(str(y) for y in q.years)})" if q.years else ""
     return f"{q.text}{years}"
 
