@@ -67,7 +67,9 @@ def test_component_ranks_factual_claims_above_courtesies_and_opinion(analyze):
     assert by_text["I think we deserve better."].attrs["checkable"] is False
     assert by_text["Isn't it obvious who is to blame?"].attrs["type"] == "rhetorical_question"
     assert doc.results["claims"]["model"] == "claims-minilm-ranker"
-    assert next(r["start"] for r in doc.results["claims"]["ranking"]) == ranked[0].start
+    first = doc.results["claims"]["ranking"][0]
+    assert first["start"] == ranked[0].start and first["label"] == "check_worthy"
+    assert "4,000" in first["text"] and first["text"] == ranked[0].text_in(text)
 
 
 def test_ranker_can_be_turned_off_for_the_tfidf_model(monkeypatch):

@@ -138,15 +138,18 @@ class CheckWorthiness:
             )
         ranked = sorted(doc.layer(LAYER), key=lambda s: -s.score)
         doc.results["claims"] = {
+            # the sentence and its label too: a reader of the JSON should not have to cut
+            # the text by offsets to see what ranks first
             "ranking": [{"start": s.start, "end": s.end, "score": s.score,
-                         "type": s.attrs["type"]} for s in ranked],
+                         "label": s.label, "type": s.attrs["type"],
+                         "text": doc.text[s.start:s.end]} for s in ranked],
             "model": self.model_name,
             "threshold": threshold,
         }
 
 
 class TrainedCheckWorthiness(CheckWorthiness):
-    """The default: scores from the trained check-worthiness model."""
+    """Scores from the TF-IDF check-worthiness model (the default without the ranker)."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
