@@ -156,12 +156,17 @@ def test_corpus_verify_and_open_the_evidence_card(page, tmp_path):
     page.wait_for_url("**/documents/*")
     page.click("form.verify button")
     page.wait_for_url("**/jobs/*")
+    job_url = page.url
     # when the verification is done, the page returns to the statement by itself
     try:
         page.wait_for_url("**/documents/*", timeout=60_000)
     except Exception:  # say what the job page shows (a failed job, a stuck step)
         pytest.fail(f"no return to the statement; the job page reads: "
                     f"{page.inner_text('body')[:2000]}")
+    statement_url = page.url
+    # also when it had finished before its page was served (a fast verification)
+    page.goto(job_url)
+    page.wait_for_url(statement_url, timeout=10_000)
     card = page.locator("details.claim-card").first
     card.locator("summary").click()
     assert card.locator(".verdict").is_visible()

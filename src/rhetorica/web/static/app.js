@@ -63,7 +63,20 @@ function setUpJob() {
   if (!box) return;
   const id = box.dataset.jobId;
   const finished = new Set(["done", "failed", "cancelled"]);
-  if (finished.has(box.dataset.status)) return;
+  // Only same-site paths: the result URL never sends the reader elsewhere.
+  const sameSite = (url) => typeof url === "string" && url.startsWith("/") && !url.startsWith("//");
+  // a verification returns to the statement it verified, where the verdicts are
+  const returnToStatement = (url) => {
+    if (box.dataset.kind === "verify" && sameSite(url)) {
+      setTimeout(() => window.location.assign(url), 600);
+    }
+  };
+  if (finished.has(box.dataset.status)) {
+    // finished before this page was served: return now rather than wait for a poll
+    const link = document.getElementById("job-link");
+    if (box.dataset.status === "done" && link) returnToStatement(link.getAttribute("href"));
+    return;
+  }
   const tick = async () => {
     let job;
     try {
@@ -89,14 +102,9 @@ function setUpJob() {
       const updated = document.getElementById("job-updated");
       if (updated) updated.textContent = job.result.updated ?? 0;
       const link = document.getElementById("job-link");
-      // Only same-site paths: the result URL never sends the reader elsewhere.
-      if (link && typeof job.result.document_url === "string" &&
-          job.result.document_url.startsWith("/") && !job.result.document_url.startsWith("//")) {
+      if (link && sameSite(job.result.document_url)) {
         link.setAttribute("href", job.result.document_url);
-        // a verification returns to the statement it verified, where the verdicts are
-        if (box.dataset.kind === "verify") {
-          setTimeout(() => window.location.assign(job.result.document_url), 600);
-        }
+        returnToStatement(job.result.document_url);
       }
       document.getElementById("job-result").hidden = false;
     }
