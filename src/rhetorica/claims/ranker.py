@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rhetorica.nlp.onnx_session import open_artefact, run_by_length
+
 ARTEFACT_PACKAGE = "rhetorica.data.models.claims_ranker"
 REBUILD = "rhetorica train claims --data ../shared/data"
 
@@ -51,7 +53,6 @@ class CheckWorthinessRanker:
 
     def __init__(self, folder: Path | None = None, batch_size: int = 64,
                  threads: int | None = None, calibrated: bool = True) -> None:
-        from rhetorica.nlp.onnx_session import open_artefact
 
         base = Path(folder) if folder else artefact_dir()
         self.config, self.tokenizer, self.session = open_artefact(
@@ -67,25 +68,12 @@ class CheckWorthinessRanker:
 
     def logits(self, texts: Sequence[str], domain: str = "") -> np.ndarray:
         """Positive-minus-negative logit per sentence, batched by length."""
-        out = np.zeros(len(texts), dtype=np.float64)
         if not texts:
-            return out
+            return np.zeros(0, dtype=np.float64)
         enc = self.tokenizer.encode_batch([prefixed(t or " ", domain) for t in texts])
         self.truncated += sum(1 for e in enc if e.overflowing)
-        order = sorted(range(len(enc)), key=lambda i: len(enc[i].ids))
-        for k in range(0, len(order), self.batch_size):
-            chunk = order[k:k + self.batch_size]
-            width = max(len(enc[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for r, i in enumerate(chunk):
-                n = len(enc[i].ids)
-                ids[r, :n] = enc[i].ids
-                mask[r, :n] = 1
-            logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                             "token_type_ids": np.zeros_like(ids)})[0]
-            out[chunk] = logits[:, 1] - logits[:, 0]
-        return out
+        z = run_by_length(self.session, enc, self.batch_size)
+        return (z[:, 1] - z[:, 0]).astype(np.float64)
 
     def predict_proba(self, texts: Sequence[str], domain: str = "") -> np.ndarray:
         """Calibrated P(check-worthy) under ``domain``'s annotation policy (:data:`DOMAINS`)."""

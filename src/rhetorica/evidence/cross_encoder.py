@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rhetorica.nlp.onnx_session import open_artefact, run_by_length
+
 ARTEFACT_PACKAGE = "rhetorica.data.models.stance_ce"
 REBUILD = "rhetorica train stance --data ../shared/data"
 STANCES = ("supports", "refutes", "unrelated")
@@ -38,7 +40,6 @@ class CrossEncoderStance:
     def __init__(self, folder: Path | None = None, batch_size: int = 32,
                  threads: int | None = None) -> None:
         from rhetorica.config import stance_model_dir
-        from rhetorica.nlp.onnx_session import open_artefact
 
         base = Path(folder) if folder else (stance_model_dir() or artefact_dir())
         self.config, self.tokenizer, self.session = open_artefact(
@@ -53,7 +54,6 @@ class CrossEncoderStance:
                        for s in STANCES]
         self.batch_size = batch_size
         self.truncated = 0  # pairs cut to fit the window since load (reported as a note)
-        self._inputs = {i.name for i in self.session.get_inputs()}
 
     def logits(self, claims: list[str], passages: list[str]) -> np.ndarray:
         """Raw logits in :data:`STANCES` order (passage first, claim second, as trained)."""
@@ -61,24 +61,7 @@ class CrossEncoderStance:
             return np.zeros((0, len(STANCES)), dtype=np.float32)
         enc = self.tokenizer.encode_batch(list(zip(passages, claims, strict=True)))
         self.truncated += sum(bool(e.overflowing) for e in enc)
-        order = sorted(range(len(enc)), key=lambda i: len(enc[i].ids))
-        out = np.zeros((len(enc), len(STANCES)), dtype=np.float32)
-        for k in range(0, len(order), self.batch_size):
-            idx = order[k:k + self.batch_size]
-            width = max(len(enc[i].ids) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            types = np.zeros_like(ids)
-            for r, i in enumerate(idx):
-                e = enc[i]
-                ids[r, :len(e.ids)] = e.ids
-                mask[r, :len(e.ids)] = 1
-                types[r, :len(e.ids)] = e.type_ids
-            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            logits = self.session.run(None, {k: v for k, v in feeds.items()
-                                             if k in self._inputs})[0]
-            out[idx] = logits[:, self._order]
-        return out
+        return run_by_length(self.session, enc, self.batch_size)[:, self._order]
 
     def predict_proba(self, claims: list[str], passages: list[str]) -> np.ndarray:
         z = self.logits(claims, passages)

@@ -10,8 +10,11 @@ latency (interleaved runs of ``bench/bench_web.py``).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 
 def open_session(model: Path, threads: int | None = None) -> Any:
@@ -43,3 +46,31 @@ def open_artefact(base: Path, what: str, rebuild: str, error: type[Exception],
         raise error(f"{what} at {base} is missing or damaged ({type(exc).__name__}); "
                     f"rebuild it with: {rebuild}") from None
     return config, tokenizer, session
+
+
+def run_by_length(session: Any, enc: Sequence[Any], batch_size: int) -> np.ndarray:
+    """The model's first output for each of ``enc`` (``tokenizers`` encodings), in their order.
+
+    Encodings are sorted by length and batched, so a batch pads only to its longest row;
+    inputs the session does not take (``token_type_ids`` for some exports) are left out.
+    """
+    names = {i.name for i in session.get_inputs()}
+    order = sorted(range(len(enc)), key=lambda i: len(enc[i].ids))
+    out: np.ndarray | None = None
+    for k in range(0, len(order), batch_size):
+        idx = order[k:k + batch_size]
+        width = max(len(enc[i].ids) for i in idx)
+        ids = np.zeros((len(idx), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
+        for r, i in enumerate(idx):
+            e = enc[i]
+            ids[r, :len(e.ids)] = e.ids
+            mask[r, :len(e.ids)] = 1
+            types[r, :len(e.ids)] = e.type_ids
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        logits = session.run(None, {n: v for n, v in feeds.items() if n in names})[0]
+        if out is None:
+            out = np.zeros((len(enc), *logits.shape[1:]), dtype=np.float32)
+        out[idx] = logits
+    return out if out is not None else np.zeros((0,), dtype=np.float32)
