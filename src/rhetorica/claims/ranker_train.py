@@ -38,6 +38,7 @@ from rhetorica.nlp.finetune import (
     base_model_dir,
     export_int8,
     pad_batch,
+    predict_logits,
     run_epochs,
     save_final,
     seed_everything,
@@ -87,19 +88,10 @@ def with_domain(e: Example) -> Example:
     return Example(prefixed(e.text, domain_of(e.source)), e.label, e.group, e.source)
 
 
-def _logits(model: Any, enc: Sequence[Any], device: Any, batch_size: int = 128) -> np.ndarray:
+def _logits(model: Any, enc: Sequence[Any], device: Any) -> np.ndarray:
     """Positive-minus-negative logit per sentence, model left in eval mode."""
-    import torch
-
-    order = sorted(range(len(enc)), key=lambda i: len(enc[i].ids))
-    out = np.zeros(len(enc))
-    model.eval()
-    with torch.no_grad(), autocast(device):
-        for k in range(0, len(order), batch_size):
-            chunk = order[k:k + batch_size]
-            logits = model(*pad_batch(enc, chunk, device)).float().cpu().numpy()
-            out[chunk] = logits[:, 1] - logits[:, 0]
-    return out
+    z = predict_logits(model, enc, device)
+    return (z[:, 1] - z[:, 0]).astype(np.float64)
 
 
 def train(rows: Sequence[Example], out_dir: Path, cfg: RankerConfig,

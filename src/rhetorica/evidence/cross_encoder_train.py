@@ -30,6 +30,7 @@ from rhetorica.nlp.finetune import (
     base_model_dir,
     export_int8,
     pad_batch,
+    predict_logits,
     run_epochs,
     save_final,
     seed_everything,
@@ -101,17 +102,11 @@ def _loss(logits: Any, labels: list[str]) -> Any:
 def dev_macro_f1(model: Any, enc: Sequence[Any], labels: Sequence[str], device: Any,
                  batch_size: int = 128) -> float:
     """Three-way macro-F1 on the dev pairs (two-way rows ignored), model left in eval mode."""
-    import torch
-
     rows = [i for i, lbl in enumerate(labels) if lbl in LABELS3]
-    order = sorted(rows, key=lambda i: len(enc[i].ids))
-    pred: dict[int, int] = {}
-    model.eval()
-    with torch.no_grad(), autocast(device):
-        for k in range(0, len(order), batch_size):
-            chunk = order[k:k + batch_size]
-            out = model(*pad_batch(enc, chunk, device)).float().argmax(-1).tolist()
-            pred.update(zip(chunk, out, strict=True))
+    if not rows:
+        return 0.0
+    z = predict_logits(model, [enc[i] for i in rows], device, batch_size)
+    pred = dict(zip(rows, z.argmax(-1).tolist(), strict=True))
     f1s = []
     for c in range(len(LABELS3)):
         tp = sum(1 for i in rows if pred[i] == c and labels[i] == LABELS3[c])

@@ -126,6 +126,26 @@ def autocast(device: Any) -> Any:
     return contextlib.nullcontext()
 
 
+def predict_logits(model: Any, enc: Sequence[Any], device: Any,
+                   batch_size: int = 128) -> Any:
+    """The model's logits for each of ``enc``, in their order (length-sorted batches, no
+    gradients); the model is left in eval mode. A float32 numpy array."""
+    import numpy as np
+    import torch
+
+    order = sorted(range(len(enc)), key=lambda i: len(enc[i].ids))
+    out: Any = None
+    model.eval()
+    with torch.no_grad(), autocast(device):
+        for k in range(0, len(order), batch_size):
+            chunk = order[k:k + batch_size]
+            logits = model(*pad_batch(enc, chunk, device)).float().cpu().numpy()
+            if out is None:
+                out = np.zeros((len(enc), *logits.shape[1:]), dtype=np.float32)
+            out[chunk] = logits
+    return out if out is not None else np.zeros((0,), dtype=np.float32)
+
+
 class BestEpoch:
     """The epoch whose weights scored best on dev so far, kept on disk (``best/``) so that a
     resumed run still knows it."""
