@@ -209,3 +209,40 @@ def test_a_period_taken_from_the_report_date_is_said_to_be_so() -> None:
         "Eastmere's unemployment rate stood at 6.1% in March 2025.", related=True,
         published="2025-04-12")]
     assert any("6.1% (2025)" in r for r in stated), stated
+
+
+def test_a_wire_dateline_is_not_a_sentence_and_abbreviations_do_not_end_one() -> None:
+    from rhetorica.evidence.checks import sentences
+
+    text = ("LOWTON, Jan. 14 — Burglaries in Lowton fell by about a third in 2024 compared "
+            "with 2021, police said. Dr. Amis called it a fair result.")
+    assert sentences(text) == [
+        "Burglaries in Lowton fell by about a third in 2024 compared with 2021, police said.",
+        "Dr. Amis called it a fair result."]
+    # the dateline no longer hides the sentence's measure ("Burglaries" as a name)
+    found = compare("Crime in Lowton has tripled since 2021.", text, related=True,
+                    published="2025-01-14")
+    assert [(f.kind, f.relation) for f in found] == [("direction", "conflict")]
+
+
+def test_slashed_is_a_cut() -> None:
+    q = quantities("The board slashed the cod quota by 30%.")
+    assert q and q[0].direction == -1
+
+
+def test_a_count_out_of_a_whole_is_a_share() -> None:
+    found = compare("Most of Tarn County's rural clinics are shutting down.",
+                    "Three of Tarn County's nine rural clinics will close by October, the "
+                    "health department said.", related=True)
+    assert [(f.kind, f.relation) for f in found] == [("quantifier", "conflict")]
+    assert "three of nine" in found[0].reason
+    # a year is not a whole: "one of the 2024 reports" is no share
+    assert not compare("Most of the 2024 reports were late.",
+                       "One of the 2024 reports was late.", related=True)
+
+
+def test_nearly_every_is_not_every() -> None:
+    found = compare("Nearly every teacher in Orlen joined the strike.",
+                    "About 90% of teachers in Orlen joined the strike, the union said.",
+                    related=True)
+    assert [(f.kind, f.relation) for f in found] == [("quantifier", "agree")]

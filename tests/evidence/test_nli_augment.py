@@ -61,3 +61,35 @@ def test_augment_flips_labels_the_right_way_and_is_seeded(nlp) -> None:
     assert got[(pairs[2].premise, "The mayor was not tired.")] == "neutral"
     assert any(p.source == "t+figure" and p.label == "contradiction" for p in out)
     assert out == augment(pairs, nlp, seed=0)
+
+
+def test_elsewhere_pairs_join_a_claim_to_another_report_on_its_subject() -> None:
+    from rhetorica.evidence.nli_augment import elsewhere_pairs
+
+    rows = [
+        NLIPair("The Tarrow dam was finished in 1961 after six years of work.",
+                "The Tarrow dam took six years to build.", "entailment", "fever-rte"),
+        NLIPair("The Tarrow dam holds back the largest reservoir in the valley.",
+                "The Tarrow reservoir is the valley's largest.", "entailment", "fever-rte"),
+        NLIPair("Wheat prices in Orlen rose in the spring.",
+                "Wheat prices in Orlen fell.", "contradiction", "lingnli"),
+        NLIPair("Orlen farmers sold less wheat this year.",
+                "Orlen farmers grew barley.", "neutral", "lingnli"),
+        # captions are one scene: never used, as claim or as passage
+        NLIPair("A man rides a horse on the Tarrow dam.", "A man is riding.", "entailment",
+                "snli-dev"),
+        NLIPair("The Tarrow dam holds back the largest reservoir in the valley.",
+                "The Tarrow dam took six years to build.", "neutral", "fever-rte+negated"),
+    ]
+    out = elsewhere_pairs(rows, n=10, seed=0)
+    assert out and all(p.label == "neutral" and p.source.endswith("+elsewhere") for p in out)
+    assert all(not p.source.startswith("snli") and "A man" not in p.premise for p in out)
+    by_claim = {p.hypothesis: p.premise for p in out}
+    # the dam claim gets the other dam report, never its own passage
+    assert by_claim["The Tarrow dam took six years to build."] == (
+        "The Tarrow dam holds back the largest reservoir in the valley.")
+    assert by_claim["Wheat prices in Orlen fell."] == "Orlen farmers sold less wheat this year."
+    # a passage carrying more of the claim's words than allowed may address it: skipped
+    strict = elsewhere_pairs(rows, n=10, seed=0, max_shared=0.4)
+    assert "Wheat prices in Orlen fell." not in {p.hypothesis for p in strict}
+    assert elsewhere_pairs(rows, n=10, seed=0) == out

@@ -272,3 +272,35 @@ def test_summary_mentions_passages_that_lean_the_other_way() -> None:
     assert "2 passages lean towards it" in summarise(
         "refuted", [{"stance": "refutes", "strong": True},
                     *[{"stance": "supports", "strong": False}] * 2])
+
+
+def test_a_low_confidence_verdict_is_still_the_rules_verdict(verifier, monkeypatch) -> None:
+    """The calibrated confidence of "refuted" can fall below the even share of the three
+    other verdicts; the verdict must stay "refuted", never become the first of the others."""
+    vm = verifier.verdict_model
+    monkeypatch.setattr(vm, "confidence", lambda probs, verdict: 0.1)
+    res = verifier.verify("Container traffic at Westport harbour tripled in 2024.")
+    assert res.verdict == vm.decide(np.array([[p["stance_probabilities"][s] for s in
+                                                ("supports", "refutes", "unrelated")]
+                                               for p in res.passages])) == "refuted"
+    assert res.confidence == pytest.approx(0.1)
+
+
+def test_passages_about_another_place_are_reranked_last(verifier) -> None:
+    """Rerank keeps the passages that name the claim's place before any the model merely
+    finds relevant: another town's jobless figures must not crowd out this town's."""
+    from types import SimpleNamespace
+
+    def hit(i: int, text: str) -> SimpleNamespace:
+        return SimpleNamespace(text=text, title=None, lead=None, source=None, published=None,
+                               url=None, author=None, origin=None, document_id=i,
+                               passage_id=i, start=0, end=len(text), score=1.0 / (i + 1))
+
+    towns = ["Northby", "Southam", "Westfield", "Kirkton", "Ashby", "Dunmore"]
+    # the model reads these as closer to the claim than the passage that names Eastbury
+    others = [hit(i, f"Unemployment in {town} fell in March, officials said.")
+              for i, town in enumerate(towns[:verifier.k + 1])]
+    own = hit(99, "The Eastbury jobless count for March was published on Friday.")
+    res = verifier.judge("Unemployment in Eastbury fell in March.", [*others, own], rerank=True)
+    assert len(res.passages) == verifier.k
+    assert any(p["passage_id"] == 99 for p in res.passages)

@@ -50,6 +50,9 @@ def register(app: typer.Typer) -> None:
                                   "final/model.pt instead of MiniLM's weights."),
         augment: int = typer.Option(12000, "--augment", help="Negation-flipped pairs to add "
                                     "(figure-changed pairs are always added; 0: neither)."),
+        elsewhere: int = typer.Option(0, "--elsewhere", help="Neutral pairs of a claim and "
+                                      "another report on its subject to add (0: none; see "
+                                      "the model card's round four)."),
         caveat_sets: bool = typer.Option(True, "--caveat-sets/--no-caveat-sets",
                                          help="Also train on LingNLI and HealthVer dev (no "
                                          "licence stated; see the model card)."),
@@ -86,7 +89,8 @@ def register(app: typer.Typer) -> None:
             dev_file = pairs_dir / "dev.jsonl.gz"
             dev_pairs = load_jsonl_pairs(dev_file) if dev_file.is_file() else []
         else:
-            train_pairs, dev_pairs = _stance_pairs(data, seed, extra, caveat_sets, augment)
+            train_pairs, dev_pairs = _stance_pairs(data, seed, extra, caveat_sets, augment,
+                                                   elsewhere)
         if save_pairs is not None:
             save_jsonl_pairs(train_pairs, save_pairs / "train.jsonl.gz")
             save_jsonl_pairs(dev_pairs, save_pairs / "dev.jsonl.gz")
@@ -305,9 +309,9 @@ def _fine_tune(train: Callable[..., Path], data: Any, work: Path, cfg: Any,
 
 
 def _stance_pairs(data: Path, seed: int, extra: list[Path], caveat_sets: bool,
-                  augment: int) -> tuple[list[Any], list[Any]]:
-    """The stance model's training pairs (with counterfactuals) and its dev pairs (the
-    CLIMATE-FEVER calibration claims), built from ``data``."""
+                  augment: int, elsewhere: int = 0) -> tuple[list[Any], list[Any]]:
+    """The stance model's training pairs (with counterfactuals and other-report neutrals)
+    and its dev pairs (the CLIMATE-FEVER calibration claims), built from ``data``."""
     from rhetorica.evidence.datasets import load_climate_fever, split_claims
     from rhetorica.evidence.nli_data import build_stance_data, climate_fever_pairs
 
@@ -329,6 +333,13 @@ def _stance_pairs(data: Path, seed: int, extra: list[Path], caveat_sets: bool,
         out.print(f"{len(extra_pairs):,} counterfactual pairs (negation flipped, figure "
                   "changed)")
         sd.train.extend(extra_pairs)
+    if elsewhere:
+        from rhetorica.evidence.nli_augment import elsewhere_pairs
+
+        neutrals = elsewhere_pairs(sd.train, elsewhere, seed)
+        out.print(f"{len(neutrals):,} neutral pairs of a claim and another report on its "
+                  "subject")
+        sd.train.extend(neutrals)
     out.print(f"{len(sd.train):,} training pairs; held out: "
               + ", ".join(f"{k} {len(v):,}" for k, v in sd.held_out.items()))
     return sd.train, climate_fever_pairs(cf_cal)

@@ -31,14 +31,16 @@ UP = frozenset({
     "increasing", "grow", "grew", "grown", "grows", "growing", "climb", "climbed", "climbs",
     "jump", "jumped", "jumps", "soar", "soared", "surge", "surged", "up", "higher", "more",
     "gain", "gained", "doubled", "tripled", "trebled", "quadrupled", "spike", "spiked",
-    "skyrocketed", "expanded", "boosted", "exceeded", "outnumbered", "exploded",
+    "skyrocketed", "expanded", "boosted", "exceeded", "outnumbered", "exploded", "raised",
+    "hiked", "swelled", "rebounded",
 })
 DOWN = frozenset({
     "fall", "falls", "fell", "fallen", "falling", "decrease", "decreased", "decreases",
     "decreasing", "decline", "declined", "declines", "declining", "drop", "dropped", "drops",
     "dip", "dipped", "plunge", "plunged", "plummeted", "slump", "slumped", "shrink", "shrank",
     "shrunk", "down", "lower", "fewer", "less", "cut", "reduced", "halved", "eased", "slid",
-    "sank", "lost", "losing", "lose", "loses", "shed", "shedding",
+    "sank", "lost", "losing", "lose", "loses", "shed", "shedding", "slashed", "slashes",
+    "slash", "trimmed", "cuts", "reduce", "reduces", "lowered", "tumbled", "sagged",
 })
 MULTIPLIERS = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0,
                "halved": 0.5, "double": 2.0, "triple": 3.0}
@@ -65,7 +67,8 @@ UPPER_BOUND = ("fewer than", "less than", "under", "at most", "below", "no more 
 QUANTIFIERS = {  # proportion a quantifier asserts (lower, upper)
     "all": (1.0, 1.0), "every": (1.0, 1.0), "each": (1.0, 1.0), "entire": (1.0, 1.0),
     "most": (0.501, 1.0), "majority": (0.501, 1.0), "almost all": (0.85, 1.0),
-    "nearly all": (0.85, 1.0), "many": (0.2, 1.0),
+    "nearly all": (0.85, 1.0), "nearly every": (0.85, 1.0), "almost every": (0.85, 1.0),
+    "virtually all": (0.85, 1.0), "virtually every": (0.85, 1.0), "many": (0.2, 1.0),
     "some": (0.01, 1.0), "few": (0.0, 0.2), "a few": (0.01, 0.2), "minority": (0.0, 0.5),
     "none": (0.0, 0.0), "no": (0.0, 0.0), "nobody": (0.0, 0.0), "not all": (0.0, 0.99),
     "not a single": (0.0, 0.0),
@@ -141,8 +144,30 @@ def content(text: str) -> set[str]:
             and len(w) > 2}
 
 
+# Abbreviations that end in a full stop without ending the sentence: "RIVERTON, Jan. 14 —"
+# must not become a sentence "RIVERTON, Jan." that leaves "Homicides" looking like a name.
+_ABBREV = re.compile(r"(?:^|[\s(])(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|"
+                     r"St|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Hon|Inc|Corp|Co|Ltd|Jr|Sr|"
+                     r"No|Nos|vs|approx|est)\.$")
+# A wire dateline opening an article: "RIVERTON, Jan. 14 — ", "HARLOW BAY — ".
+_DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]+(?:\([A-Za-z. ]+\))?(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2})?"
+                       r"\s*[—–]\s*")
+
+
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT.split(text) if s.strip()]
+    """The sentences of ``text``, without a leading wire dateline."""
+    out: list[str] = []
+    for part in _SENT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        if out and _ABBREV.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    if out:
+        out[0] = _DATELINE.sub("", out[0]) or out[0]
+    return out
 
 
 # -- quantities ---------------------------------------------------------------------------------
@@ -396,6 +421,15 @@ _SUPERLATIVE = re.compile(r"\b(?:the|'s|s') most\b|\bmost \w+(?:ing|ed|ive|ous|f
                           r"ble|al|ic|ly|ar|ary|ous)\b", re.I)
 
 
+_COUNT = r"(\d[\d,]*|" + "|".join(WORD_NUMBERS) + ")"
+# "N of [up to four words] M": a count out of a stated whole
+_PART_OF = re.compile(rf" {_COUNT} of (?:[a-z'-]+ ){{0,4}}?{_COUNT} (?!%|percent|per )")
+
+
+def _count(word: str) -> float:
+    return float(WORD_NUMBERS.get(word, 0) or word.replace(",", ""))
+
+
 def _quantifier(text: str) -> tuple[str, tuple[float, float]] | None:
     """The share of a group a sentence asserts, as (words, (lower, upper)).
 
@@ -418,6 +452,12 @@ def _quantifier(text: str) -> tuple[str, tuple[float, float]] | None:
             if m.group(1) == "more" or bound in ("over", "above"):
                 return words, (v + 0.005, 1.0)
             return phrase, (v - 0.05, v + 0.05)
+    m = _PART_OF.search(low)
+    if m:  # "three of the county's nine clinics", "22 of its 38 schools"
+        part, whole = (_count(m.group(i)) for i in (1, 2))
+        if 0 < part < whole and not _YEAR.fullmatch(m.group(2)):
+            v = part / whole
+            return f"{m.group(1)} of {m.group(2)}", (v - 0.005, v + 0.005)
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\b", text.lower())
     if m:
         v = float(m.group(1)) / 100

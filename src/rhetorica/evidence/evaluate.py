@@ -27,15 +27,17 @@ from rhetorica.evidence.verify import VERDICTS, Verifier, expected_calibration_e
 from rhetorica.ingest.corpus import CorpusDocument, text_key
 
 
-def _verdict_row(name: str, gold: list[str], pred: list[str], probs: np.ndarray | None,
+def _verdict_row(name: str, gold: list[str], pred: list[str], conf: list[float] | None,
                  majority: str) -> list[list[Any]]:
+    """Accuracy, macro-F1 and the ECE of each verdict's stated confidence, beside the
+    majority verdict."""
     from sklearn.metrics import accuracy_score, f1_score
 
     def f1(p: list[str]) -> float:
         return float(f1_score(gold, p, labels=list(VERDICTS), average="macro", zero_division=0))
 
-    idx = np.array([VERDICTS.index(g) for g in gold])
-    ece = expected_calibration_error(probs, idx) if probs is not None else None
+    ece = None if conf is None else expected_calibration_error(
+        np.array(conf), np.array([p == g for p, g in zip(pred, gold, strict=True)]))
     return [[name, "rhetorica", len(gold), float(accuracy_score(gold, pred)), f1(pred), ece],
             [name, f"majority ({majority})", len(gold),
              float(accuracy_score(gold, [majority] * len(gold))), f1([majority] * len(gold)),
@@ -168,15 +170,15 @@ def evaluate(data_dir: Path, limit: int | None = None, seed: int = 0) -> dict[st
                                        fact_checks=False), desk_claims, desk_store)
         desk_store.close()
 
-    def probs(vs: list[Any]) -> np.ndarray:
-        return np.array([[v.probabilities[k] for k in VERDICTS] for v in vs])
+    def confidences(vs: list[Any]) -> list[float]:
+        return [v.confidence for v in vs]
 
     vrows = _verdict_row("CLIMATE-FEVER test, annotated evidence", gold,
-                         [v.verdict for v in oracle], probs(oracle), majority)
+                         [v.verdict for v in oracle], confidences(oracle), majority)
     vrows.insert(1, ["CLIMATE-FEVER test, annotated evidence", "previous linear model",
                      len(gold), *_verdict_row("", gold, legacy, None, majority)[0][3:5], None])
     vrows += _verdict_row("CLIMATE-FEVER test, retrieved (hybrid 10 -> rerank 5)", gold,
-                          [v.verdict for v in got], probs(got), majority)[:1]
+                          [v.verdict for v in got], confidences(got), majority)[:1]
 
     # -- verdicts on AVeriTeC (evaluation only) -------------------------------------------
     if (Path(data_dir) / "averitec" / "dev.json").exists():
@@ -186,7 +188,7 @@ def evaluate(data_dir: Path, limit: int | None = None, seed: int = 0) -> dict[st
         av_res = [verifier.judge(it.claim, _hits([s for _, s, _ in it.evidence])) for it in av]
         av_gold = [it.verdict for it in av]
         vrows += _verdict_row("AVeriTeC dev, gold QA evidence", av_gold,
-                              [v.verdict for v in av_res], probs(av_res), majority)
+                              [v.verdict for v in av_res], confidences(av_res), majority)
         vrows[-1][1] = f"majority of CLIMATE-FEVER train ({majority})"
         av_major = Counter(av_gold).most_common(1)[0][0]
         vrows += _verdict_row("AVeriTeC dev, gold QA evidence", av_gold, av_gold, None,
@@ -198,9 +200,7 @@ def evaluate(data_dir: Path, limit: int | None = None, seed: int = 0) -> dict[st
     desk_major = Counter(desk_gold).most_common(1)[0][0]
     drow = _verdict_row("Rhetorica newsdesk set (ours)", desk_gold,
                         [x["verdict"] for x in desk["results"]],
-                        np.array([[x["confidence"] if v == x["verdict"]
-                                   else (1 - x["confidence"]) / 3 for v in VERDICTS]
-                                  for x in desk["results"]]), desk_major)
+                        [x["confidence"] for x in desk["results"]], desk_major)
     vrows += drow
     desk_rows = [["newsdesk claims", desk["claims"]],
                  ["verdict accuracy", desk["accuracy"]],

@@ -127,3 +127,63 @@ def augment(pairs: Sequence[NLIPair], nlp: object, seed: int = 0, negations: int
         if p.label == "entailment" and (h := change_figure(p.premise, p.hypothesis, rng)):
             out.append(NLIPair(p.premise, h, "contradiction", p.source + "+figure"))
     return out
+
+
+# Sets whose premises are reports (encyclopaedia, science, news, MNLI's genres). SNLI and the
+# sets built from it (SNLI-CAD, Breaking NLI, ConjNLI, MED) are left out: SNLI assumes a
+# premise and its hypothesis describe the same photograph, so another caption is not
+# "another report".
+_REPORTS = ("fever", "scifact", "climate-fever", "healthver", "lingnli", "taxinli-mnli",
+            "hossain-MNLI", "mnli", "anli")
+
+
+def elsewhere_pairs(pairs: Sequence[NLIPair], n: int = 15000, seed: int = 0,
+                    max_shared: float = 0.5, batch: int = 2048) -> list[NLIPair]:
+    """Neutral pairs of a claim and *another* pair's passage on the same subject.
+
+    SNLI-style data teach a model that a passage on the claim's subject which does not say
+    what the claim says contradicts it (both describe one scene). For fact-checking that is
+    wrong: a report on the guard's deployment that never mentions the mayor neither supports
+    nor refutes "the mayor never asked for the guard". Each pair here joins a claim (a
+    hypothesis of a set of reports, :data:`_REPORTS`) with the passage of a different pair
+    that shares its vocabulary most (TF-IDF cosine), labelled neutral. A passage that
+    carries more than ``max_shared`` of the claim's content words, or that any pair joins
+    to this claim, is skipped: it may well address the claim. Seeded; built from training
+    pairs only.
+    """
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from rhetorica.evidence.checks import content
+
+    usable = [p for p in pairs if p.source.startswith(_REPORTS) and "+" not in p.source]
+    premises = sorted({p.premise for p in usable})
+    if not premises:
+        return []
+    joined: dict[str, set[str]] = {}
+    for p in usable:
+        joined.setdefault(p.hypothesis, set()).add(p.premise)
+    claims = sorted(joined)
+    rng = random.Random(seed)
+    claims = rng.sample(claims, min(n, len(claims)))
+    vec = TfidfVectorizer(stop_words="english", min_df=2, sublinear_tf=True,
+                          dtype=np.float32).fit(premises)
+    P = vec.transform(premises)
+    source = {p.hypothesis: p.source for p in usable}
+    out: list[NLIPair] = []
+    for k in range(0, len(claims), batch):
+        chunk = claims[k:k + batch]
+        sims = (vec.transform(chunk) @ P.T).toarray()
+        for h, row in zip(chunk, sims, strict=True):
+            words = content(h)
+            for j in np.argsort(-row)[:10]:
+                if row[j] <= 0:
+                    break
+                prem = premises[j]
+                if prem in joined[h]:
+                    continue
+                if words and len(words & content(prem)) > max_shared * len(words):
+                    continue
+                out.append(NLIPair(prem, h, "neutral", source[h] + "+elsewhere"))
+                break
+    return out

@@ -132,9 +132,15 @@ def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
     published = published or [None] * len(texts)
     findings = [compare(claim, t, related=bool(pr[2] < RELATED), context=c, published=d)
                 for t, c, d, pr in zip(texts, contexts, published, probs, strict=True)]
-    elsewhere = [bool(missing_names(claim, f"{c} {t}")) or off_topic(claim, t)
-                 for t, c in zip(texts, contexts, strict=True)]
-    return adjust(probs, findings, claim_states_figure(claim), elsewhere), findings
+    return adjust(probs, findings, claim_states_figure(claim),
+                  about_elsewhere(claim, texts, contexts)), findings
+
+
+def about_elsewhere(claim: str, texts: list[str], contexts: list[str]) -> list[bool]:
+    """Per passage: it never names a place, person or body the claim names, or shares none
+    of its topic words, so it can neither support nor refute the claim."""
+    return [bool(missing_names(claim, f"{c} {t}")) or off_topic(claim, t)
+            for t, c in zip(texts, contexts, strict=True)]
 
 
 def claim_states_figure(claim: str) -> bool:
@@ -149,15 +155,17 @@ def evidence_strength(probs: np.ndarray) -> tuple[float, float]:
     return float(probs[:, 0].max()), float(probs[:, 1].max())
 
 
-def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> float:
-    """ECE over the top-class confidence, equal-width bins."""
-    conf = probs.max(axis=1)
-    correct = probs.argmax(axis=1) == labels
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray,
+                               bins: int = 10) -> float:
+    """ECE of stated confidences (equal-width bins): how far "right 70 % of the time" is
+    from how often the verdicts stated with 70 % were right."""
+    conf = np.asarray(confidence, dtype=float)
+    ok = np.asarray(correct, dtype=float)
     ece = 0.0
     for lo in np.linspace(0, 1, bins, endpoint=False):
         m = (conf > lo) & (conf <= lo + 1 / bins)
         if m.any():
-            ece += m.mean() * abs(correct[m].mean() - conf[m].mean())
+            ece += m.mean() * abs(ok[m].mean() - conf[m].mean())
     return float(ece)
 
 
@@ -340,7 +348,10 @@ class Verifier:
 
     ``k`` passages are reported per claim, chosen from ``2 * k`` retrieved candidates by the
     stance model's relevance (1 - P(unrelated)): the cross-encoder reranks what BM25 and the
-    embeddings found.
+    embeddings found. Candidates that never name the claim's places, people or bodies (or
+    share none of its topic words) rank after all the others: the model finds another
+    town's homicide figures "relevant" to this town's, and they would crowd out the report
+    that settles the claim.
     """
 
     def __init__(self, index: Any, stance: Any | None = None,
@@ -372,7 +383,9 @@ class Verifier:
             notes.append("a passage or the claim was longer than the model's window and was "
                          "truncated")
         if rerank and len(hits) > self.k:
-            keep = np.argsort(probs[:, 2], kind="stable")[:self.k]
+            # passages about another place or subject go last, whatever the model's reading
+            away = np.array(about_elsewhere(claim, [h.text for h in hits], contexts))
+            keep = np.lexsort((probs[:, 2], away))[:self.k]
             keep.sort()
             hits = [hits[i] for i in keep]
             contexts = [contexts[i] for i in keep]
@@ -381,9 +394,11 @@ class Verifier:
                                          [h.published for h in hits])
         adj, superseded = supersede(adj, [h.published for h in hits],
                                     [f"{h.title or ''} {h.text}" for h in hits])
-        p = self.verdict_model.predict_proba(adj)
-        verdict = max(p, key=p.get)
         vm = self.verdict_model
+        # the rule decides; the calibrated confidence can fall below the even share of the
+        # other verdicts, which must not turn a weak "refuted" into "supported"
+        verdict = vm.decide(adj)
+        p = vm.predict_proba(adj)
         passages, reasons = [], []
         for h, raw, pr, fs in zip(hits, probs, adj, findings, strict=True):
             s = int(pr.argmax())
