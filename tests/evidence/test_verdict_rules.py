@@ -60,3 +60,21 @@ def test_no_correction_without_a_cue_or_when_the_earlier_report_is_later() -> No
     assert supersede(probs, ["2025-05-11", "2025-05-10"],
                      ["Voters approved the plan.", "The plan was rejected, reversing the "
                       "first count."])[1] == {}
+
+
+def test_a_claimed_record_needs_a_passage_that_states_one() -> None:
+    from rhetorica.evidence.verify import read_with_checks
+
+    probs = np.array([[0.84, 0.14, 0.02], [0.84, 0.14, 0.02]])
+    claim = "Tarrow drew a record number of visitors in 2024."
+    out, _ = read_with_checks(claim, [
+        "Tarrow welcomed 410,000 visitors in 2024, up 7% from 2023, the tourist office said.",
+        "Tarrow welcomed 410,000 visitors in 2024, the most since records began in 1990.",
+    ], probs)
+    assert out[0, 0] < 0.1 and out[0].argmax() == 2  # on the subject, but no record
+    assert out[1, 0] == probs[1, 0]
+    # a claim without a record or a superlative is left alone
+    plain, _ = read_with_checks("Tarrow welcomed more visitors in 2024.",
+                                ["Tarrow welcomed 410,000 visitors in 2024, up 7%."],
+                                probs[:1])
+    assert plain[0, 0] > 0.5

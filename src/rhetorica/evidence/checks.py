@@ -421,6 +421,26 @@ _SUPERLATIVE = re.compile(r"\b(?:the|'s|s') most\b|\bmost \w+(?:ing|ed|ive|ous|f
                           r"ble|al|ic|ly|ar|ary|ous)\b", re.I)
 
 
+# A record or a superlative: what a claim asserts with "a record number of visitors" or "the
+# biggest city", and what a passage must state too before it can confirm it.
+_RANKED = (r"high|low|bigg|larg|small|great|fast|slow|long|short|old|young|deadli|hott|cold|"
+           r"wett|dri|busi|rich|poor|strong|weak|heavi|few|cheap|costli|tall|deep|warm|wealthi")
+_RECORD_CLAIM = re.compile(rf"\b(?:(?:{_RANKED})est|worst|best|record(?!ed|ing|s\b)|"
+                           r"all-time|unprecedented|most \w+ ever)\b", re.I)
+_RECORD_STATED = re.compile(rf"{_RECORD_CLAIM.pattern}|\brecords\b|\bever\b|"
+                            r"\bfirst time\b|\bnever before\b|\bmost since\b", re.I)
+
+
+def claims_record(claim: str) -> bool:
+    """The claim asserts a record or a superlative ("a record number", "the biggest")."""
+    return bool(_RECORD_CLAIM.search(claim))
+
+
+def states_record(passage: str) -> bool:
+    """The passage states a record, a superlative or an "ever"/"first time" of some kind."""
+    return bool(_RECORD_STATED.search(passage))
+
+
 _COUNT = r"(\d[\d,]*|" + "|".join(WORD_NUMBERS) + ")"
 # "N of [up to four words] M": a count out of a stated whole
 _PART_OF = re.compile(rf" {_COUNT} of (?:[a-z'-]+ ){{0,4}}?{_COUNT} (?!%|percent|per )")

@@ -30,10 +30,12 @@ import numpy as np
 
 from rhetorica.evidence.checks import (
     Finding,
+    claims_record,
     compare,
     missing_names,
     off_topic,
     quantities,
+    states_record,
 )
 from rhetorica.evidence.cross_encoder import STANCES, artefact_dir
 from rhetorica.ingest.passages import passage_context
@@ -50,7 +52,8 @@ FIGURE_KINDS = frozenset({"quantity", "direction", "quantifier"})
 
 
 def adjust(probs: np.ndarray, findings: list[list[Finding]],
-           figures: bool = False, elsewhere: list[bool] | None = None) -> np.ndarray:
+           figures: bool = False, elsewhere: list[bool] | None = None,
+           no_record: list[bool] | None = None) -> np.ndarray:
     """Stance probabilities after the explicit checks.
 
     * A passage with a conflict keeps 10 % of its support; the rest moves to *refutes*; half
@@ -73,6 +76,10 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
       topic words (:func:`rhetorica.evidence.checks.off_topic`). It can neither support nor
       refute the claim (a report about the Westport harbour says nothing about a ban in
       Lindholm): both move to *unrelated*.
+    * ``no_record[i]``: the claim asserts a record or a superlative ("a record number of
+      visitors", "the biggest city") and passage *i* states none. Its support moves to
+      *unrelated*: "410,000 visitors, up 7%" is on the subject, but does not say it was a
+      record.
     """
     out = probs.copy()
     for i, fs in enumerate(findings):
@@ -87,7 +94,7 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
             out[i] = [s - VETO * s, r + moved, u - (moved - VETO * s)]
         elif agrees & FIGURE_KINDS:
             out[i] = [s + u + VETO * r, r * (1 - VETO), 0.0]
-        elif figures and not agrees:
+        elif (figures and not agrees) or (no_record is not None and no_record[i]):
             out[i] = [s * (1 - VETO), r, u + VETO * s]
     return out
 
@@ -132,8 +139,11 @@ def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
     published = published or [None] * len(texts)
     findings = [compare(claim, t, related=bool(pr[2] < RELATED), context=c, published=d)
                 for t, c, d, pr in zip(texts, contexts, published, probs, strict=True)]
+    record = claims_record(claim)
+    no_record = [record and not states_record(f"{c} {t}")
+                 for t, c in zip(texts, contexts, strict=True)]
     return adjust(probs, findings, claim_states_figure(claim),
-                  about_elsewhere(claim, texts, contexts)), findings
+                  about_elsewhere(claim, texts, contexts), no_record), findings
 
 
 def about_elsewhere(claim: str, texts: list[str], contexts: list[str]) -> list[bool]:
