@@ -246,3 +246,31 @@ def test_nearly_every_is_not_every() -> None:
                     "About 90% of teachers in Orlen joined the strike, the union said.",
                     related=True)
     assert [(f.kind, f.relation) for f in found] == [("quantifier", "agree")]
+
+
+REPORT = ("ASHCOMBE — Supporters of councillor Rafe Dunmore rallied on Saturday against a "
+          "planned incinerator. Dunmore told the crowd the incinerator would \"poison our "
+          "children,\" a claim the developer, Kestrel Energy, called \"scaremongering.\"")
+
+
+def test_a_claimed_speaker_who_rejects_the_words_is_a_conflict() -> None:
+    from rhetorica.evidence.checks import attribution
+
+    found = attribution("Kestrel Energy admitted that its incinerator would poison children.",
+                        REPORT)
+    assert found and (found.kind, found.relation) == ("attribution", "conflict")
+    assert "scaremongering" in found.reason
+    # the one who did say it is not contradicted by someone else's dismissal nearby
+    assert attribution("Rafe Dunmore said the incinerator would poison children.",
+                       REPORT) is None
+
+
+def test_words_said_by_someone_else_cannot_confirm_an_attribution() -> None:
+    from rhetorica.evidence.checks import attribution
+
+    found = attribution("The governor said the guard would stay for a month.",
+                        "Port officials said the guard would stay for a month.")
+    assert found and found.relation == "unconfirmed"
+    assert attribution("The governor said the guard would stay for a month.",
+                       "The governor said on Friday that the guard would stay for a month.") \
+        is None

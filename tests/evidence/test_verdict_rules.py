@@ -78,3 +78,8 @@ def test_a_claimed_record_needs_a_passage_that_states_one() -> None:
                                 ["Tarrow welcomed 410,000 visitors in 2024, up 7%."],
                                 probs[:1])
     assert plain[0, 0] > 0.5
+
+
+def test_an_unconfirmed_attribution_cannot_support() -> None:
+    out = adjust(np.array([[0.8, 0.1, 0.1]]), [[f("attribution", "unconfirmed")]])
+    assert out[0, 0] < 0.1 and out[0].argmax() == 2

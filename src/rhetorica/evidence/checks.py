@@ -388,8 +388,8 @@ def _year_conflict(c: Quantity, p: Quantity) -> bool:
 # -- findings -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Finding:
-    kind: str        # quantity | direction | negation | predicate | quantifier
-    relation: str    # conflict | agree
+    kind: str        # quantity | direction | negation | predicate | quantifier | attribution
+    relation: str    # conflict | agree | unconfirmed (the passage cannot confirm it)
     reason: str      # what a fact-checker reads on the evidence card
     sentence: str    # the passage sentence it was read from
 
@@ -439,6 +439,57 @@ def claims_record(claim: str) -> bool:
 def states_record(passage: str) -> bool:
     """The passage states a record, a superlative or an "ever"/"first time" of some kind."""
     return bool(_RECORD_STATED.search(passage))
+
+
+# "Kestrel Energy admitted that ...": who the claim says said it, and what.
+_CLAIM_SPEAKER = re.compile(
+    r"^(?P<who>(?:[Tt]he |[Ii]ts |[Hh]is |[Hh]er )?(?:[\w'’-]+ ){0,4}?[\w'’-]+)\s+"
+    r"(?:admitted|acknowledged|conceded|confessed|said|says|claimed|claims|stated|announced|"
+    r"confirmed|warned|promised|insisted|told [\w ]{1,30}?)\s+(?:that\s+)?(?P<what>.{12,})$")
+_REPORTED = re.compile(r"\b(?:said|says|told|wrote|writes|warned|claimed|according to)\b", re.I)
+_DISMISSED = re.compile(r"\b(?:denied|denies|rejected|rejects|dismissed|dismisses|disputed|"
+                        r"disputes|called\b[^.;]{0,60}?\b(?:scaremongering|fearmongering|false|"
+                        r"nonsense|baseless|untrue|misleading|a lie|lies|absurd|ridiculous))",
+                        re.I)
+_SPEAKER_STOP = STOP | {"officials", "official", "spokesperson", "spokesman", "spokeswoman"}
+
+
+def attribution(claim: str, passage: str) -> Finding | None:
+    """Whether the passage confirms *who* said what the claim attributes.
+
+    "Kestrel Energy admitted the incinerator would poison children" against "Dunmore told
+    the crowd it would 'poison our children', a claim Kestrel Energy called
+    'scaremongering'": the named speaker rejects it (conflict). Against a passage in which
+    only someone else says it: the passage cannot confirm the attribution (unconfirmed).
+    """
+    m = _CLAIM_SPEAKER.match(claim.strip().rstrip("."))
+    if not m:
+        return None
+    who = m.group("who")
+    key = {w.lower() for w in re.findall(r"[A-Z][\w'’-]+", who)} - STOP or \
+        {w for w in tokens(who) if w not in _SPEAKER_STOP and len(w) > 2}
+    sent, shared = best_sentence(m.group("what"), passage)
+    if not key or not sent or shared < MIN_SHARED:
+        return None
+    low = sent.lower()
+
+    def said_by_them(text: str) -> bool:
+        return any(re.search(rf"\b{re.escape(k)}\b", text) for k in key)
+
+    named = said_by_them(low)
+    # the speaker rejects it: named just before the dismissal ("Kestrel Energy, called it
+    # 'scaremongering'"), not elsewhere in the sentence
+    d = next((d for d in _DISMISSED.finditer(sent)
+              if said_by_them(low[max(0, d.start() - 40):d.start()])), None)
+    if d and not _negated(m.group("what")):
+        return Finding("attribution", "conflict",
+                       f"the claim says {who} said it; the passage has {who} reject it "
+                       f"('{d.group(0)}'): \"{_clip(sent)}\"", sent)
+    if not named and _REPORTED.search(sent):
+        return Finding("attribution", "unconfirmed",
+                       f"the claim says {who} said it; in the passage someone else does: "
+                       f"\"{_clip(sent)}\"", sent)
+    return None
 
 
 _COUNT = r"(\d[\d,]*|" + "|".join(WORD_NUMBERS) + ")"
@@ -655,6 +706,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # roles reversed: "the Gulls beat the Rapids" / "the Rapids beat the Gulls"
     if (rev := reversed_roles(claim, sent)):
         out.append(Finding("predicate", "conflict", rev, sent))
+    if (said := attribution(claim, passage)):
+        out.append(said)
     return _dedupe(out)
 
 

@@ -79,7 +79,8 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
     * ``no_record[i]``: the claim asserts a record or a superlative ("a record number of
       visitors", "the biggest city") and passage *i* states none. Its support moves to
       *unrelated*: "410,000 visitors, up 7%" is on the subject, but does not say it was a
-      record.
+      record. So does the support of a passage in which someone other than the claim's
+      speaker says it (an ``unconfirmed`` attribution finding).
     """
     out = probs.copy()
     for i, fs in enumerate(findings):
@@ -94,7 +95,8 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
             out[i] = [s - VETO * s, r + moved, u - (moved - VETO * s)]
         elif agrees & FIGURE_KINDS:
             out[i] = [s + u + VETO * r, r * (1 - VETO), 0.0]
-        elif (figures and not agrees) or (no_record is not None and no_record[i]):
+        elif (figures and not agrees) or (no_record is not None and no_record[i]) \
+                or any(f.relation == "unconfirmed" for f in fs):
             out[i] = [s * (1 - VETO), r, u + VETO * s]
     return out
 
