@@ -274,3 +274,27 @@ def test_words_said_by_someone_else_cannot_confirm_an_attribution() -> None:
     assert attribution("The governor said the guard would stay for a month.",
                        "The governor said on Friday that the guard would stay for a month.") \
         is None
+
+
+def test_a_cut_far_from_its_size_is_still_a_change() -> None:
+    found = compare("The fisheries board slashed the Tarrow Sound cod quota by 30%.",
+                    "The provincial fisheries board cut next year's cod quota for the Tarrow "
+                    "Sound by 15%, half the reduction its scientists had asked for.",
+                    related=True)
+    assert ("quantity", "conflict") in [(f.kind, f.relation) for f in found]
+
+
+def test_the_sentence_most_about_the_claims_measure_is_compared_not_the_first() -> None:
+    claim = "Nearly 40% of Tarrow renters hand over more than half their income in rent."
+    passage = ("Average rents in Tarrow rose 9% in 2024, a housing report found. About 38% "
+               "of renting households spend more than half of their income on rent, it said.")
+    found = compare(claim, passage, related=True)
+    assert found and all(f.relation == "agree" for f in found), found
+    assert "38%" in found[0].sentence
+
+
+def test_smaller_by_a_quarter_is_a_fall() -> None:
+    found = compare("Tarrow's 2024 wheat crop was more than a quarter smaller than in 2022.",
+                    "The wheat harvest in Tarrow fell 27% in 2024 compared with 2022.",
+                    related=True)
+    assert [(f.kind, f.relation) for f in found] == [("quantity", "agree")]

@@ -231,16 +231,19 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             break
     if direction == 0:  # "cut by a quarter", "lost a fifth": a change; "a pay cut" is not
         m_cut = re.search(r"\b(cut|cuts|lost|loses)\b(?:\s+\S+){0,4}?\s+(?:by\s|a\s+(?:third|"
-                          r"quarter|fifth|half|tenth)\b|\d)", low)
+                          r"quarter|fifth|half|tenth)\b|\d)", low) or re.search(
+            r"\b(cut|cuts|lost|loses)\b(?:\s+\S+){5,9}?\s+by\s+(?:about |around |nearly |"
+            r"almost |some |roughly )?(?:\$?\d|a (?:third|quarter|fifth|half|tenth)\b|half\b)",
+            low)  # "cut next year's cod quota for the Sillan Sound by 15%"
         if m_cut:
             direction, dir_word = -1, m_cut.group(1)
     if direction == 0:  # weaker cues only when no verb of change ("more than" is a bound)
         for t in _cue_tokens(re.sub(r"\b(?:more|fewer|less|lower|higher) than\b", " ",
                                     text, flags=re.I)):
-            if t in ("up", "higher", "more"):
+            if t in ("up", "higher", "more", "larger", "bigger"):
                 direction, dir_word = 1, t
                 break
-            if t in ("down", "lower", "fewer", "less"):
+            if t in ("down", "lower", "fewer", "less", "smaller"):
                 direction, dir_word = -1, t
                 break
     out: list[Quantity] = []
@@ -340,9 +343,11 @@ def _from_to_ratio(text: str) -> tuple[float, str] | None:
 def _near(text: str, start: int, end: int, n: int = 2) -> frozenset[str]:
     """The ``n`` content words on each side of a figure: "90% of teachers walked out" is
     about teachers walking out, "a 5% pay deal" about pay."""
+    proper = names(text)
+
     def words(chunk: str) -> list[str]:
         return [_stem(w) for w in tokens(chunk) if w not in STOP and not w[0].isdigit()
-                and len(w) > 2]
+                and len(w) > 2 and w not in proper]
 
     return frozenset(words(text[:start])[-n:] + words(text[end:])[:n])
 
@@ -351,7 +356,9 @@ def _about_same(c: Quantity, p: Quantity) -> bool:
     """Two figures are comparable when they count the same noun or share a nearby word."""
     if c.unit and c.unit not in ("%", "pp", "$") and c.unit == p.unit:
         return True
-    return bool(c.near & p.near)
+    # "renters" / "renting households": a shared word beginning, or one measure family
+    return bool({w[:4] for w in c.near} & {w[:4] for w in p.near}
+                or _families(set(c.near)) & _families(set(p.near)))
 
 
 def _close(a: float, b: float, loose: bool) -> bool:
@@ -545,7 +552,8 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
 
 def names(text: str) -> set[str]:
     """Capitalised words inside a sentence (places, people, organisations), lower-cased."""
-    return {w.lower() for m in _NAME.finditer(text.strip()) for w in m.group(1).split()
+    text = _DATELINE.sub("", text.strip())  # "TARROW, Jan. 9 — Tram ridership ...": no name
+    return {w.lower() for m in _NAME.finditer(text) for w in m.group(1).split()
             if w.lower() not in STOP}
 
 
@@ -631,14 +639,17 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     if (not sent or shared < MIN_SHARED) and related and cq:
         units = {q.unit for q in cq if q.unit}
         wants_change = any(q.direction for q in cq)
-        for s in sentences(passage) or [passage]:
-            qs = quantities(s, hint)
-            if any((wants_change and q.direction) or (q.unit and q.unit in units) for q in qs) \
-                    and same_measure(claim, s):
-                sent, shared = s, 0.0
-                break
-        if shared != 0.0:
+        # the sentence with a change or a figure in the claim's unit that is most about
+        # what the claim counts (not merely the first: "rents rose 9%" comes before "38% of
+        # renting households spend more than half of their income on rent")
+        candidates = [(_measure_overlap(claim, s), -i, s)
+                      for i, s in enumerate(sentences(passage) or [passage])
+                      if any((wants_change and q.direction) or (q.unit and q.unit in units)
+                             for q in quantities(s, hint))]
+        candidates = [c for c in candidates if c[0] > 0]
+        if not candidates:
             return []
+        sent, shared = max(candidates)[2], 0.0
     elif not sent or shared < MIN_SHARED:
         return []
     out: list[Finding] = []
