@@ -85,3 +85,45 @@ def test_a_child_forked_during_a_load_can_load_models():
         time.sleep(0.05)
     assert os.waitstatus_to_exitcode(status) == 0
     models.forget("test_fork")
+
+
+def test_two_models_load_at_once_and_one_model_loads_once():
+    """Each model loads under its own lock: a pipeline opens its ONNX models in a background
+    thread while spaCy loads on the main one (models.preload)."""
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return "slow"
+
+    t = threading.Thread(target=models.shared, args=("test_par", "slow", slow))
+    t.start()
+    started.wait(5)
+    other = threading.Thread(target=models.shared, args=("test_par", "fast", lambda: "fast"))
+    other.start()
+    other.join(2)
+    assert not other.is_alive(), "a second model waited for the first one's load"
+    # a second ask for the loading model waits for it instead of loading it again
+    again = threading.Thread(target=models.shared, args=("test_par", "slow", slow))
+    again.start()
+    release.set()
+    t.join(5)
+    again.join(5)
+    assert models.shared("test_par", "slow", slow) == "slow" and len(calls) == 1
+    models.forget("test_par")
+
+
+def test_preload_runs_loads_in_the_background_and_swallows_their_errors():
+    def broken():
+        raise OSError("missing")
+
+    thread = models.preload([broken, lambda: models.shared("test_pre", "k", lambda: 42)])
+    thread.join(5)
+    assert models.loaded()["test_pre:k"] == 1 and models.shared("test_pre", "k", list) == 42
+    assert models.preload([]) is None
+    models.forget("test_pre")

@@ -51,3 +51,23 @@ def test_forked_workers_give_the_same_results_in_order(pipeline):
     two = [d.to_dict() for d in pipeline.pipe([Document(t) for t in texts], batch_size=2,
                                               n_process=2)]
     assert two == one
+
+
+def test_a_pipeline_warms_its_components_models_before_building_them():
+    import threading
+
+    seen = []
+
+    def warm(settings):
+        seen.append(threading.current_thread().name)
+
+    def factory(settings):
+        return lambda doc: doc
+
+    registry.components.register("test_warmed", factory)
+    registry.warmers.register("test_warmed", warm)
+    Pipeline(["test_warmed"], Settings())
+    for t in threading.enumerate():
+        if t.name == "rhetorica-preload":
+            t.join(5)
+    assert seen == ["rhetorica-preload"]

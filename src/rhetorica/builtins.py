@@ -25,6 +25,13 @@ _COMPONENTS = {
     "context": "rhetorica.context.component:make_context",
 }
 
+# The ONNX models a component will use, by component name (see registry.warmers).
+_WARMERS = {
+    "claims": "rhetorica.claims.ranker:warm",
+    "rhetoric_model": "rhetorica.rhetoric.span_tagger:warm",
+    "quotes": "rhetorica.voices.tagger:warm",
+}
+
 _STORES = {
     "sqlite": "rhetorica.store.sqlite:SQLiteStore",
     "postgresql": "rhetorica.store.postgres:PostgresStore",
@@ -62,6 +69,7 @@ def register_builtins() -> None:
         (_FORMATS, registry.formats),
         (_EMBEDDERS, registry.embedders),
         (_SECTIONS, registry.sections),
+        (_WARMERS, registry.warmers),
     ):
         for name, path in table.items():
             reg.register_lazy(name, path)

@@ -27,6 +27,13 @@ class Pipeline:
     def __init__(self, names: Iterable[str] | None = None, settings: Settings | None = None):
         self.settings = settings or Settings()
         self.names = list(names or self.settings.pipeline)
+        from functools import partial
+
+        from rhetorica.models import preload
+
+        # the components' ONNX models open in the background while spaCy loads
+        preload([partial(registry.warmers.get(n), self.settings)
+                 for n in self.names if n in registry.warmers])
         self.components: list[tuple[str, Any]] = [
             (name, registry.components.get(name)(self.settings)) for name in self.names
         ]

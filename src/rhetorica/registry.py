@@ -68,6 +68,9 @@ formats: Registry[Callable[..., str]] = Registry("output format")
 embedders: Registry[Callable[..., Any]] = Registry("embedding model")
 # A report section renders one part of a Document for the HTML and Markdown reports.
 sections: Registry[Any] = Registry("report section")
+# A warmer takes the Settings and loads the models its component will use (no spaCy), so a
+# pipeline can open them in a background thread while spaCy loads (models.preload).
+warmers: Registry[Callable[..., Any]] = Registry("model warmer")
 
 
 def _load_builtins() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -97,3 +98,9 @@ def default_ranker() -> CheckWorthinessRanker:
     from rhetorica.models import shared
 
     return shared("claims_ranker", "packaged", CheckWorthinessRanker)
+
+
+def warm(settings: Any) -> None:
+    """Load the ranker the ``claims`` component will use (a pipeline warmer)."""
+    if settings.claims_ranker and (artefact_dir() / "model.onnx").exists():
+        default_ranker()

@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 from murmurhash.mrmr import hash as murmur3_32
 from scipy import sparse
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from rhetorica.config import Settings
 from rhetorica.document import Document
+from rhetorica.nlp.spacy_model import stop_words
 from rhetorica.rhetoric import features as F
 from rhetorica.rhetoric.ptc import LABEL_OF, TECHNIQUES
 
@@ -239,10 +239,11 @@ def _telling(feature: str) -> bool:
     function words, letter n-grams or length buckets, which are real evidence to the
     model but explain nothing to a person."""
     kind, _, value = feature.partition("=")
+    stop = stop_words()
     if kind in {"u", "first", "last", "l", "r"}:
-        return value.isalpha() and value not in STOP_WORDS
+        return value.isalpha() and value not in stop
     if kind == "b":
-        return any(w.isalpha() and w not in STOP_WORDS for w in value.split("|"))
+        return any(w.isalpha() and w not in stop for w in value.split("|"))
     if kind == "rep":
         return value not in {"1"}
     return kind in {"lex", "quoted", "caps", "punct"}

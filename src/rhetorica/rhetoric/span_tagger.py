@@ -192,3 +192,9 @@ def fit_threshold(folder: Path, dev: list[Article],
                                 if k in ("precision", "recall", "f1")} for t in grid})
     path.write_text(json.dumps(config, indent=2) + "\n")
     return best, scores[best]["f1"]
+
+
+def warm(settings: Any) -> None:
+    """Load the span tagger the ``rhetoric_model`` component will use (a pipeline warmer)."""
+    if settings.span_tagger:
+        load_span_tagger()

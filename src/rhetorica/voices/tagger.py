@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rhetorica.nlp.token_tagger import TaggerArtefactError, TokenTagger, window_starts
 
@@ -81,3 +82,9 @@ def default_tagger() -> tuple[AttributionTagger | None, str | None]:
             return None, str(exc)
 
     return shared("attribution_tagger", str(attribution_model_dir() or "packaged"), load)
+
+
+def warm(settings: Any) -> None:
+    """Load the tagger the ``quotes`` component will use (a pipeline warmer)."""
+    if settings.quote_tagger:
+        default_tagger()
