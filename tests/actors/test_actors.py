@@ -233,6 +233,17 @@ def test_eval_actors_beats_naive_baseline():
     ("Students protested the firing of a lecturer by the Greystone University board.",
      {"Greystone University": "executes"}),
     ("The map was redrawn at Mayor Dana Whitfield's urging.", {"Dana Whitfield": "directs"}),
+    # characterising a decision as wrong, a lone vote against, a dissent, defiance
+    ("Orlen Mills said it would close its plant, a decision the Riverton Textile Workers "
+     "union called a betrayal.", {"Riverton Textile Workers": "objects"}),
+    ("Prosecutors charged Delia Marsh with fraud, a case her lawyers described as "
+     "politically motivated.", {"her lawyers": "objects"}),
+    ("The board voted 4-1 to end the contract, with Supervisor Tom Alder casting the only "
+     "vote against.", {"Tom Alder": "objects"}),
+    ("The court allowed the rule to stand, over a dissent by Justice Mara Quill.",
+     {"Mara Quill": "objects"}),
+    ("Defying a request from the Interior Ministry, the Fairhaven council voted to keep its "
+     "policy.", {"Fairhaven council": "objects"}),
 ])
 def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
     doc = run_actors(text, date="2025-10-01")

@@ -53,7 +53,7 @@ OBJECT_VERBS = frozenset([
     "criticize", "criticise", "refuse", "resist", "protest", "decry", "fight", "slam",
     "blast", "halt", "bar", "enjoin", "veto", "dispute", "contest", "push_back",
     "rule_against", "appeal", "accuse", "overturn", "strike_down", "boycott", "picket",
-    "march_against", "rally_against", "vote_against",
+    "march_against", "rally_against", "vote_against", "defy",
 ])
 SPEECH_VERBS = frozenset([
     "say", "tell", "state", "announce", "post", "write", "tweet", "claim", "argue", "add",
@@ -83,7 +83,7 @@ DIRECT_NOUNS = frozenset([
 OBJECT_NOUNS = frozenset([
     "lawsuit", "objection", "suit", "challenge", "opposition", "criticism", "complaint",
     "injunction", "ruling", "appeal", "protest", "boycott", "strike", "petition",
-    "condemnation", "refusal", "rebuke", "veto", "pushback", "backlash",
+    "condemnation", "refusal", "rebuke", "veto", "pushback", "backlash", "dissent",
 ])
 # Verbs that only carry the noun that says what is done: "opened an investigation",
 # "filed a lawsuit", "issued an order", "launched a crackdown".
@@ -148,10 +148,26 @@ OPPOSING = frozenset({"defiant", "opposed", "critical", "unlawful", "illegal",
                       "travesty", "outrage", "extortion", "attack", "lawless"})
 
 
+# Verbs that characterise: "a decision the union called a betrayal", "a case her lawyers
+# described as politically motivated"
+CHARACTERISING = frozenset({"call", "label", "brand", "deem", "describe", "term", "dub"})
+OPPOSING_PHRASES = ("politically motivated", "witch hunt", "power grab", "sham")
+
+
 def _opposes(verb: Any) -> bool:
     """'warn against', 'rule against', 'remain defiant', 'call it unlawful', 'said …,
-    calling the conditions inhumane'."""
+    calling the conditions inhumane', 'called it a betrayal', 'described it as politically
+    motivated', 'cast the only vote against'."""
+    characterises = verb.lemma_.lower() in CHARACTERISING
     for c in verb.children:
+        if characterises and ((c.dep_ in ("dobj", "obj") and c.lower_ in OPPOSING) or (
+                c.dep_ == "prep" and c.lower_ == "as" and _opposing_words(c))):
+            return True
+        if c.dep_ in ("dobj", "obj") and c.lemma_.lower() in ("vote", "ballot") and any(
+                g.dep_ == "prep" and g.lower_ == "against" for g in c.children):
+            return True
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i < verb.i and _in(c, OBJECT_VERBS):
+            return True  # "Defying a request from X, the council voted ..."
         if c.dep_ == "advcl" and c.lemma_.lower() in ("call", "label", "brand", "deem") \
                 and c is not verb and _opposes(c):
             return True
@@ -164,6 +180,12 @@ def _opposes(verb: Any) -> bool:
                         for g in c.children):
             return True  # "called the deployment unlawful" parsed as a small clause
     return False
+
+
+def _opposing_words(tok: Any) -> bool:
+    words = " ".join(t.lower_ for t in tok.subtree)
+    return any(w in OPPOSING for w in words.split()) or any(p in words
+                                                             for p in OPPOSING_PHRASES)
 
 
 def _calls_action(verb: Any) -> bool:
