@@ -244,6 +244,11 @@ def test_eval_actors_beats_naive_baseline():
      {"Mara Quill": "objects"}),
     ("Defying a request from the Interior Ministry, the Fairhaven council voted to keep its "
      "policy.", {"Fairhaven council": "objects"}),
+    # the one whose practices are investigated; "into" read as the verb's
+    ("The Federal Trade Commission launched an investigation into Brightwater Health's "
+     "billing practices.", {"Brightwater Health": "targets"}),
+    ("The Justice Department opened a civil rights investigation into the Louisville Metro "
+     "Police Department.", {"Louisville Metro Police Department": "targets"}),
 ])
 def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
     doc = run_actors(text, date="2025-10-01")

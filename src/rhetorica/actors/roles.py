@@ -299,6 +299,10 @@ def role_of(span: Any) -> tuple[str, str]:
             if _in(head, AGENT_NOUNS) or dep == "compound":
                 tok = head
                 continue
+            if dep == "poss":  # "an investigation into X's billing practices"
+                inherited, why = _clause_role(head)
+                if inherited == TARGETS:
+                    return TARGETS, f"'{tok.text}'s {head.text}': {why}"
             break
         if dep in ("appos", "conj") and head.pos_ in ("NOUN", "PROPN", "PRON"):
             tok = head
@@ -379,6 +383,10 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                 role = _noun_role(verb.head)
                 if role:
                     return role, f"'{verb.head.text} {verb.text} by {tok.text}'"
+        if prep.lower_ in ("into", "against") and _in(prep.head, LIGHT_VERBS) and any(
+                c.dep_ in ("dobj", "obj") and _noun_role(c) for c in prep.head.children):
+            # "opened an investigation into X", with "into" read as the verb's
+            return TARGETS, f"'{prep.head.text} … {prep.text} {tok.text}'"
         if prep.lower_ == "to" and prep.head.lower_ == "according":
             return COMMENTS, "'according to'"
         if prep.lower_ == "at" and _in(prep.head, AIMED_VERBS):
