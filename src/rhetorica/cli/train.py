@@ -166,13 +166,23 @@ def register(app: typer.Typer) -> None:
                                     help="Write the int8 ONNX artefact when done."),
         init: Path = typer.Option(None, "--init", help="Start from an earlier run's "
                                   "final/model.pt (more epochs without paying again)."),
+        export_from: Path = typer.Option(None, "--export-from", help="Only export a "
+                                         "finished run's final/ folder, then choose the "
+                                         "thresholds and fit the technique head."),
     ) -> None:
         """Fine-tune MiniLM as a persuasion-technique span tagger on PTC's training side."""
         _need_torch()
         from rhetorica.ingest.errors import InputError
-        from rhetorica.rhetoric.span_tagger import artefact_dir, fit_threshold, split_ptc
+        from rhetorica.rhetoric.span_tagger import (
+            artefact_dir,
+            fit_technique_head,
+            fit_threshold,
+            split_ptc,
+        )
         from rhetorica.rhetoric.span_tagger_train import export_onnx, train
 
+        if export_from is not None and not (export_from / "model.pt").is_file():
+            fail(f"{export_from}: no model.pt (a run's final/ folder)", EXIT_INPUT)
         try:
             fit, dev, test, split = split_ptc(data, seed)
         except InputError as exc:
@@ -181,12 +191,14 @@ def register(app: typer.Typer) -> None:
                              stop_after, init)
         out.print(f"PTC: {len(fit)} training articles, {len(dev)} dev (threshold), "
                   f"{len(test)} held out")
-        final = _fine_tune(train, fit, work, cfg)
-        if export:
+        final = export_from or _fine_tune(train, fit, work, cfg)
+        if export or export_from is not None:
             dest = export_onnx(final, out_dir or artefact_dir(), cfg, {"split": split})
             threshold, dev_f1 = fit_threshold(dest, dev)
+            c, dev_tc = fit_technique_head(dest, fit, dev, seed=seed)
             out.print(f"int8 ONNX artefact: {safe(dest)}; span threshold {threshold} "
-                      f"(dev SI F1 {dev_f1:.3f})", highlight=False)
+                      f"(dev SI F1 {dev_f1:.3f}); technique head C {c} (dev TC micro-F1 "
+                      f"{dev_tc:.3f})", highlight=False)
 
     @train_app.command("claims")
     def claims(

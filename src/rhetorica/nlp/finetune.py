@@ -225,10 +225,13 @@ def save_final(model: Any, out_dir: Path, info: dict[str, Any]) -> Path:
     return final
 
 
-def export_int8(model: Any, final: Path, artefact_dir: Path, per_token: bool = False) -> Path:
+def export_int8(model: Any, final: Path, artefact_dir: Path, per_token: bool = False,
+                outputs: tuple[str, ...] = ("logits",)) -> Path:
     """Export an (input_ids, attention_mask, token_type_ids) -> logits model (one row per
     input, or per token with ``per_token``) to ONNX with dynamic batch and length, quantise
-    it to int8 into ``artefact_dir/model.onnx`` and copy MiniLM's tokenizer beside it."""
+    it to int8 into ``artefact_dir/model.onnx`` and copy MiniLM's tokenizer beside it.
+    ``outputs`` names what the model returns when it returns more than the logits (a
+    tagger's token states: ``("logits", "states")``)."""
     import shutil
 
     import torch
@@ -242,9 +245,9 @@ def export_int8(model: Any, final: Path, artefact_dir: Path, per_token: bool = F
     names = ("input_ids", "attention_mask", "token_type_ids")
     torch.onnx.export(
         model, (dummy, dummy, torch.zeros_like(dummy)), str(fp32),
-        input_names=list(names), output_names=["logits"],
+        input_names=list(names), output_names=list(outputs),
         dynamic_axes={n: {0: "batch", 1: "seq"} for n in names}
-        | {"logits": {0: "batch", 1: "seq"} if per_token else {0: "batch"}},
+        | {o: {0: "batch", 1: "seq"} if per_token else {0: "batch"} for o in outputs},
         opset_version=17, dynamo=False)
     quantize_dynamic(str(fp32), str(artefact_dir / "model.onnx"), weight_type=QuantType.QInt8)
     shutil.copy(base_model_dir() / "tokenizer.json", artefact_dir / "tokenizer.json")

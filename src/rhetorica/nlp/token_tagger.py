@@ -34,6 +34,11 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+# Token states are kept for texts up to this many word pieces (about 200,000 characters,
+# 38 MB as float16); past it a tagger falls back to what its logits say.
+MAX_STATE_PIECES = 50_000
+
+
 class TokenTagger:
     """``piece_logits(text)`` -> word-piece character offsets and their label logits.
 
@@ -45,8 +50,9 @@ class TokenTagger:
                  batch_size: int = 8) -> None:
         from rhetorica.nlp.onnx_session import open_artefact
 
+        self.folder = Path(folder)
         self.config, self.tokenizer, self.session = open_artefact(
-            Path(folder), what, rebuild, TaggerArtefactError, threads)
+            self.folder, what, rebuild, TaggerArtefactError, threads)
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
         self.labels = list(self.config["labels"])
@@ -59,10 +65,20 @@ class TokenTagger:
 
     def piece_logits(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Character offsets of the word pieces and their label logits."""
+        offsets, logits, _ = self.piece_outputs(text)
+        return offsets, logits
+
+    def piece_outputs(self, text: str, states: bool = False
+                      ) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray | None]:
+        """Offsets, logits and, with ``states`` and a graph that returns them (a second
+        output), each piece's last hidden state (float16, averaged over the windows that
+        read it; None past :data:`MAX_STATE_PIECES` pieces, to bound memory)."""
         enc = self.tokenizer.encode(text, add_special_tokens=False)
         n = len(enc.ids)
         total = np.zeros((n, len(self.labels)), dtype=np.float32)
         count = np.zeros((n, 1), dtype=np.float32)
+        keep = states and len(self.session.get_outputs()) > 1 and n <= MAX_STATE_PIECES
+        hidden = None
         body = self.max_length - 2
         starts = window_starts(n, body, self.overlap) if n else []
         for k in range(0, len(starts), self.batch_size):
@@ -76,10 +92,17 @@ class TokenTagger:
                 mask[r, :len(row)] = 1
             feeds = {"input_ids": ids, "attention_mask": mask,
                      "token_type_ids": np.zeros_like(ids)}
-            logits = self.session.run(None, {a: b for a, b in feeds.items()
-                                             if a in self._inputs})[0]
+            outs = self.session.run(None, {a: b for a, b in feeds.items()
+                                           if a in self._inputs})
+            logits = outs[0]
+            if keep and hidden is None:
+                hidden = np.zeros((n, outs[1].shape[-1]), dtype=np.float32)
             for r, s in enumerate(group):
                 m = min(body, n - s)
                 total[s:s + m] += logits[r, 1:1 + m]
                 count[s:s + m] += 1
-        return list(enc.offsets), total / np.maximum(count, 1)
+                if hidden is not None:
+                    hidden[s:s + m] += outs[1][r, 1:1 + m]
+        count = np.maximum(count, 1)
+        return (list(enc.offsets), total / count,
+                (hidden / count).astype(np.float16) if hidden is not None else None)

@@ -159,17 +159,39 @@ def train(data: Sequence[Window], n_labels: int, out_dir: Path, cfg: TaggerConfi
         "device": str(device), "base": str(base.name)})
 
 
+def _WithStates(tagger: Any) -> Any:
+    """The tagger, returning its token states beside its logits."""
+    import torch
+
+    class WithStates(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tagger = tagger
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            states = self.tagger.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                                         token_type_ids=token_type_ids).last_hidden_state
+            return self.tagger.head(states), states
+
+    return WithStates()
+
+
 def export_onnx(final: Path, artefact_dir: Path, cfg: TaggerConfig, labels: Sequence[str],
-                extra: dict[str, Any] | None = None) -> Path:
+                extra: dict[str, Any] | None = None, states: bool = False) -> Path:
     """Write the int8 ONNX tagger, its tokenizer and ``config.json`` (labels, window and
-    whatever ``extra`` adds) into ``artefact_dir``."""
+    whatever ``extra`` adds) into ``artefact_dir``. ``states``: the graph also returns each
+    token's last hidden state (a second output, ``states``), for a head that reads a
+    whole span (the rhetoric tagger's technique head)."""
     import json
 
     import torch
 
     model = build_model(base_model_dir(), cfg.layers, len(labels))
     model.load_state_dict(torch.load(Path(final) / "model.pt", map_location="cpu"))
-    artefact_dir = export_int8(model, final, artefact_dir, per_token=True)
+    if states:
+        model = _WithStates(model)
+    artefact_dir = export_int8(model, final, artefact_dir, per_token=True,
+                               outputs=("logits", "states") if states else ("logits",))
     (artefact_dir / "config.json").write_text(json.dumps(
         {"labels": list(labels), "max_length": cfg.max_length, "overlap": cfg.overlap,
          "layers": cfg.layers, **(extra or {})}, indent=2) + "\n")

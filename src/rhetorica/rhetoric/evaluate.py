@@ -182,7 +182,7 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
                     by_both += [(art_id, s, e, t) for t in _top_k(clf.classes_, both, k)]
         systems_tc["technique classifier (linear)"] = pred_tc
         if tagger is not None:
-            systems_tc["span tagger (MiniLM, mean over the span)"] = by_tagger
+            systems_tc["span tagger's technique head (pooled token states)"] = by_tagger
             systems_tc["span tagger + technique classifier (mean), as shipped"] = by_both
         if lexicon:
             # The lexicon overrides the model where one of its entries covers most of the span.
@@ -331,7 +331,7 @@ def evaluate_memes(data_dir: Path) -> dict[str, Any] | None:
     tc_rows = []
     for name, pred in (("baseline: always Loaded_Language",
                         [(a, s, e, MAJORITY) for a, s, e, _ in gold_tc]),
-                       ("span tagger (MiniLM, mean over the span)", pred_tc)):
+                       ("span tagger's technique head (pooled token states)", pred_tc)):
         r = tc_scores(gold_tc, pred)
         tc_rows.append([name, r["micro_f1"], r["macro_f1"], r["n"]])
     return {"memes": len(memes), "si": si_rows, "tc": tc_rows, "unmapped": dict(unmapped),

@@ -5,8 +5,10 @@ it labels every word piece with the persuasion technique it lies in. Spans are r
 pieces whose chance of lying in *some* technique passes the threshold chosen on dev; each
 span is widened to whole words and named by the technique its pieces favour most, so a span
 never stops mid-word and "...than a spreadsheet of" does not end on a preposition because a
-linear model lost confidence there. The same per-piece probabilities classify a given span
-(SemEval's TC subtask) by their mean over it.
+linear model lost confidence there. A span's technique (SemEval's TC subtask) comes from the
+technique head (:class:`TechniqueHead`): a logistic model over the tagger's token states
+pooled over the span, which reads the span as a whole where the per-piece probabilities
+vote piece by piece; without the head, from those probabilities' mean over the span.
 """
 
 from __future__ import annotations
@@ -57,9 +59,11 @@ class Reading:
     """One text as the tagger read it: per word piece, the chance of lying in some
     technique and the chance of each technique."""
 
-    def __init__(self, text: str, offsets: list[tuple[int, int]], proba: np.ndarray) -> None:
+    def __init__(self, text: str, offsets: list[tuple[int, int]], proba: np.ndarray,
+                 states: np.ndarray | None = None, head: TechniqueHead | None = None) -> None:
         self.text = text
         self.offsets = offsets
+        self.states, self.head = states, head
         self.starts = np.array([a for a, _ in offsets], dtype=np.int64)
         self.ends = np.array([b for _, b in offsets], dtype=np.int64)
         self.inside = 1.0 - proba[:, 0] if len(proba) else np.zeros(0)
@@ -84,8 +88,15 @@ class Reading:
         k = self._pieces(start, end)
         if not k.any():
             return np.full(len(TECHNIQUES), 1.0 / len(TECHNIQUES))
+        if self.head is not None and self.states is not None:
+            return self.head.proba(self.states[k])
         m = self.technique[k].mean(axis=0)
         return m / max(float(m.sum()), 1e-9)
+
+    def span_states(self, start: int, end: int) -> np.ndarray | None:
+        """The token states of the pieces of ``[start, end)`` (None without states)."""
+        k = self._pieces(start, end)
+        return self.states[k] if self.states is not None and k.any() else None
 
     def spans(self, threshold: float) -> list[tuple[int, int, float, str, float]]:
         """``(start, end, span p, technique, technique p)`` for each run of pieces whose
@@ -137,6 +148,45 @@ def _whole_words(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+HEAD_FILE = "technique_head.npz"
+
+
+class TechniqueHead:
+    """Multinomial logistic regression over a span's pooled token states (mean and max of
+    the tagger's last hidden states over the span's pieces): P(technique | span), in
+    :data:`TECHNIQUES` order. Fitted on PTC's training articles by :func:`fit_technique_head`
+    (the regularisation chosen on dev); numpy only at run time."""
+
+    def __init__(self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray,
+                 intercept: np.ndarray) -> None:
+        self.mean, self.scale, self.coef, self.intercept = mean, scale, coef, intercept
+
+    @staticmethod
+    def features(states: np.ndarray) -> np.ndarray:
+        x = states.astype(np.float32)
+        return np.concatenate([x.mean(axis=0), x.max(axis=0)])
+
+    def proba(self, states: np.ndarray) -> np.ndarray:
+        z = ((self.features(states) - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+    def save(self, folder: Path) -> None:
+        np.savez(Path(folder) / HEAD_FILE, mean=self.mean, scale=self.scale, coef=self.coef,
+                 intercept=self.intercept, techniques=np.array(TECHNIQUES))
+
+    @classmethod
+    def load(cls, folder: Path) -> TechniqueHead | None:
+        """The head saved beside a tagger; None without one (or for another label set)."""
+        path = Path(folder) / HEAD_FILE
+        if not path.is_file():
+            return None
+        with np.load(path) as z:
+            if tuple(str(t) for t in z["techniques"]) != tuple(TECHNIQUES):
+                return None
+            return cls(z["mean"], z["scale"], z["coef"], z["intercept"])
+
+
 class RhetoricSpanTagger(TokenTagger):
     """``read(text)`` -> :class:`Reading`; ``threshold`` is the one chosen on dev."""
 
@@ -145,10 +195,14 @@ class RhetoricSpanTagger(TokenTagger):
                          "rhetoric span tagger", REBUILD, threads)
         self.threshold = float(self.config.get("threshold", DEFAULT_THRESHOLD))
         self.show_threshold = float(self.config.get("show_threshold", self.threshold))
+        self.head = TechniqueHead.load(self.folder)
 
-    def read(self, text: str) -> Reading:
-        offsets, logits = self.piece_logits(text)
-        return Reading(text, offsets, softmax(logits) if len(logits) else logits)
+    def read(self, text: str, states: bool = False) -> Reading:
+        """The tagger's reading of ``text``; its token states are kept when the technique
+        head needs them (or ``states`` asks for them)."""
+        offsets, logits, hidden = self.piece_outputs(text, states or self.head is not None)
+        return Reading(text, offsets, softmax(logits) if len(logits) else logits, hidden,
+                       self.head)
 
 
 def load_span_tagger(folder: str | None = None) -> RhetoricSpanTagger | None:
@@ -192,6 +246,67 @@ def fit_threshold(folder: Path, dev: list[Article],
                                 if k in ("precision", "recall", "f1")} for t in grid})
     path.write_text(json.dumps(config, indent=2) + "\n")
     return best, scores[best]["f1"]
+
+
+def fit_technique_head(folder: Path, fit: list[Article], dev: list[Article],
+                       grid: tuple[float, ...] = (0.003, 0.01, 0.03, 0.1, 0.3),
+                       seed: int = 0) -> tuple[float, float]:
+    """Fit the technique head of the tagger in ``folder`` on the gold spans of ``fit``,
+    choosing the regularisation ``C`` by TC micro-F1 on ``dev`` (one prediction per gold
+    line: a span with k lines gets the top k). Saves it beside the tagger and records the
+    choice in ``config.json``. Returns (C, dev micro-F1)."""
+    from collections import Counter
+
+    from sklearn.linear_model import LogisticRegression
+
+    from rhetorica.rhetoric.ptc import tc_scores
+
+    tagger = RhetoricSpanTagger(folder)
+
+    def rows(articles: list[Article]) -> tuple[np.ndarray, list[str], list[tuple]]:
+        X, y, keys = [], [], []
+        for art in articles:
+            reading = tagger.read(art.text, states=True)
+            for s, e, t in art.spans:
+                st = reading.span_states(s, e)
+                if st is not None:
+                    X.append(TechniqueHead.features(st))
+                    y.append(t)
+                    keys.append((art.id, s, e))
+        return np.array(X), y, keys
+
+    Xf, yf, _ = rows(fit)
+    Xd, yd, kd = rows(dev)
+    mean, scale = Xf.mean(axis=0), Xf.std(axis=0) + 1e-6
+    gold = [(*k, t) for k, t in zip(kd, yd, strict=True)]
+    lines = Counter(kd)
+    scores: dict[float, float] = {}
+    models: dict[float, Any] = {}
+    for c in grid:
+        clf = LogisticRegression(C=c, max_iter=3000, random_state=seed)
+        clf.fit((Xf - mean) / scale, yf)
+        order = [list(clf.classes_).index(t) for t in TECHNIQUES]
+        proba = clf.predict_proba((Xd - mean) / scale)[:, order]
+        pred, seen = [], set()
+        for k, p in zip(kd, proba, strict=True):
+            if k not in seen:
+                seen.add(k)
+                pred += [(*k, TECHNIQUES[i]) for i in np.argsort(-p)[:lines[k]]]
+        scores[c] = tc_scores(gold, pred)["micro_f1"]
+        models[c] = (clf, order)
+    best = max(grid, key=lambda c: scores[c])
+    clf, order = models[best]
+    TechniqueHead(mean.astype(np.float32), scale.astype(np.float32),
+                  clf.coef_[order].astype(np.float32),
+                  clf.intercept_[order].astype(np.float32)).save(folder)
+    path = Path(folder) / "config.json"
+    config = json.loads(path.read_text())
+    config["technique_head"] = {"features": "mean and max of the span's token states",
+                                "C": best, "fit_spans": len(yf), "dev_spans": len(yd),
+                                "dev_micro_f1": {str(c): round(v, 4) for c, v in
+                                                 scores.items()}}
+    path.write_text(json.dumps(config, indent=2) + "\n")
+    return best, scores[best]
 
 
 def warm(settings: Any) -> None:

@@ -84,4 +84,5 @@ def train(articles: Sequence[Article], out_dir: Path, cfg: TaggerConfig,
 
 def export_onnx(final: Path, artefact_dir: Path, cfg: TaggerConfig,
                 extra: dict[str, object]) -> Path:
-    return _export(final, artefact_dir, cfg, LABELS, extra)
+    """The int8 tagger with its token states as a second output (for the technique head)."""
+    return _export(final, artefact_dir, cfg, LABELS, extra, states=True)
