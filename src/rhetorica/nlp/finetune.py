@@ -196,7 +196,7 @@ class Checkpoint:
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
-        torch.set_rng_state(state["torch_rng"])
+        torch.set_rng_state(state["torch_rng"].cpu())  # loaded onto the GPU with the rest
         return int(state["step"])
 
     def save(self, model: Any, opt: Any, sched: Any, step: int) -> None:

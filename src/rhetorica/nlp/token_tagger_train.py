@@ -89,7 +89,9 @@ def build_model(base: Path, layers: int, n_labels: int) -> Any:
     class Tagger(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base))
+            # float32 whatever the stored weights (a folder of fp16 weights, see
+            # RHETORICA_MINILM_DIR)
+            self.encoder = AutoModel.from_pretrained(str(base)).float()
             if layers < len(self.encoder.encoder.layer):
                 self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
                 self.encoder.config.num_hidden_layers = layers
