@@ -298,3 +298,13 @@ def test_smaller_by_a_quarter_is_a_fall() -> None:
                     "The wheat harvest in Tarrow fell 27% in 2024 compared with 2022.",
                     related=True)
     assert [(f.kind, f.relation) for f in found] == [("quantity", "agree")]
+
+
+def test_the_same_period_takes_the_years_of_the_sentence_before() -> None:
+    passage = ("TARROW, Jan. 14 — Homicides in Tarrow fell by about a third in 2024 compared "
+               "with 2021, police said. Reported violent crime as a whole declined 9% over the "
+               "same period, while property crime rose 4%.")
+    found = compare("Violent crime in Tarrow has tripled since 2021.", passage, related=True,
+                    published="2025-01-14")
+    assert ("direction", "conflict") in [(f.kind, f.relation) for f in found]
+    assert any("2021–2024" in f.reason and "reported" not in f.reason for f in found), found

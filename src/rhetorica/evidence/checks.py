@@ -654,7 +654,10 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         return []
     out: list[Finding] = []
     clause = best_clause(claim, sent)
-    pq = quantities(clause, hint) if same_measure(claim, clause) else []
+    period = _period_of(sent, passage)
+    pq = quantities(clause, period or hint) if same_measure(claim, clause) else []
+    if period:  # the years come from the passage itself, not from its date
+        pq = [replace(q, years_from_date=False) for q in pq]
     # changes: direction, then size of the change
     c_change = next((q for q in cq if q.direction), None)
     p_change = next((q for q in pq if q.direction), None)
@@ -720,6 +723,26 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     if (said := attribution(claim, passage)):
         out.append(said)
     return _dedupe(out)
+
+
+_SAME_PERIOD = re.compile(r"\b(?:over|in|during|for) the same (?:period|time|years?|months?)\b",
+                          re.I)
+
+
+def _period_of(sentence: str, passage: str) -> tuple[int, ...]:
+    """The years "over the same period" refers to: those of the nearest earlier sentence
+    of the passage that states any ("homicides fell by a third in 2024 compared with 2021
+    ... violent crime declined 9% over the same period"). Empty when the sentence states
+    its own years or does not refer back."""
+    if _YEAR.search(sentence) or not _SAME_PERIOD.search(sentence):
+        return ()
+    earlier: tuple[int, ...] = ()
+    for s in sentences(passage):
+        if s == sentence or sentence in s:
+            return earlier
+        if (years := tuple(sorted({int(y) for y in _YEAR.findall(s)}))):
+            earlier = years
+    return ()
 
 
 def _group(text: str, phrase: str) -> set[str]:
