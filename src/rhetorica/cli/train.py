@@ -217,6 +217,9 @@ def register(app: typer.Typer) -> None:
                                        "full schedule (0: run it all)."),
         export: bool = typer.Option(True, "--export/--no-export",
                                     help="Write the int8 ONNX artefact when done."),
+        export_from: Path = typer.Option(None, "--export-from", help="Only export a "
+                                         "finished run's final/ folder (trained elsewhere), "
+                                         "then calibrate it on dev."),
     ) -> None:
         """Fine-tune MiniLM as a check-worthiness ranker (ClaimBuster + CheckThat!)."""
         _need_torch()
@@ -240,8 +243,10 @@ def register(app: typer.Typer) -> None:
         cfg = RankerConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr,
                            max_length=max_length, threads=threads or None,
                            stop_after=stop_after or None)
-        final = _fine_tune(train, rows, work, cfg, dev=dev)
-        if export:
+        if export_from is not None and not (export_from / "model.pt").is_file():
+            fail(f"{export_from}: no model.pt (a run's final/ folder)", EXIT_INPUT)
+        final = export_from or _fine_tune(train, rows, work, cfg, dev=dev)
+        if export or export_from is not None:
             dest = export_onnx(final, out_dir or artefact_dir(), max_length)
             fit = fit_calibration(dest, dev)
             out.print(f"int8 ONNX artefact: {safe(dest)}; threshold {fit['threshold']} "
