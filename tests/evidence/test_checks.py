@@ -308,3 +308,42 @@ def test_the_same_period_takes_the_years_of_the_sentence_before() -> None:
                     published="2025-01-14")
     assert ("direction", "conflict") in [(f.kind, f.relation) for f in found]
     assert any("2021–2024" in f.reason and "reported" not in f.reason for f in found), found
+
+
+def test_a_name_between_a_figure_and_its_noun_is_not_what_it_counts() -> None:
+    found = compare("A water main break left 18,000 Tarrow homes without water.",
+                    "TARROW, July 21 — A water main break on Canal Road left about 1,800 homes "
+                    "without running "
+                    "water for two days, officials said.", related=True)
+    assert [(f.kind, f.relation) for f in found] == [("quantity", "conflict")]
+
+
+HARWICK = ("TARROW, March 10 — The Tarrow council voted 5-2 on Monday to raise the property "
+           "tax rate by 4 percent. Councillor Ruth Amadi, who voted against the measure, said "
+           "families \"cannot absorb another bill this year.\"")
+
+
+def test_a_vote_the_other_way_by_the_same_voter_is_a_conflict() -> None:
+    found = compare("Councillor Ruth Amadi voted for the property tax increase.", HARWICK,
+                    related=True)
+    assert [(f.kind, f.relation) for f in found] == [("predicate", "conflict")]
+    # another member's vote against is no conflict for the council's vote
+    assert not [f for f in compare("The Tarrow council voted for the property tax increase.",
+                                   HARWICK, related=True) if f.relation == "conflict"]
+
+
+def test_a_negation_inside_quoted_words_is_not_the_reports() -> None:
+    found = compare("Councillor Ruth Amadi voted against the property tax increase.", HARWICK,
+                    related=True)
+    assert not [f for f in found if f.kind == "negation"], found
+
+
+def test_a_raise_by_the_claimed_figure_agrees_unless_it_was_rejected() -> None:
+    agreed = compare("The Tarrow council voted 5-2 to raise the property tax rate by 4 percent.",
+                     HARWICK, related=True)
+    assert ("quantity", "agree") in [(f.kind, f.relation) for f in agreed]
+    rejected = compare("Tarrow council voted through a 5% property tax increase.",
+                       "The Tarrow town council on Tuesday rejected a proposal to raise property "
+                       "taxes by 5%, with four councillors in favour and five against.",
+                       related=True)
+    assert not [f for f in rejected if f.relation == "agree"], rejected

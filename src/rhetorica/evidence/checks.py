@@ -32,7 +32,7 @@ UP = frozenset({
     "jump", "jumped", "jumps", "soar", "soared", "surge", "surged", "up", "higher", "more",
     "gain", "gained", "doubled", "tripled", "trebled", "quadrupled", "spike", "spiked",
     "skyrocketed", "expanded", "boosted", "exceeded", "outnumbered", "exploded", "raised",
-    "hiked", "swelled", "rebounded",
+    "hiked", "swelled", "rebounded", "raise", "raises", "raising", "hike", "hikes",
 })
 DOWN = frozenset({
     "fall", "falls", "fell", "fallen", "falling", "decrease", "decreased", "decreases",
@@ -261,6 +261,7 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             frac, frac_text = FRACTIONS[phrase], phrase
             break
     pct = None
+    proper = names(text)
     for m in _NUM.finditer(text):
         raw, unit = m.group(2), (m.group(3) or "").lower()
         num = float(raw.replace(",", ""))
@@ -283,10 +284,10 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             bound = "~"
         if m.group(1):
             unit = "$"
-        if not unit:
+        if not unit:  # what it counts: the next word that is no name ("18,000 Tarrow homes")
             after = tokens(text[m.end():m.end() + 40])
             noun = next((w for w in after if w not in STOP and w not in ("of", "additional")
-                         and not w[0].isdigit()), "")
+                         and not w[0].isdigit() and w not in proper), "")
             unit = _stem(noun)
         # "by 40%" next to a change verb is the size of the change; "to 4.2%" is the level.
         by = re.search(r"\bby\s+(?:about |around |roughly |nearly |almost |some |more than )?$",
@@ -691,10 +692,17 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             out.append(Finding("quantity", "conflict" if verdict else "agree",
                                f"claim: {_describe(c)}; passage: {_describe(p)}", sent))
     # negation: one side denies what the other asserts
-    c_neg, p_neg = _negated(claim), _negated(sent)
+    # (a negation inside someone's quoted words is theirs, not the report's: "Mbeki, who
+    # voted against it, said families 'cannot absorb another bill'")
+    said = _unquoted(sent) if not _QUOTED.search(claim) else sent
+    c_neg, p_neg = _negated(claim), _negated(said)
+    if p_neg and not c_neg:
+        # "rejected a proposal to raise taxes by 5%": the figure is the one the claim
+        # states, but the sentence denies it happened, so it confirms nothing
+        out = [f for f in out if f.relation != "agree"]
     if c_neg != p_neg and shared >= max(MIN_SHARED, 0.6):
         neg_side = "passage" if p_neg else "claim"
-        cue = next(t for t in tokens(sent if p_neg else claim)
+        cue = next(t for t in tokens(said if p_neg else claim)
                    if t in NEGATORS or t.endswith("n't"))
         out.append(Finding("negation", "conflict",
                            f"the {neg_side} negates it ('{cue}'): \"{_clip(sent)}\"", sent))
@@ -717,6 +725,10 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         elif clo <= plo and phi <= chi:
             out.append(Finding("quantifier", "agree", f"claim: '{cn}'; passage: '{pn}'",
                                sent))
+    for s in sentences(passage):  # the voter may be named in another sentence than the best
+        if (vote := _vote_conflict(claim, s)):
+            out.append(Finding("predicate", "conflict", vote, s))
+            break
     # roles reversed: "the Gulls beat the Rapids" / "the Rapids beat the Gulls"
     if (rev := reversed_roles(claim, sent)):
         out.append(Finding("predicate", "conflict", rev, sent))
@@ -743,6 +755,37 @@ def _period_of(sentence: str, passage: str) -> tuple[int, ...]:
         if (years := tuple(sorted({int(y) for y in _YEAR.findall(s)}))):
             earlier = years
     return ()
+
+
+_QUOTED = re.compile(r"[\"“][^\"“”]{2,}(?:[\"”]|$)")  # unclosed at a sentence's end
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without its quoted words."""
+    return _QUOTED.sub(" ", text)
+
+
+_VOTE = re.compile(r"\bvot(?:ed|es|e|ing)\s+(for|in favou?r of|against)\b", re.I)
+
+
+def _vote_conflict(claim: str, sentence: str) -> str | None:
+    """"X voted for it" against a sentence in which X voted against it (or the other way
+    round): X named just before the opposite vote ("Councillor Mbeki, who voted against the
+    measure"), so another voter's "against" is not read as X's."""
+    m = _VOTE.search(claim)
+    if not m:
+        return None
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]+", claim[:m.start()])
+             if w.lower() not in STOP]
+    if not words:
+        return None
+    who, side = words[-1].lower(), m.group(1).lower() == "against"
+    for v in _VOTE.finditer(sentence):
+        if (v.group(1).lower() == "against") != side and re.search(
+                rf"\b{re.escape(who)}\b", sentence[max(0, v.start() - 40):v.start()].lower()):
+            return (f"claim: {words[-1]} voted {m.group(1).lower()}; passage: "
+                    f"\"{_clip(sentence[max(0, v.start() - 40):v.end() + 20].strip(), 90)}\"")
+    return None
 
 
 def _group(text: str, phrase: str) -> set[str]:
