@@ -347,3 +347,11 @@ def test_a_raise_by_the_claimed_figure_agrees_unless_it_was_rejected() -> None:
                        "taxes by 5%, with four councillors in favour and five against.",
                        related=True)
     assert not [f for f in rejected if f.relation == "agree"], rejected
+
+
+def test_percentages_from_and_to_are_levels_and_their_ratio_is_the_change() -> None:
+    found = compare("Unemployment in Tarrow doubled.",
+                    "Unemployment in Tarrow rose from 4.8 percent to 6.2 percent in March.",
+                    related=True)
+    assert [(f.kind, f.relation) for f in found] == [("quantity", "conflict")]
+    assert "x1.29" in found[0].reason and "x1.05" not in found[0].reason

@@ -292,7 +292,10 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         # "by 40%" next to a change verb is the size of the change; "to 4.2%" is the level.
         by = re.search(r"\bby\s+(?:about |around |roughly |nearly |almost |some |more than )?$",
                        before)
-        if unit in ("%", "pp") and direction and (by or not re.search(r"\bto\s+$", before)):
+        # "from 4.8 percent to 6.2 percent", "to 6.2% from 4.8%": levels, the change is
+        # their ratio (below)
+        if unit in ("%", "pp") and direction and (
+                by or not re.search(r"\b(?:to|from)\s+$", before)):
             pct = num if unit == "%" else pct
             out.append(Quantity(m.group(0).strip(), num, unit, direction,
                                 _change_ratio(direction, num, None, None) if unit == "%"
