@@ -64,3 +64,24 @@ def test_an_earlier_version_of_a_refetched_page_is_left_out(corpus_store):
     cited = [p["document_id"] for p in result.passages]
     assert new_id in cited and old_id not in cited
     assert any("earlier version" in n for n in result.notes)
+
+
+def test_a_superseded_passage_says_so_in_every_format() -> None:
+    """New-user trial: the link to the later correction was only in --json."""
+    from rhetorica.evidence.report import EVIDENCE, notes_text
+
+    old = {"passage_id": 1, "stance": "unrelated", "score": 0.9, "text": "Voters approved it.",
+           "superseded_by": 2, "checks": [], "source": "Gazette", "date": "2025-05-09"}
+    new = {"passage_id": 2, "stance": "refutes", "score": 0.8, "text": "It was rejected.",
+           "checks": [], "source": "Courier", "date": "2025-05-10"}
+    assert notes_text(old, [old, new]) == [
+        "superseded: corrected by a later report (Courier 2025-05-10)"]
+    assert notes_text(new, [old, new]) == []
+    item = {"claim": {"text": "Voters approved it.", "start": 0, "end": 19},
+            "verdict": "refuted", "confidence": 0.7, "summary": "", "passages": [old, new]}
+    from rhetorica.document import Document
+
+    doc = Document("Voters approved it.")
+    doc.results["evidence"] = [item]
+    for text in (EVIDENCE.html(doc), EVIDENCE.markdown(doc)):
+        assert "corrected by a later report (Courier 2025-05-10)" in (text or "")

@@ -136,7 +136,7 @@ def _print_table(items: list[dict]) -> None:
     from rich.table import Table
 
     from rhetorica.cli.common import safe as escape  # markup and control characters inert
-    from rhetorica.evidence.report import copies_text, rating_text
+    from rhetorica.evidence.report import notes_text, rating_text
 
     colours = {"supported": "green", "refuted": "red", "disputed": "yellow",
                "not_enough_evidence": "bright_black"}
@@ -159,7 +159,7 @@ def _print_table(items: list[dict]) -> None:
             table.add_column(col)
         for p in it["passages"]:
             why = "\n".join([*(f"{c['relation']}: {c['reason']}" for c in p.get("checks") or []),
-                             *([copies_text(p)] if p.get("copies") else [])])
+                             *notes_text(p, it["passages"])])
             where = p.get("source") or p.get("title") or ""
             if p.get("url"):
                 where += f"\n{p['url']}"

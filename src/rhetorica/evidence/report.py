@@ -48,6 +48,22 @@ def copies_text(p: dict[str, Any]) -> str:
     return f"also carried by {len(others)} cop{'ies' if len(others) > 1 else 'y'}: {shown}"
 
 
+def superseded_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> str:
+    """Says that a later report corrects this one (its reading no longer counts)."""
+    later_id = p.get("superseded_by")
+    if later_id is None:
+        return ""
+    later = next((q for q in passages if q.get("passage_id") == later_id), {})
+    by = " ".join(str(x) for x in (later.get("source"), later.get("date")) if x)
+    return "superseded: corrected by a later report" + (f" ({by})" if by else "")
+
+
+def notes_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> list[str]:
+    """What a reader is told beside a passage besides its checks: a later correction, the
+    other copies of a syndicated story."""
+    return [t for t in (superseded_text(p, passages), copies_text(p)) if t]
+
+
 def rating_text(fc: dict[str, Any]) -> str:
     """A prior fact-check's rating as its publisher wrote it ("False", else "2/5")."""
     if fc.get("rating"):
@@ -110,8 +126,8 @@ def _evidence_html(doc: Document) -> str | None:
             why = "".join(f'<br><small class="check {escape(c["relation"])}">'
                           f'{escape(c["kind"])}: {escape(c["reason"])}</small>'
                           for c in p.get("checks") or [])
-            if copies_text(p):
-                why += f'<br><small class="copies">{escape(copies_text(p))}</small>'
+            why += "".join(f'<br><small class="note">{escape(t)}</small>'
+                           for t in notes_text(p, item.get("passages", [])))
             rows.append(
                 f'<li><span class="stance" style="color:{sc}">{escape(p["stance"])} '
                 f'{p["score"]:.2f}</span> <q>{escape(p["text"])}</q> '
@@ -169,8 +185,7 @@ def _evidence_md(doc: Document) -> str | None:
                          f"— {cite}")
             lines.extend(f"  - {c['kind']}: {md_cell(c['reason'], 300)}"
                          for c in p.get("checks") or [])
-            if copies_text(p):
-                lines.append(f"  - {md_cell(copies_text(p), 400)}")
+            lines.extend(f"  - {md_cell(t, 400)}" for t in notes_text(p, item["passages"]))
         lines.extend(f"- *note*: {md_cell(n)}" for n in item.get("notes") or [])
         if not item.get("passages"):
             lines.append("- The corpus returned no passage for this claim.")
