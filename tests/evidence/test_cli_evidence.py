@@ -248,3 +248,21 @@ def test_verify_refuses_a_missing_claims_file_rather_than_checking_its_name(
     res = run("verify", str(tmp_path / "claims.txt"), "--db", str(tmp_path / "c.db"))
     assert res.exit_code == 3 and "no such file" in res.output
     assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+
+
+def test_verify_against_a_mistyped_database_path_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    res = run("verify", "Crime rose.", "--db", str(db))
+    assert res.exit_code == 3 and "no such database" in res.output and not db.exists()
+
+
+def test_corpus_add_refuses_an_empty_file_and_adds_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("The Westport harbour reopened on Monday after repairs.", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    res = run("corpus", "add", str(good), str(empty), "--db", str(db))
+    assert res.exit_code == 3 and "empty file" in res.output and "nothing was added" in res.output
+    listed = run("corpus", "list", "--db", str(db), "--json")
+    assert listed.exit_code != 0 or json.loads(listed.output or "[]") == []

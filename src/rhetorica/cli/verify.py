@@ -90,6 +90,9 @@ def verify(
     if not claims:
         fail("no claim to verify", EXIT_INPUT)
     url = Settings().with_(db=db).db
+    if "://" not in url and not Path(url).exists():  # a mistyped path is no empty corpus
+        fail(f"{url}: no such database; add documents with `rhetorica corpus add --db "
+             f"{url}`", EXIT_INPUT)
     try:
         store = open_corpus_store(url)
     except StoreError as exc:

@@ -681,6 +681,8 @@ def read_corpus_file(path: str | Path, *, encoding: str = "utf-8",
                          ) from None
     except PermissionError:
         raise InputError(origin, "permission denied") from None
+    if not data.strip():
+        raise InputError(origin, "empty file (no text to add)")
     return read_bytes(data, origin, fmt or _sniff(p, data), encoding=encoding, source=source,
                       max_chars=cap)
 
