@@ -36,8 +36,9 @@ def desk(tmp_path_factory):
 
 
 # The issue's bar is not reached yet (measured: accuracy 0.61, 1 false or unsettled claim
-# labelled supported; citation recall 0.86 now meets its bar; see the closing note). strict=True: when the
-# bar is met these become failures, so the marks must then be removed, not the bar lowered.
+# labelled supported; citation recall 0.86 now meets its bar; see the closing note).
+# strict=True: when the bar is met these become failures, so the marks must then be
+# removed, not the bar lowered.
 NOT_YET = pytest.mark.xfail(strict=True, reason="issue 13 bar not reached: newsdesk accuracy "
                             "0.61 and 1 false claim supported (target 0.85 and 0)")
 
