@@ -100,3 +100,19 @@ def test_posts_file_may_exceed_one_statement_limit_but_not_a_post(tmp_path):
     with pytest.raises(InputError, match=r"post is 0\.0 MB, above the 0\.0 MB limit") as info:
         read_statements(big, max_bytes=1000)
     assert str(info.value).startswith(f"{big}:2:")
+
+
+def test_markdown_front_matter_is_the_statements_metadata_not_its_text(tmp_path):
+    """New-user trial: the front matter of an article.md was analysed as its first claim."""
+    p = tmp_path / "article.md"
+    p.write_text("---\ntitle: Council funds 12 officers\ndate: 2025-07-08\nauthor: Nina Castell\n"
+                 "source: Tarrow Ledger\n---\nTARROW, July 8 — The council approved funding for "
+                 "12 new police officers.\n", encoding="utf-8")
+    (doc,) = read_statements(str(p))
+    assert doc.text.startswith("TARROW, July 8") and "title:" not in doc.text
+    assert (doc.meta.title, doc.meta.date, doc.meta.speaker, doc.meta.source) == (
+        "Council funds 12 officers", "2025-07-08", "Nina Castell", "Tarrow Ledger")
+    # a plain text file keeps its dashes
+    t = tmp_path / "note.txt"
+    t.write_text("---\ntitle: x\n---\nSome text here.", encoding="utf-8")
+    assert read_statements(str(t))[0].text.startswith("---")

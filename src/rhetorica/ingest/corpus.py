@@ -34,7 +34,7 @@ from rhetorica.ingest.metadata import complete as complete_metadata
 from rhetorica.ingest.metadata import first_line_title, html_metadata, parse_ld_json
 from rhetorica.ingest.near_duplicates import Fingerprint, fingerprint
 from rhetorica.ingest.passages import Passage, split_passages
-from rhetorica.ingest.text import check_size, decode
+from rhetorica.ingest.text import check_size, decode, front_matter
 
 DEFAULT_MAX_FILE_BYTES = 50_000_000
 
@@ -186,15 +186,7 @@ def read_plain(data: bytes, origin: str, encoding: str = "utf-8") -> list[Corpus
 
 
 def read_markdown(data: bytes, origin: str, encoding: str = "utf-8") -> list[CorpusDocument]:
-    raw = decode(data, origin, encoding)
-    meta: dict[str, str] = {}
-    fm = re.match(r"---\n(.*?)\n---\n", raw, flags=re.S)  # YAML-ish front matter
-    if fm:
-        for line in fm.group(1).split("\n"):
-            k, sep, v = line.partition(":")
-            if sep:
-                meta[k.strip().lower()] = v.strip().strip("'\"")
-        raw = raw[fm.end():]
+    meta, raw = front_matter(decode(data, origin, encoding))
     title = meta.get("title")
     lines = []
     for line in raw.split("\n"):

@@ -21,6 +21,7 @@ from rhetorica.ingest.text import (
     STATEMENT_MAX_BYTES,
     check_size,
     decode,
+    front_matter,
     require_text,
 )
 
@@ -181,8 +182,15 @@ def read_statements(
                                  f"{max_bytes / 1e6:.1f} MB limit for one statement; raise "
                                  "RHETORICA_MAX_BYTES to analyse it")
     else:
+        found: dict[str, str] = {}
+        if suffix in ("md", "markdown"):  # its front matter says who, when and where
+            found, text = front_matter(text)
         require_text(text, origin)
         docs = [Document(text, DocumentMeta(origin=origin))]
+        for key, names in META_KEYS.items():
+            value = next((found[n] for n in names if found.get(n)), None)
+            if value is not None and hasattr(docs[0].meta, key):
+                setattr(docs[0].meta, key, value)
     for doc in docs:
         for key, value in (meta or {}).items():
             if value is not None and getattr(doc.meta, key) is None:

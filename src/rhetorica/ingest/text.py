@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rhetorica.ingest.errors import InputError
@@ -80,3 +81,21 @@ def require_text(text: str, origin: str, line: int | None = None) -> str:
     if not text.strip():
         raise InputError(origin, "is empty (nothing to analyse)", line=line)
     return text
+
+
+_FRONT_MATTER = re.compile(r"---\r?\n(.*?)\r?\n---\r?\n", re.S)
+
+
+def front_matter(raw: str) -> tuple[dict[str, str], str]:
+    """A Markdown file's YAML-style front matter ("key: value" lines between ``---`` lines)
+    as lower-cased keys, and the text after it; ``({}, raw)`` without one."""
+    fm = _FRONT_MATTER.match(raw)
+    if not fm:
+        return {}, raw
+    meta: dict[str, str] = {}
+    for line in fm.group(1).splitlines():
+        k, sep, v = line.partition(":")
+        if sep and k.strip():
+            meta[k.strip().lower()] = v.strip().strip("'\"")
+    return meta, raw[fm.end():]
+
