@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from rhetorica.ingest.corpus import read_corpus_file
 from rhetorica.ingest.metadata import byline, dateline_date, html_metadata, split_site_suffix
 
@@ -100,3 +102,18 @@ def test_undeclared_english_is_detected_other_languages_stay_unstated(tmp_path):
     assert en.extra["language"] == "en"
     assert en.extra["provenance"]["language"].startswith("detected")
     assert "language" not in fr.extra
+
+
+@pytest.mark.parametrize("text,date,source", [
+    ("HARWICK, April 15, 2025 (Valley Wire) — The council met.", "2025-04-15", "Valley Wire"),
+    ("HARWICK (AP) — The council met on Monday.", None, "AP"),
+    ("HARWICK (Valley Wire) — April 15, 2025 — The council met.", "2025-04-15", "Valley Wire"),
+])
+def test_an_agency_after_the_date_or_without_one_is_the_source(text, date, source):
+    """New-user trial: these datelines gave no source (and the first no date)."""
+    from rhetorica.ingest.corpus import CorpusDocument
+    from rhetorica.ingest.metadata import complete
+
+    doc = CorpusDocument(text, "x.txt")
+    complete(doc)
+    assert (doc.published, doc.source) == (date, source)

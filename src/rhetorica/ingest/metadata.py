@@ -38,10 +38,15 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 # "RIVERTON, June 9, 2025 —", "MILLBROOK, Ore. (Wire) — March 3, 2024 —",
 # "LONDON (Reuters), 4 March 2025 -": an upper-case place, optional state and agency, a date
+# "HARWICK, April 15, 2025 (Valley Wire) —": the agency may follow the date too
 DATELINE = re.compile(
     r"^\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?(?:\s*\((?P<agency>[^)\n]{1,40})\))?"
     r"\s*[,—–-]{1,2}\s*(?P<date>" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+" + _MONTH
-    + r"\s+\d{4})\s*(?:[—–-]|,|\.)", re.M)
+    + r"\s+\d{4})\s*(?:\((?P<agency_after>[^)\n]{1,40})\)\s*)?(?:[—–-]|,|\.)", re.M)
+# "HARWICK (AP) —": an agency without a date
+AGENCY_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?\s*\((?P<agency>[^)\n]{1,40})\)"
+    r"\s*[—–-]", re.M)
 
 
 @dataclass
@@ -278,8 +283,11 @@ def complete(doc: Any, text_date: bool = True) -> None:
         if found:
             doc.published = found
             prov["published"] = "dateline"
-    if doc.source is None and m and m.group("agency"):
-        doc.source = m.group("agency").strip()
+    agency = (m.group("agency") or m.group("agency_after")) if m else None
+    if agency is None and (a := AGENCY_DATELINE.search(doc.text[:600])):
+        agency = a.group("agency")
+    if doc.source is None and agency:
+        doc.source = agency.strip()
         prov["source"] = "dateline (agency)"
     if doc.author is None:
         found = byline(doc.text)
