@@ -19,3 +19,15 @@ def test_a_sentence_starts_after_an_abbreviation_only_before_an_opener(
     doc = load_spacy(Settings().spacy_model)(text)
     assert [s.text for s in doc.sents] == sentences
     assert all("Multiple" not in e.text for e in doc.ents)
+
+
+def test_a_closing_quote_split_off_by_the_parser_goes_back_to_its_sentence() -> None:
+    """New-user trial: a lone '"' came out as a sentence (and a check-worthy claim)."""
+    from rhetorica.nlp.segment import _joined
+
+    text = 'The cost is $1.1 million a year. Mayor Brandt called the compromise "responsible."'
+    cut = text.index('."') + 1  # the parser's split: the closing quote alone
+    assert _joined(text, [(0, 32), (33, cut), (cut, len(text))]) == [(0, 32), (33, len(text))]
+    # a quote that opens the next sentence is left alone
+    other = 'He said so. "We will," she replied.'
+    assert _joined(other, [(0, 11), (12, len(other))]) == [(0, 11), (12, len(other))]

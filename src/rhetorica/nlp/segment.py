@@ -21,6 +21,24 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# What the parser may leave alone after a sentence's full stop: a closing quotation mark
+# ('... called the compromise "responsible."' ends with '"' split off as a sentence).
+_TAIL = set("\"'”’)]»")
+
+
+def _joined(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Parser sentences, with one that is only closing quotes or brackets given back to the
+    sentence before it."""
+    out: list[tuple[int, int]] = []
+    for a, b in sents:
+        piece = text[a:b].strip()
+        if out and piece and set(piece) <= _TAIL and "\n\n" not in text[out[-1][1]:a]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 class Segmenter:
     name = "segment"
 
@@ -31,8 +49,7 @@ class Segmenter:
         parsed = ensure_parsed(doc, self.settings)
         doc.remove_layer(LAYER)
         text = doc.text
-        for sent in parsed.sents:
-            start, end = sent.start_char, sent.end_char
+        for start, end in _joined(text, [(s.start_char, s.end_char) for s in parsed.sents]):
             # Split on blank lines inside a parser sentence (paragraph breaks).
             pieces, cursor = [], start
             idx = text.find("\n\n", start, end)
