@@ -134,3 +134,12 @@ def test_feature_columns_are_feature_hasher_columns():
                         alternate_sign=False).transform(rows).tocsr()
     ref.data[:] = 1.0
     assert abs(_matrix(rows) - ref).max() == 0
+
+
+def test_a_datelines_town_is_not_repetition(pipe):
+    """New-user trial: "HARWICK" of the dateline counted towards a repetition span."""
+    text = ("HARWICK, July 8 — Harwick's council approved funding on Monday. Harwick will hire "
+            "staff. Harwick residents were told the plan.")
+    doc = pipe(Document(text))
+    assert not [s for s in doc.layer("rhetoric")
+                if s.label == "repetition" and s.start < text.index("—")]
