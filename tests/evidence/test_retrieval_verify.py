@@ -304,3 +304,6 @@ def test_passages_about_another_place_are_reranked_last(verifier) -> None:
     res = verifier.judge("Unemployment in Eastbury fell in March.", [*others, own], rerank=True)
     assert len(res.passages) == verifier.k
     assert any(p["passage_id"] == 99 for p in res.passages)
+    assert summarise("disputed", [strong_sup, {"stance": "refutes", "strong": True}]) == (
+        "Reports in the corpus disagree: 1 passage supports this claim, 1 passage "
+        "contradicts it.")

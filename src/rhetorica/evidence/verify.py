@@ -343,8 +343,8 @@ def summarise(verdict: str, passages: list[dict[str, Any]]) -> str:
             f"{n(lean_sup)} lean{'s' if lean_sup == 1 else ''} towards it, below the bar for "
             "support." if lean_sup else "none supports it as stated.")
     if verdict == "disputed":
-        return f"Reports in the corpus disagree: {n(sup)} support this claim, {n(ref)} " \
-               "contradict it."
+        return f"Reports in the corpus disagree: {n(sup)} support{'s' if sup == 1 else ''} " \
+               f"this claim, {n(ref)} contradict{'s' if ref == 1 else ''} it."
     if any(p["stance"] != "unrelated" for p in passages):
         return "Some passages touch on this claim, but none settles it either way."
     return NO_EVIDENCE
