@@ -272,6 +272,9 @@ def test_summary_mentions_passages_that_lean_the_other_way() -> None:
     assert "2 passages lean towards it" in summarise(
         "refuted", [{"stance": "refutes", "strong": True},
                     *[{"stance": "supports", "strong": False}] * 2])
+    assert summarise("disputed", [strong_sup, {"stance": "refutes", "strong": True}]) == (
+        "Reports in the corpus disagree: 1 passage supports this claim, 1 passage "
+        "contradicts it.")
 
 
 def test_a_low_confidence_verdict_is_still_the_rules_verdict(verifier, monkeypatch) -> None:
@@ -304,6 +307,3 @@ def test_passages_about_another_place_are_reranked_last(verifier) -> None:
     res = verifier.judge("Unemployment in Eastbury fell in March.", [*others, own], rerank=True)
     assert len(res.passages) == verifier.k
     assert any(p["passage_id"] == 99 for p in res.passages)
-    assert summarise("disputed", [strong_sup, {"stance": "refutes", "strong": True}]) == (
-        "Reports in the corpus disagree: 1 passage supports this claim, 1 passage "
-        "contradicts it.")
