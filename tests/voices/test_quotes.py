@@ -192,3 +192,17 @@ def test_the_authors_own_first_person_is_not_a_quoted_voice() -> None:
     quoted = Pipeline(settings=Settings())(Document(
         'Newsom said: "I ordered the Guard home, and I said they would not come back."'))
     assert {q.attrs["speaker"] for q in quoted.layer("quote")} == {"Gavin Newsom"}
+
+
+def test_nobody_says_anything_and_a_pronoun_is_no_reported_content(nlp):
+    """New-user trial: "Nobody believes her" gave "Nobody" saying "her"."""
+    from rhetorica.voices.quotes import Attribution, _said
+
+    text = "Nobody believes her. The mayor said the plan would cost $2 million."
+    parsed = nlp(text)
+    nobody = Attribution((16, 19), (0, 6), (7, 15), "indirect")
+    mayor = Attribution((36, len(text) - 1), (21, 30), (31, 35), "indirect")
+    function_words = Attribution((16, 19), (21, 30), (31, 35), "indirect")
+    direct = Attribution((16, 19), (21, 30), (31, 35), "direct")
+    kept = _said(parsed, text, [nobody, mayor, function_words, direct])
+    assert kept == [mayor, direct]

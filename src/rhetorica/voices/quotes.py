@@ -623,7 +623,29 @@ def read_attributions(parsed: Any, text: str, tagger: Any | None = None) -> list
     the rules; speakers resolved either way."""
     rules = find_attributions(parsed, text)
     if tagger is None:
-        return rules
+        return _said(parsed, text, rules)
     atts = attributions_from_tags(tagger.tag(text), text, rules)
     _resolve_speakers(parsed, text, atts)
-    return atts
+    return _said(parsed, text, atts)
+
+
+# Words that name no one: "Nobody believes her" reports no one's words.
+NO_ONE = frozenset({"nobody", "no one", "no-one", "none", "noone", "nothing"})
+
+
+def _said(parsed: Any, text: str, atts: list[Attribution]) -> list[Attribution]:
+    """The attributions that report someone's words or thoughts: one whose source is
+    "nobody" ("Nobody believes her") or whose indirect content is no more than function
+    words ("her", "the") is left out. Direct quotes stand whatever they hold. (Requiring a
+    verb in indirect content, so that "she wants your tax money" is no report, cost
+    PolNeAR's content F1 0.770 -> 0.736: its annotators mark verbless contents too.)"""
+    out = []
+    for a in atts:
+        if a.source and text[a.source[0]:a.source[1]].strip().lower() in NO_ONE:
+            continue
+        if a.kind == "indirect":
+            span = parsed.char_span(a.content[0], a.content[1], alignment_mode="expand")
+            if span is not None and not any(t.is_alpha and not t.is_stop for t in span):
+                continue
+        out.append(a)
+    return out
