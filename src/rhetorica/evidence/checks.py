@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from rhetorica.ingest.metadata import DATELINE_PREFIX
+
 # -- vocabulary -------------------------------------------------------------------------------
 UP = frozenset({
     "rise", "rises", "rose", "risen", "rising", "increase", "increased", "increases",
@@ -149,9 +151,6 @@ def content(text: str) -> set[str]:
 _ABBREV = re.compile(r"(?:^|[\s(])(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|"
                      r"St|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Hon|Inc|Corp|Co|Ltd|Jr|Sr|"
                      r"No|Nos|vs|approx|est)\.$")
-# A wire dateline opening an article: "RIVERTON, Jan. 14 — ", "HARLOW BAY — ".
-_DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]+(?:\([A-Za-z. ]+\))?(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2})?"
-                       r"\s*[—–]\s*")
 
 
 def sentences(text: str) -> list[str]:
@@ -166,7 +165,7 @@ def sentences(text: str) -> list[str]:
         else:
             out.append(part)
     if out:
-        out[0] = _DATELINE.sub("", out[0]) or out[0]
+        out[0] = DATELINE_PREFIX.sub("", out[0]) or out[0]
     return out
 
 
@@ -556,7 +555,7 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
 
 def names(text: str) -> set[str]:
     """Capitalised words inside a sentence (places, people, organisations), lower-cased."""
-    text = _DATELINE.sub("", text.strip())  # "TARROW, Jan. 9 — Tram ridership ...": no name
+    text = DATELINE_PREFIX.sub("", text.strip())  # "TARROW, Jan. 9 — Tram ridership ...": no name
     return {w.lower() for m in _NAME.finditer(text) for w in m.group(1).split()
             if w.lower() not in STOP}
 

@@ -43,6 +43,11 @@ DATELINE = re.compile(
     r"^\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?(?:\s*\((?P<agency>[^)\n]{1,40})\))?"
     r"\s*[,—–-]{1,2}\s*(?P<date>" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+" + _MONTH
     + r"\s+\d{4})\s*(?:\((?P<agency_after>[^)\n]{1,40})\)\s*)?(?:[—–-]|,|\.)", re.M)
+# The dateline that opens an article, with or without its date ("RIVERTON, Jan. 14 — ",
+# "HARLOW BAY — ", "HARWICK (AP) — "): not a sentence of its own, and its place is no name
+# in the first sentence nor a word the report repeats.
+DATELINE_PREFIX = re.compile(r"^\s*[A-Z][A-Z.'’ -]{1,40}(?:\([^)\n]{1,40}\))?"
+                             r"(?:,[^—–\n]{0,40})?\s*[—–]\s*")
 # "HARWICK (AP) —": an agency without a date
 AGENCY_DATELINE = re.compile(
     r"^\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?\s*\((?P<agency>[^)\n]{1,40})\)"

@@ -6,7 +6,6 @@ reader can see *why* a phrase was marked. The lexicon is a YAML file users can e
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +16,7 @@ from typing import Any
 from rhetorica import safe_yaml
 from rhetorica.config import Settings
 from rhetorica.document import Document
+from rhetorica.ingest.metadata import DATELINE_PREFIX
 from rhetorica.nlp.language import is_english
 from rhetorica.nlp.parse import ensure_parsed
 from rhetorica.nlp.spacy_model import load_spacy
@@ -240,14 +240,11 @@ _REPORTING_WORDS = frozenset({
     "secretary", "police", "agency", "department", "court", "judge", "county", "city"})
 
 
-_DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{2,40}(?:\([^)\n]{1,40}\))?(?:,[^—–\n]{0,40})?\s*[—–]")
-
-
 def _mark_repetition(doc: Document, parsed: Any, min_count: int = 3) -> None:
     """Repetition (a SemEval technique) is structural, not lexical: the same content word
     or two-word phrase hammered three or more times in one text."""
     # a news article's dateline names its town, which the report then repeats as news does
-    head = _DATELINE.match(doc.text)
+    head = DATELINE_PREFIX.match(doc.text)
     skip = head.end() if head else 0
     content = [t for t in parsed if t.is_alpha and not t.is_stop and len(t) > 3 and t.pos_ in
                {"NOUN", "PROPN", "ADJ", "VERB"} and t.lemma_.lower() not in _REPORTING_WORDS
