@@ -298,10 +298,10 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             pct = num if unit == "%" else pct
             out.append(Quantity(m.group(0).strip(), num, unit, direction,
                                 _change_ratio(direction, num, None, None) if unit == "%"
-                                else None, bound, years, _near(text, m.start(), m.end())))
+                                else None, bound, years, _near(text, m.start(), m.end(), proper)))
             continue
         out.append(Quantity(m.group(0).strip(), num, unit, 0, None, bound, years,
-                            _near(text, m.start(), m.end())))
+                            _near(text, m.start(), m.end(), proper)))
     if direction and mult is None and frac is None and pct is None:
         found = _from_to_ratio(text)
         if found is not None and (found[0] > 1) == (direction > 0):
@@ -343,11 +343,9 @@ def _from_to_ratio(text: str) -> tuple[float, str] | None:
     return new / old, f"{old:g} to {new:g}"
 
 
-def _near(text: str, start: int, end: int, n: int = 2) -> frozenset[str]:
-    """The ``n`` content words on each side of a figure: "90% of teachers walked out" is
-    about teachers walking out, "a 5% pay deal" about pay."""
-    proper = names(text)
-
+def _near(text: str, start: int, end: int, proper: set[str], n: int = 2) -> frozenset[str]:
+    """The ``n`` content words on each side of a figure, names (``proper``) aside: "90% of
+    teachers walked out" is about teachers walking out, "a 5% pay deal" about pay."""
     def words(chunk: str) -> list[str]:
         return [_stem(w) for w in tokens(chunk) if w not in STOP and not w[0].isdigit()
                 and len(w) > 2 and w not in proper]

@@ -131,11 +131,13 @@ def supersede(probs: np.ndarray, dates: list[str | None],
 def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
                      contexts: list[str] | None = None,
                      published: list[str | None] | None = None,
+                     elsewhere: list[bool] | None = None,
                      ) -> tuple[np.ndarray, list[list[Finding]]]:
     """The checks of one claim against its passages, and the probabilities they adjust.
 
     One place for what ``verify``, the verdict fit and ``eval stance`` all do, so the
-    thresholds are fitted on exactly what ``verify`` computes.
+    thresholds are fitted on exactly what ``verify`` computes. ``elsewhere``: what
+    :func:`about_elsewhere` says of these passages, where the caller has it already.
     """
     contexts = contexts or [""] * len(texts)
     published = published or [None] * len(texts)
@@ -144,8 +146,10 @@ def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
     record = claims_record(claim)
     no_record = [record and not states_record(f"{c} {t}")
                  for t, c in zip(texts, contexts, strict=True)]
-    return adjust(probs, findings, claim_states_figure(claim),
-                  about_elsewhere(claim, texts, contexts), no_record), findings
+    if elsewhere is None:
+        elsewhere = about_elsewhere(claim, texts, contexts)
+    return adjust(probs, findings, claim_states_figure(claim), elsewhere,
+                  no_record), findings
 
 
 def about_elsewhere(claim: str, texts: list[str], contexts: list[str]) -> list[bool]:
@@ -394,16 +398,17 @@ class Verifier:
         if getattr(self.stance, "truncated", 0) > truncated_before:
             notes.append("a passage or the claim was longer than the model's window and was "
                          "truncated")
+        away = about_elsewhere(claim, [h.text for h in hits], contexts)
         if rerank and len(hits) > self.k:
             # passages about another place or subject go last, whatever the model's reading
-            away = np.array(about_elsewhere(claim, [h.text for h in hits], contexts))
-            keep = np.lexsort((probs[:, 2], away))[:self.k]
+            keep = np.lexsort((probs[:, 2], np.array(away)))[:self.k]
             keep.sort()
             hits = [hits[i] for i in keep]
             contexts = [contexts[i] for i in keep]
+            away = [away[i] for i in keep]
             probs = probs[keep]
         adj, findings = read_with_checks(claim, [h.text for h in hits], probs, contexts,
-                                         [h.published for h in hits])
+                                         [h.published for h in hits], away)
         adj, superseded = supersede(adj, [h.published for h in hits],
                                     [f"{h.title or ''} {h.text}" for h in hits])
         vm = self.verdict_model
