@@ -30,6 +30,7 @@ from rhetorica.rhetoric.ptc import (
     si_scores,
     split_articles,
     tc_scores,
+    top_k,
 )
 
 PUBLISHED = {"si_f1": 0.5155, "tc_micro_f1": 0.6227}
@@ -56,11 +57,6 @@ def _tc_predict_lexicon(span: tuple[int, int], lex: list[tuple[int, int, str]]) 
         if inter > 0:
             votes[ptc] += inter
     return votes.most_common(1)[0][0] if votes else None
-
-
-def _top_k(classes: list[str], proba, k: int) -> list[str]:
-    order = proba.argsort()[::-1]
-    return [classes[i] for i in order[:k]]
 
 
 def evaluate(data_dir: Path, limit: int | None = None, seed: int | None = None,
@@ -174,12 +170,12 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
             proba = clf.predict_proba(clf.rows(art.text, spans, sents[art_id]))
             for (s, e), p in zip(spans, proba, strict=True):
                 k = span_count[(art_id, s, e)]
-                pred_tc += [(art_id, s, e, t) for t in _top_k(clf.classes_, p, k)]
+                pred_tc += [(art_id, s, e, t) for t in top_k(clf.classes_, p, k)]
                 if tagger is not None:
                     pt = readings[art_id].technique_proba(s, e)
-                    by_tagger += [(art_id, s, e, t) for t in _top_k(list(TECHNIQUES), pt, k)]
+                    by_tagger += [(art_id, s, e, t) for t in top_k(list(TECHNIQUES), pt, k)]
                     both = _mean_by_class(p, clf.classes_, pt)
-                    by_both += [(art_id, s, e, t) for t in _top_k(clf.classes_, both, k)]
+                    by_both += [(art_id, s, e, t) for t in top_k(clf.classes_, both, k)]
         systems_tc["technique classifier (linear)"] = pred_tc
         if tagger is not None:
             systems_tc["span tagger's technique head (pooled token states)"] = by_tagger
@@ -327,7 +323,7 @@ def evaluate_memes(data_dir: Path) -> dict[str, Any] | None:
                        if not MEME_TECHNIQUES.get(x["technique"]))
     span_count = Counter((a, s, e) for a, s, e, _ in gold_tc)
     pred_tc = [(a, s, e, t) for (a, s, e), k in span_count.items()
-               for t in _top_k(list(TECHNIQUES), readings[a].technique_proba(s, e), k)]
+               for t in top_k(list(TECHNIQUES), readings[a].technique_proba(s, e), k)]
     tc_rows = []
     for name, pred in (("baseline: always Loaded_Language",
                         [(a, s, e, MAJORITY) for a, s, e, _ in gold_tc]),

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rhetorica.ingest.errors import InputError
 
@@ -186,6 +187,12 @@ def si_scores(gold: dict[str, list[tuple[int, int]]],
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1, "pred_spans": n_pred,
             "gold_spans": n_gold}
+
+
+def top_k(classes: Sequence[str], proba: Any, k: int) -> list[str]:
+    """The ``k`` likeliest classes: what TC predicts for a span annotated ``k`` times."""
+    order = proba.argsort()[::-1]
+    return [classes[i] for i in order[:k]]
 
 
 def tc_scores(gold: Sequence[tuple[str, int, int, str]],

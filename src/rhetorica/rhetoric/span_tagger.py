@@ -259,7 +259,7 @@ def fit_technique_head(folder: Path, fit: list[Article], dev: list[Article],
 
     from sklearn.linear_model import LogisticRegression
 
-    from rhetorica.rhetoric.ptc import tc_scores
+    from rhetorica.rhetoric.ptc import tc_scores, top_k
 
     tagger = RhetoricSpanTagger(folder)
 
@@ -291,7 +291,7 @@ def fit_technique_head(folder: Path, fit: list[Article], dev: list[Article],
         for k, p in zip(kd, proba, strict=True):
             if k not in seen:
                 seen.add(k)
-                pred += [(*k, TECHNIQUES[i]) for i in np.argsort(-p)[:lines[k]]]
+                pred += [(*k, t) for t in top_k(TECHNIQUES, p, lines[k])]
         scores[c] = tc_scores(gold, pred)["micro_f1"]
         models[c] = (clf, order)
     best = max(grid, key=lambda c: scores[c])
