@@ -99,19 +99,14 @@ def optimiser(model: Any, lr: float, weight_decay: float, warmup: float,
 
 
 def pad_batch(enc: Sequence[Any], batch: Sequence[int], device: Any) -> tuple[Any, Any, Any]:
-    """Token ids, mask and segment ids of ``batch``, padded to its longest pair only."""
+    """Token ids, mask and segment ids of ``batch``, padded to its longest pair only, as
+    torch tensors on ``device`` (the same padding as at run time)."""
     import torch
 
-    width = max(len(enc[i].ids) for i in batch)
-    ids = torch.zeros((len(batch), width), dtype=torch.long)
-    mask = torch.zeros_like(ids)
-    types = torch.zeros_like(ids)
-    for r, i in enumerate(batch):
-        e = enc[i]
-        ids[r, :len(e.ids)] = torch.tensor(e.ids)
-        mask[r, :len(e.ids)] = 1
-        types[r, :len(e.ids)] = torch.tensor(e.type_ids)
-    return ids.to(device), mask.to(device), types.to(device)
+    from rhetorica.nlp.onnx_session import pad_encodings
+
+    ids, mask, types = (torch.from_numpy(a).to(device) for a in pad_encodings(enc, batch))
+    return ids, mask, types
 
 
 def autocast(device: Any) -> Any:

@@ -48,6 +48,22 @@ def open_artefact(base: Path, what: str, rebuild: str, error: type[Exception],
     return config, tokenizer, session
 
 
+def pad_encodings(enc: Sequence[Any], idx: Sequence[int]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids, attention mask and segment ids (int64) of the encodings ``idx``, padded
+    to the longest of them only. Training (``finetune.pad_batch``) pads the same way."""
+    width = max(len(enc[i].ids) for i in idx)
+    ids = np.zeros((len(idx), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    types = np.zeros_like(ids)
+    for r, i in enumerate(idx):
+        e = enc[i]
+        ids[r, :len(e.ids)] = e.ids
+        mask[r, :len(e.ids)] = 1
+        types[r, :len(e.ids)] = e.type_ids
+    return ids, mask, types
+
+
 def run_by_length(session: Any, enc: Sequence[Any], batch_size: int) -> np.ndarray:
     """The model's first output for each of ``enc`` (``tokenizers`` encodings), in their order.
 
@@ -59,15 +75,7 @@ def run_by_length(session: Any, enc: Sequence[Any], batch_size: int) -> np.ndarr
     out: np.ndarray | None = None
     for k in range(0, len(order), batch_size):
         idx = order[k:k + batch_size]
-        width = max(len(enc[i].ids) for i in idx)
-        ids = np.zeros((len(idx), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        types = np.zeros_like(ids)
-        for r, i in enumerate(idx):
-            e = enc[i]
-            ids[r, :len(e.ids)] = e.ids
-            mask[r, :len(e.ids)] = 1
-            types[r, :len(e.ids)] = e.type_ids
+        ids, mask, types = pad_encodings(enc, idx)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         logits = session.run(None, {n: v for n, v in feeds.items() if n in names})[0]
         if out is None:
