@@ -355,3 +355,57 @@ def test_percentages_from_and_to_are_levels_and_their_ratio_is_the_change() -> N
                     related=True)
     assert [(f.kind, f.relation) for f in found] == [("quantity", "conflict")]
     assert "x1.29" in found[0].reason and "x1.05" not in found[0].reason
+
+
+def test_a_speaker_who_says_the_opposite_in_a_quotation_contradicts_an_admission() -> None:
+    from rhetorica.evidence.checks import attribution
+
+    report = ("Officers made 12 arrests at the depot, police said. \"Dunmore is not in "
+              "chaos. People are worried about their wages, and they may say so,\" Mayor "
+              "Aila Strom said on Monday.")
+    found = attribution("Dunmore's mayor admitted her town was in chaos.", report)
+    assert found and (found.kind, found.relation) == ("attribution", "conflict")
+    assert "not in chaos" in found.reason
+    # the same words from someone else are not the mayor's denial
+    other = report.replace("Mayor Aila Strom", "Union leader Per Holm")
+    assert attribution("Dunmore's mayor admitted her town was in chaos.", other) is None
+
+
+def test_durations_are_compared_in_days() -> None:
+    [q] = quantities("The Tarrow ferry was out of service for more than two weeks.")
+    assert (q.value, q.unit, q.bound) == (14.0, "day", ">")
+    passage = "Sailings to Tarrow resumed on Friday, ending a 17-day suspension of the ferry."
+    assert ("quantity", "agree") in kinds(
+        "The Tarrow ferry was out of service for more than two weeks.", passage)
+    assert ("quantity", "conflict") in kinds(
+        "The Tarrow ferry was out of service for more than three weeks.", passage)
+    # an age is no duration, and "a year" after a sum is a rate
+    assert all(q.unit != "day" for q in quantities("A 45-year-old driver was hurt."))
+    assert all(q.unit != "day" for q in quantities("The plan costs $5 million a year."))
+
+
+def test_another_holder_of_the_superlative_is_a_conflict() -> None:
+    from rhetorica.evidence.checks import superlative
+
+    passage = ("The census counted 1.2 million people in the province. Tarrow remained the "
+               "largest town with 90,000 residents, followed by Dunmore with 61,000.")
+    found = superlative("Dunmore is the biggest town in the province.", passage)
+    assert found and (found.kind, found.relation) == ("superlative", "conflict")
+    assert "Tarrow" in found.reason
+    assert superlative("Tarrow is the biggest town in the province.", passage) is None
+    assert superlative("Dunmore is the oldest town in the province.", passage) is None
+
+
+def test_a_name_that_opens_a_sentence_is_no_measure() -> None:
+    # "Tarrow County" opens both; the claim counts wheat, the sentence people
+    assert compare("Tarrow County's 2024 wheat crop was more than a quarter smaller than in "
+                   "2022.", "Tarrow County was the only area to lose population, falling 0.8% "
+                   "as younger residents moved away.", related=True) == []
+
+
+def test_a_rejected_tax_rise_negates_a_claim_that_it_passed() -> None:
+    # "taxes" and "tax" are one word to the checks
+    assert ("negation", "conflict") in kinds(
+        "Dunmore council approved a 5% property tax increase.",
+        "The Dunmore town council on Monday rejected a proposal to raise property taxes by "
+        "5%, with three councillors in favour and four against.")

@@ -95,3 +95,14 @@ def test_store_reopens_with_same_schema(tmp_path: Path) -> None:
     with SQLiteCorpusStore.open(str(tmp_path / "x.db")) as s:
         assert s.stats()["documents"] == 0
         assert s.store.schema_version() >= 2
+
+
+def test_a_passage_does_not_end_inside_a_quotation() -> None:
+    text = ("Police made 12 arrests on Sunday, the department said. Officials reported "
+            "broken windows at two offices but no wider violence. \"Dunmore is not in chaos. "
+            "People are worried about their wages, and they may say so,\" Mayor Aila Strom "
+            "said. Two officers were hurt.")
+    passages = split_passages(text)
+    holding = next(p for p in passages if "not in chaos" in p.text)
+    assert "Mayor Aila Strom said" in holding.text
+    assert all(text[p.start:p.end] == p.text for p in passages)

@@ -49,6 +49,9 @@ RELATED = 0.5
 VETO = 0.9
 # Findings about figures, which settle a refutation on their own (see :func:`adjust`).
 FIGURE_KINDS = frozenset({"quantity", "direction", "quantifier"})
+# Findings that name the claim's own subject in the passage (its speaker, the holder of its
+# superlative): the passage is about the claim even where its words are not.
+SUBJECT_KINDS = frozenset({"attribution", "superlative"})
 
 
 def adjust(probs: np.ndarray, findings: list[list[Finding]],
@@ -75,7 +78,8 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
       ("homicides in Norbridge rose" says nothing about Harlow Bay), or shares none of its
       topic words (:func:`rhetorica.evidence.checks.off_topic`). It can neither support nor
       refute the claim (a report about the Westport harbour says nothing about a ban in
-      Lindholm): both move to *unrelated*.
+      Lindholm): both move to *unrelated*, unless a check found the claim's own speaker or
+      the holder of its superlative in it (:data:`SUBJECT_KINDS`).
     * ``no_record[i]``: the claim asserts a record or a superlative ("a record number of
       visitors", "the biggest city") and passage *i* states none. Its support moves to
       *unrelated*: "410,000 visitors, up 7%" is on the subject, but does not say it was a
@@ -85,10 +89,10 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
     out = probs.copy()
     for i, fs in enumerate(findings):
         s, r, u = out[i]
-        if elsewhere is not None and elsewhere[i]:
+        conflicts = {f.kind for f in fs if f.relation == "conflict"}
+        if elsewhere is not None and elsewhere[i] and not conflicts & SUBJECT_KINDS:
             out[i] = [s * (1 - VETO), r * (1 - VETO), u + VETO * (s + r)]
             continue
-        conflicts = {f.kind for f in fs if f.relation == "conflict"}
         agrees = {f.kind for f in fs if f.relation == "agree"}
         if conflicts:
             moved = VETO * s + (u if conflicts & FIGURE_KINDS else 0.5 * u)

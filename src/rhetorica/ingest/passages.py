@@ -99,6 +99,12 @@ def passage_context(passage: str, title: str | None, lead: str | None) -> str:
     return " ".join(parts)
 
 
+def _open_quote(chunk: str) -> bool:
+    """The chunk ends inside a quotation: an odd number of straight double quotes, or more
+    opening than closing curly ones."""
+    return chunk.count('"') % 2 == 1 or chunk.count("“") > chunk.count("”")
+
+
 def split_passages(text: str, max_sentences: int = 3, max_chars: int = 400,
                    min_chars: int = 20) -> list[Passage]:
     """Group consecutive sentences into passages of at most ``max_sentences`` / ``max_chars``.
@@ -109,7 +115,8 @@ def split_passages(text: str, max_sentences: int = 3, max_chars: int = 400,
     sports report it heads and cannot pass for a claim about anything else. A sentence longer
     than ``max_chars`` becomes a passage by itself (cut at a word boundary near
     ``2 * max_chars`` so FTS rows stay small). Fragments shorter than ``min_chars`` are merged
-    into their neighbour when possible.
+    into their neighbour when possible. A passage that would end inside a quotation goes on
+    to the quotation's end (up to ``2 * max_chars``), so the quoted words keep their speaker.
     """
     sents = sentence_bounds(text)
     out: list[Passage] = []
@@ -134,6 +141,9 @@ def split_passages(text: str, max_sentences: int = 3, max_chars: int = 400,
         paragraph_break = bool(cur) and "\n" in text[cur[-1][1]:s] \
             and not all(is_heading(text[a:b]) for a, b in cur)
         full = bool(cur) and (len(cur) >= max_sentences or e - cur[0][0] > max_chars)
+        if full and _open_quote(text[cur[0][0]:cur[-1][1]]) and e - cur[0][0] <= 2 * max_chars:
+            full = False  # a quotation stays with its speaker ("... not under siege. ..."
+            #               the mayor said), or the passage loses who said it
         if paragraph_break or (full and cur[-1][1] - cur[0][0] >= min_chars):
             flush()
         cur.append((s, e))
