@@ -409,3 +409,18 @@ def test_a_rejected_tax_rise_negates_a_claim_that_it_passed() -> None:
         "Dunmore council approved a 5% property tax increase.",
         "The Dunmore town council on Monday rejected a proposal to raise property taxes by "
         "5%, with three councillors in favour and four against.")
+
+
+def test_a_passage_about_other_years_cannot_settle_the_claims_years() -> None:
+    from rhetorica.evidence.checks import other_period
+
+    claim = "Dunmore had fewer burglaries in 2020 than in 2019."
+    later = "Dunmore recorded 310 burglaries in 2023, down from 402 in 2021, police said."
+    assert other_period(claim, later)
+    assert not other_period(claim, "Burglaries in Dunmore fell in 2020 compared with 2019.")
+    # no year named, or a period that runs through the claim's years: it may settle it
+    assert not other_period(claim, "Burglaries in Dunmore have fallen every year.")
+    assert not other_period(claim, "Burglaries in Dunmore have fallen every year since 2015.")
+    # the year it was published (or the one before) counts as named
+    assert not other_period("Burglaries fell in 2024.", "Burglaries fell 4% in 2022.",
+                            published="2025-01-10")

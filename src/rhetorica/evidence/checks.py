@@ -689,6 +689,24 @@ def missing_names(claim: str, passage: str) -> set[str]:
     return {n for n in names(claim) if n not in where}
 
 
+def other_period(claim: str, passage: str, published: str | None = None) -> bool:
+    """The claim is about years (2019, 2020) outside the years the passage names (and its
+    publication year and the one before): the passage reports another period ("2021 …
+    2024"), so it cannot settle "Riverton had fewer homicides in 2020 than in 2019" either
+    way. A passage that names no year may be about any."""
+    wanted = {int(y) for y in _YEAR.findall(claim)}
+    seen = {int(y) for y in _YEAR.findall(passage)}
+    if not wanted or not seen:  # a passage that names no year may be about any of them
+        return False
+    low, high = min(seen), max(seen)
+    if re.search(rf"\b(?:since|from|after) {low}\b", passage):
+        high = 9999  # "since 1980" runs to the present
+    if published and published[:4].isdigit():
+        high = max(high, int(published[:4]))
+        low = min(low, int(published[:4]) - 1)
+    return not any(low <= y <= high for y in wanted)
+
+
 def off_topic(claim: str, passage: str) -> bool:
     """The passage shares none of the claim's topic words (names, years and change verbs
     aside; "homicides"/"homicide" and one :data:`MEASURES` family count as shared): a

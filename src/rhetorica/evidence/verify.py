@@ -34,6 +34,7 @@ from rhetorica.evidence.checks import (
     compare,
     missing_names,
     off_topic,
+    other_period,
     quantities,
     states_record,
 )
@@ -151,16 +152,20 @@ def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
     no_record = [record and not states_record(f"{c} {t}")
                  for t, c in zip(texts, contexts, strict=True)]
     if elsewhere is None:
-        elsewhere = about_elsewhere(claim, texts, contexts)
+        elsewhere = about_elsewhere(claim, texts, contexts, published)
     return adjust(probs, findings, claim_states_figure(claim), elsewhere,
                   no_record), findings
 
 
-def about_elsewhere(claim: str, texts: list[str], contexts: list[str]) -> list[bool]:
-    """Per passage: it never names a place, person or body the claim names, or shares none
-    of its topic words, so it can neither support nor refute the claim."""
+def about_elsewhere(claim: str, texts: list[str], contexts: list[str],
+                    published: list[str | None] | None = None) -> list[bool]:
+    """Per passage: it never names a place, person or body the claim names, shares none of
+    its topic words, or is about other years than the claim's, so it can neither support
+    nor refute the claim."""
+    published = published or [None] * len(texts)
     return [bool(missing_names(claim, f"{c} {t}")) or off_topic(claim, t)
-            for t, c in zip(texts, contexts, strict=True)]
+            or other_period(claim, f"{c} {t}", d)
+            for t, c, d in zip(texts, contexts, published, strict=True)]
 
 
 def claim_states_figure(claim: str) -> bool:
@@ -402,7 +407,8 @@ class Verifier:
         if getattr(self.stance, "truncated", 0) > truncated_before:
             notes.append("a passage or the claim was longer than the model's window and was "
                          "truncated")
-        away = about_elsewhere(claim, [h.text for h in hits], contexts)
+        away = about_elsewhere(claim, [h.text for h in hits], contexts,
+                               [h.published for h in hits])
         if rerank and len(hits) > self.k:
             # passages about another place or subject go last, whatever the model's reading
             keep = np.lexsort((probs[:, 2], np.array(away)))[:self.k]
