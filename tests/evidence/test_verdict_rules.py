@@ -83,3 +83,31 @@ def test_a_claimed_record_needs_a_passage_that_states_one() -> None:
 def test_an_unconfirmed_attribution_cannot_support() -> None:
     out = adjust(np.array([[0.8, 0.1, 0.1]]), [[f("attribution", "unconfirmed")]])
     assert out[0, 0] < 0.1 and out[0].argmax() == 2
+
+
+def test_the_latest_figures_answer_a_claim_without_an_end_year() -> None:
+    from rhetorica.evidence.checks import compare
+    from rhetorica.evidence.verify import newer_figures
+
+    claim = "Burglaries in Dunmore are down by about a quarter from their 2020 level."
+    passages = ["Burglaries in Dunmore fell by about a quarter in 2024 compared with 2020, "
+                "police said.",
+                "Dunmore recorded 470 burglaries in 2021, down from 500 in 2020, police said."]
+    findings = [compare(claim, p, related=True) for p in passages]
+    assert [f.relation for f in findings[0]] == ["agree"]
+    assert [f.relation for f in findings[1]] == ["conflict"]
+    probs = np.array([[0.9, 0.05, 0.05], [0.05, 0.9, 0.05]])
+    out, older = newer_figures(claim, probs, findings)
+    assert older == {1: 0} and out[1].argmax() == 2 and out[0, 0] == 0.9
+    # a claim with its own end year keeps every reading
+    fixed = "Burglaries in Dunmore fell by about a quarter between 2020 and 2024."
+    assert newer_figures(fixed, probs, findings)[1] == {}
+
+
+def test_older_figures_are_noted_beside_the_passage() -> None:
+    from rhetorica.evidence.report import notes_text
+
+    old = {"passage_id": 1, "older_figures_than": 2, "source": "Gazette", "date": "2022-02-01"}
+    new = {"passage_id": 2, "source": "Courier", "date": "2025-01-14"}
+    assert notes_text(old, [old, new]) == [
+        "older figures: a later report has more recent ones (Courier 2025-01-14)"]

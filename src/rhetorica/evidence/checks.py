@@ -429,6 +429,7 @@ class Finding:
     relation: str    # conflict | agree | unconfirmed (the passage cannot confirm it)
     reason: str      # what a fact-checker reads on the evidence card
     sentence: str    # the passage sentence it was read from
+    years: tuple[int, ...] = ()  # the period of the passage's figure (figure findings)
 
     def to_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "relation": self.relation, "reason": self.reason}
@@ -773,16 +774,17 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         if c_change.direction != p_change.direction:
             out.append(Finding("direction", "conflict",
                                f"claim: {_describe(c_change)}; passage: {_describe(p_change)}",
-                               sent))
+                               sent, p_change.years))
         elif c_change.ratio and p_change.ratio:
             c_r, p_r = c_change.ratio, p_change.ratio
             if abs(c_r - p_r) > 0.25 * max(abs(c_r - 1), abs(p_r - 1), 0.1) + 0.05:
                 out.append(Finding("quantity", "conflict",
                                    f"claim: {_describe(c_change)} (x{c_r:.2f}); passage: "
-                                   f"{_describe(p_change)} (x{p_r:.2f})", sent))
+                                   f"{_describe(p_change)} (x{p_r:.2f})", sent,
+                                   p_change.years))
             else:
                 out.append(Finding("quantity", "agree", f"claim: {_describe(c_change)}; "
-                                   f"passage: {_describe(p_change)}", sent))
+                                   f"passage: {_describe(p_change)}", sent, p_change.years))
     # absolute figures with the same unit: a claim's figure agrees when any comparable
     # figure of the sentence matches it ("voted 7 to 2": the 2 is not checked against the
     # 7; "42 million ... the state pledged 30 million": the 30 against the 30), and
@@ -796,7 +798,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         if verdicts:
             verdict, p = min(verdicts, key=lambda vp: vp[0])  # an agreement first
             out.append(Finding("quantity", "conflict" if verdict else "agree",
-                               f"claim: {_describe(c)}; passage: {_describe(p)}", sent))
+                               f"claim: {_describe(c)}; passage: {_describe(p)}", sent,
+                               p.years))
     # negation: one side denies what the other asserts
     # (a negation inside someone's quoted words is theirs, not the report's: "Mbeki, who
     # voted against it, said families 'cannot absorb another bill'")

@@ -58,10 +58,21 @@ def superseded_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> str:
     return "superseded: corrected by a later report" + (f" ({by})" if by else "")
 
 
+def older_figures_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> str:
+    """Says that a later report gives the claim's figures for a more recent period."""
+    newer_id = p.get("older_figures_than")
+    if newer_id is None:
+        return ""
+    newer = next((q for q in passages if q.get("passage_id") == newer_id), {})
+    by = " ".join(str(x) for x in (newer.get("source"), newer.get("date")) if x)
+    return "older figures: a later report has more recent ones" + (f" ({by})" if by else "")
+
+
 def notes_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> list[str]:
-    """What a reader is told beside a passage besides its checks: a later correction, the
-    other copies of a syndicated story."""
-    return [t for t in (superseded_text(p, passages), copies_text(p)) if t]
+    """What a reader is told beside a passage besides its checks: a later correction, more
+    recent figures elsewhere, the other copies of a syndicated story."""
+    return [t for t in (superseded_text(p, passages), older_figures_text(p, passages),
+                        copies_text(p)) if t]
 
 
 def rating_text(fc: dict[str, Any]) -> str:

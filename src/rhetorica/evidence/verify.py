@@ -133,6 +133,42 @@ def supersede(probs: np.ndarray, dates: list[str | None],
     return out, gone
 
 
+def newer_figures(claim: str, probs: np.ndarray, findings: list[list[Finding]]
+                  ) -> tuple[np.ndarray, dict[int, int]]:
+    """The latest figures answer a claim that gives no end to its period.
+
+    "Killings are down by a third from their 2021 level" is about now: a report of the
+    change to 2024 answers it, and an older one of the change to 2022 no longer does, though
+    its figure differs. Where passages give the claim's figure for periods ending in
+    different years, the readings of those ending earlier move to *unrelated*. A claim that
+    names two years (or none) is left alone: its period is fixed, and figures of other
+    periods were never compared with it. Returns the probabilities and {older passage: the
+    passage with the latest figures}.
+    """
+    if len(set(_YEARS.findall(claim))) != 1:
+        return probs, {}
+    ends = {i: max(y for f in fs if f.kind in FIGURE_KINDS for y in f.years)
+            for i, fs in enumerate(findings)
+            if any(f.kind in FIGURE_KINDS and f.years for f in fs)}
+    if len(set(ends.values())) < 2:
+        return probs, {}
+    latest = max(ends, key=lambda i: ends[i])
+    out, older = probs.copy(), {}
+    for i, end in ends.items():
+        if end < ends[latest]:
+            out[i] = [0.0, 0.0, 1.0]
+            older[i] = latest
+    return out, older
+
+
+_YEARS = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+def _figures_end(findings: list[Finding]) -> int:
+    """The last year of a passage's figures."""
+    return max(y for f in findings for y in f.years)
+
+
 def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
                      contexts: list[str] | None = None,
                      published: list[str | None] | None = None,
@@ -421,6 +457,7 @@ class Verifier:
                                          [h.published for h in hits], away)
         adj, superseded = supersede(adj, [h.published for h in hits],
                                     [f"{h.title or ''} {h.text}" for h in hits])
+        adj, older = newer_figures(claim, adj, findings)
         vm = self.verdict_model
         # the rule decides; the calibrated confidence can fall below the even share of the
         # other verdicts, which must not turn a weak "refuted" into "supported"
@@ -452,6 +489,13 @@ class Verifier:
             reasons.append(f"superseded: the report of {passages[i]['date']} is corrected by "
                            f"the later report of {later['date']}"
                            + (f" [{later['source']}]" if later.get("source") else ""))
+        for i, j in older.items():
+            newer = passages[j]
+            passages[i]["older_figures_than"] = newer["passage_id"]
+            reasons.append(f"older figures: the report of {passages[i]['date']} gives the "
+                           f"change to {_figures_end(findings[i])}, a later one to "
+                           f"{_figures_end(findings[j])}"
+                           + (f" [{newer['source']}]" if newer.get("source") else ""))
         order = {"supports": 0, "refutes": 0, "unrelated": 1}
         passages.sort(key=lambda d: (not d["strong"], order[d["stance"]], -d["score"]))
         priors = self._prior_fact_checks(claim, as_of)
