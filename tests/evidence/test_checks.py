@@ -424,3 +424,20 @@ def test_a_passage_about_other_years_cannot_settle_the_claims_years() -> None:
     # the year it was published (or the one before) counts as named
     assert not other_period("Burglaries fell in 2024.", "Burglaries fell 4% in 2022.",
                             published="2025-01-10")
+
+
+def test_a_figure_is_about_the_words_of_its_own_clause() -> None:
+    # the 90% is the union's turnout, not the pay deal's size
+    assert kinds("The Dunmore nurses' strike ended with a 5% pay deal.",
+                 "Nurses across Dunmore walked out on Monday in the first strike for 12 years, "
+                 "with the Dunmore Nurses' Union saying about 90% of its members took part.") \
+        == set()
+
+
+def test_sums_a_hundredfold_apart_are_not_one_figure_misreported() -> None:
+    assert kinds("The deployment to Dunmore cost the province more than $5 million.",
+                 "A flat in Dunmore now costs an average of $1,640 a month, the report said.") \
+        == set()
+    assert ("quantity", "conflict") in kinds(
+        "The deployment to Dunmore cost the province more than $5 million.",
+        "The deployment to Dunmore cost the province $1.2 million, the auditor said.")
