@@ -441,3 +441,23 @@ def test_sums_a_hundredfold_apart_are_not_one_figure_misreported() -> None:
     assert ("quantity", "conflict") in kinds(
         "The deployment to Dunmore cost the province more than $5 million.",
         "The deployment to Dunmore cost the province $1.2 million, the auditor said.")
+
+
+def test_event_words_are_read_by_family_and_a_negation_must_deny_the_claims_predicate() -> None:
+    passage = ("No homes were destroyed in the fire north of Dunmore, the fire service said "
+               "on Monday, correcting an earlier count by local officials.")
+    # "burned down" and "destroyed" tell of one event; the passage denies it
+    assert ("negation", "conflict") in kinds(
+        "Dozens of homes burned down in the June fire near Dunmore.", passage, related=False)
+    # the same fire, another predicate: nothing is denied
+    assert kinds("The June fire near Dunmore was started deliberately.", passage,
+                 related=False) == set()
+
+
+def test_a_share_is_compared_with_the_share_of_the_same_group() -> None:
+    sentence = ("The district said 61% of its teachers were absent on strike day and that "
+                "22 of its 38 schools stayed at least partly open.")
+    found = compare("Nearly every teacher in the district was absent on strike day.", sentence,
+                    related=True)
+    assert [(f.kind, f.relation) for f in found] == [("quantifier", "conflict")]
+    assert "61%" in found[0].reason

@@ -125,7 +125,7 @@ STOP = frozenset({
     "said", "says", "say", "told", "according", "since", "last", "year", "years", "about",
     "into", "over", "after", "before", "which", "who", "what", "when", "while", "per", "cent",
     "percent", "%", "city", "nearly", "almost", "around", "roughly", "some", "more", "less",
-    "now", "new", "all", "most", "many", "few", "no", "not", "never",
+    "now", "new", "all", "most", "many", "few", "no", "not", "never", "near",
 })
 
 _SENT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -149,9 +149,32 @@ def _stem(w: str) -> str:
     return w
 
 
+# Words a report uses for one event, by their beginnings: "homes burned down" and "no homes
+# were destroyed" tell of the same thing, as do "nobody was killed" and "no deaths".
+EVENTS = {
+    "destroy": ("destroy", "destruct", "burned", "burnt", "burn", "gutted", "razed",
+                "flattened", "demolish"),
+    "die": ("kill", "death", "dead", "died", "dies", "dying", "fatal"),
+    "injure": ("injur", "hurt", "wound"),
+    "clash": ("clash", "confront", "scuffl", "brawl"),
+    "arrest": ("arrest", "detain", "detention"),
+    "close": ("close", "closing", "closure", "shut"),
+    "evacuate": ("evacua",),
+    "resign": ("resign", "quit"),
+}
+_EVENT_OF = sorted(((b, k) for k, bs in EVENTS.items() for b in bs), key=lambda x: -len(x[0]))
+
+
+def _event(word: str) -> str:
+    """The :data:`EVENTS` family a word belongs to, else the word."""
+    return next((k for b, k in _EVENT_OF if word.startswith(b)), word)
+
+
 def content(text: str) -> set[str]:
-    return {_stem(w) for w in tokens(text) if w not in STOP and not w[0].isdigit()
-            and len(w) > 2}
+    """The content words of ``text``, stemmed, with event words by family (months and
+    weekdays aside: "in August" is said as "Aug. 14" as often as not)."""
+    return {_event(_stem(w)) for w in tokens(text) if w not in STOP and not w[0].isdigit()
+            and len(w) > 2 and w not in CALENDAR}
 
 
 # Abbreviations that end in a full stop without ending the sentence: "RIVERTON, Jan. 14 —"
@@ -460,6 +483,15 @@ def best_sentence(claim: str, passage: str) -> tuple[str, float]:
     return best, score
 
 
+def _predicate_share(claim: str, sentence: str) -> float:
+    """Share of the claim's words other than names that the sentence carries: what a negation
+    there denies must be what the claim asserts ("no homes were destroyed in the wildfire"
+    does not deny that the wildfire "was started deliberately", though both name it)."""
+    proper = {_stem(n) for n in names(claim) | names(sentence)}
+    a = _topic(claim) - proper
+    return len(a & (_topic(sentence) - proper)) / len(a) if a else 1.0
+
+
 def _negated(text: str) -> bool:
     toks = tokens(text)
     return any(t in NEGATORS or t.endswith("n't") for t in toks)
@@ -596,43 +628,55 @@ def _count(word: str) -> float:
     return float(WORD_NUMBERS.get(word, 0) or word.replace(",", ""))
 
 
-def _quantifier(text: str) -> tuple[str, tuple[float, float]] | None:
-    """The share of a group a sentence asserts, as (words, (lower, upper)).
+Share = tuple[str, tuple[float, float], str]
+
+
+def _quantifiers(text: str) -> list[Share]:
+    """The shares of a group a sentence asserts, as (words, (lower, upper), the words as
+    written), stated shares first ("three of nine" was written "three of the county's
+    nine").
 
     Stated shares come first ("a third of", "47% of", "under half of"), since they are what a
     word such as "most" elsewhere in the sentence is usually compared against. "More than" and
-    "under" make the bound strict: "under half" excludes a majority.
+    "under" make the bound strict: "under half" excludes a majority. A sentence may state
+    several ("61% of its teachers ... 22 of its 38 schools"); :func:`compare` takes the one
+    about the claim's group.
     """
     low = " " + " ".join(tokens(text)) + " "
+    out: list[Share] = []
     for phrase, v in sorted(FRACTIONS.items(), key=lambda kv: -len(kv[0])):
         m = re.search(rf" (?:(fewer|less|more) than |(under|over|below|above|just under|"
                       rf"just over|nearly|almost) )?{re.escape(phrase)} of ", low)
         if m:
             words, bound = m.group(0).strip().rsplit(" of", 1)[0], m.group(2) or ""
             if bound in ("nearly", "almost", "just under"):
-                return words, (v - 0.06, v - 0.005)
-            if bound == "just over":
-                return words, (v + 0.005, v + 0.06)
-            if m.group(1) in ("fewer", "less") or bound in ("under", "below"):
-                return words, (0.0, v - 0.005)
-            if m.group(1) == "more" or bound in ("over", "above"):
-                return words, (v + 0.005, 1.0)
-            return phrase, (v - 0.05, v + 0.05)
-    m = _PART_OF.search(low)
-    if m:  # "three of the county's nine clinics", "22 of its 38 schools"
+                out.append((words, (v - 0.06, v - 0.005), words))
+            elif bound == "just over":
+                out.append((words, (v + 0.005, v + 0.06), words))
+            elif m.group(1) in ("fewer", "less") or bound in ("under", "below"):
+                out.append((words, (0.0, v - 0.005), words))
+            elif m.group(1) == "more" or bound in ("over", "above"):
+                out.append((words, (v + 0.005, 1.0), words))
+            else:
+                out.append((phrase, (v - 0.05, v + 0.05), phrase))
+            break
+    for m in _PART_OF.finditer(low):  # "three of the county's nine clinics", "22 of its 38"
         part, whole = (_count(m.group(i)) for i in (1, 2))
         if 0 < part < whole and not _YEAR.fullmatch(m.group(2)):
             v = part / whole
-            return f"{m.group(1)} of {m.group(2)}", (v - 0.005, v + 0.005)
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\b", text.lower())
-    if m:
+            out.append((f"{m.group(1)} of {m.group(2)}", (v - 0.005, v + 0.005),
+                        m.group(0).strip()))
+    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\b", text.lower()):
         v = float(m.group(1)) / 100
-        return m.group(0).rsplit(" of", 1)[0], (v - 0.02, v + 0.02)
+        said = m.group(0).rsplit(" of", 1)[0]
+        out.append((said, (v - 0.02, v + 0.02), said))
+    if out:
+        return out
     words = " " + " ".join(tokens(_SUPERLATIVE.sub(" ", text))) + " "
     for q in sorted(QUANTIFIERS, key=len, reverse=True):
         if f" {q} " in words and q not in ("no", "some"):
-            return q, QUANTIFIERS[q]
-    return None
+            return [(q, QUANTIFIERS[q], q)]
+    return []
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
@@ -641,11 +685,20 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
 _OPENING_NAME = re.compile(r"(?:^|(?<=[.!?]\s))(?:The\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)")
 
 
+# Months and weekdays are capitalised but name no place, person or body; a passage dated
+# "Aug. 14" is about the August wildfire without saying "August".
+CALENDAR = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday"})
+
+
 def names(text: str) -> set[str]:
     """Capitalised words inside a sentence (places, people, organisations), lower-cased."""
     text = DATELINE_PREFIX.sub("", text.strip())  # "TARROW, Jan. 9 — Tram ridership ...": no name
     found = [*_NAME.finditer(text), *_OPENING_NAME.finditer(text)]
-    return {w.lower() for m in found for w in m.group(1).split() if w.lower() not in STOP}
+    return {w.lower() for m in found for w in m.group(1).split()
+            if w.lower() not in STOP and w.lower() not in CALENDAR}
 
 
 def _topic(text: str) -> set[str]:
@@ -820,7 +873,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         # "rejected a proposal to raise taxes by 5%": the figure is the one the claim
         # states, but the sentence denies it happened, so it confirms nothing
         out = [f for f in out if f.relation != "agree"]
-    if c_neg != p_neg and shared >= max(MIN_SHARED, 0.6):
+    if c_neg != p_neg and shared >= max(MIN_SHARED, 0.6) \
+            and _predicate_share(claim, sent) >= 0.5:
         neg_side = "passage" if p_neg else "claim"
         cue = next(t for t in tokens(said if p_neg else claim)
                    if t in NEGATORS or t.endswith("n't"))
@@ -836,9 +890,11 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             break
     # quantifiers as proportions, of the same group ("Lowmark voters" is not "Harlow Bay
     # residents")
-    cqf, pqf = _quantifier(claim), _quantifier(sent)
-    if cqf and pqf and cqf[0] != pqf[0] and _same_group(claim, cqf[0], sent, pqf[0]):
-        (cn, (clo, chi)), (pn, (plo, phi)) = cqf, pqf
+    cqf = next(iter(_quantifiers(claim)), None)
+    pqf = next((q for q in _quantifiers(sent)
+                if cqf and _same_group(claim, cqf[2], sent, q[2])), None)
+    if cqf and pqf and cqf[0] != pqf[0]:
+        (cn, (clo, chi), _), (pn, (plo, phi), _) = cqf, pqf
         if phi < clo or plo > chi:
             out.append(Finding("quantifier", "conflict",
                                f"claim: '{cn}'; passage: '{pn}'", sent))
@@ -913,7 +969,8 @@ def _group(text: str, phrase: str) -> set[str]:
     at = low.find(phrase)
     if at < 0 or not phrase:
         return set()
-    after = [w for w in low[at + len(phrase):].split()[:6] if w not in ("of", "the")]
+    after = [re.sub(r"'s?$", "", w) for w in low[at + len(phrase):].split()[:6]
+             if w not in ("of", "the")]  # "county's" is "county", a name's word
     proper = {_stem(n) for n in names(text)}
     head = [_stem(w) for w in after if w not in STOP and not w[0].isdigit() and len(w) > 2
             and _stem(w) not in proper]

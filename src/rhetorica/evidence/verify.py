@@ -116,7 +116,8 @@ def supersede(probs: np.ndarray, dates: list[str | None],
               texts: list[str]) -> tuple[np.ndarray, dict[int, int]]:
     """Later corrections win: a dated passage that says it corrects, revises or reverses an
     earlier report, and reads the claim one way, voids the opposite reading of every
-    *earlier* passage (its stance moves to *unrelated*). Returns the probabilities and
+    *earlier* passage (its stance moves to *unrelated*). Where it voids one, it answers the
+    claim: its own *unrelated* mass moves to its reading. Returns the probabilities and
     {superseded passage: the passage that superseded it}."""
     out, gone = probs.copy(), {}
     for j, (dj, tj) in enumerate(zip(dates, texts, strict=True)):
@@ -125,11 +126,16 @@ def supersede(probs: np.ndarray, dates: list[str | None],
         side = 0 if out[j, 0] > out[j, 1] else 1
         if out[j, side] < out[j, 2] and out[j, side] < 0.5:
             continue  # the correction is not about this claim
+        corrected = False
         for i, di in enumerate(dates):
             if i != j and di and di < dj and out[i, 1 - side] > out[i, side]:
                 out[i, 2] += out[i, 1 - side]
                 out[i, 1 - side] = 0.0
                 gone[i] = j
+                corrected = True
+        if corrected:  # it corrects a report about this claim, so it is about it too
+            out[j, side] += out[j, 2]
+            out[j, 2] = 0.0
     return out, gone
 
 
