@@ -141,6 +141,7 @@ def tokens(text: str) -> list[str]:
 
 
 def _stem(w: str) -> str:
+    w = re.sub(r"'s?$", "", w)  # "Bay's" is "Bay"
     if len(w) > 4 and w.endswith(("xes", "zes", "ches", "shes", "sses")):
         return w[:-2]  # "taxes" / "tax", "churches" / "church"
     for suf in ("ies", "ing", "ed", "es", "s"):
@@ -483,13 +484,16 @@ def best_sentence(claim: str, passage: str) -> tuple[str, float]:
     return best, score
 
 
-def _predicate_share(claim: str, sentence: str) -> float:
-    """Share of the claim's words other than names that the sentence carries: what a negation
-    there denies must be what the claim asserts ("no homes were destroyed in the wildfire"
-    does not deny that the wildfire "was started deliberately", though both name it)."""
-    proper = {_stem(n) for n in names(claim) | names(sentence)}
-    a = _topic(claim) - proper
-    return len(a & (_topic(sentence) - proper)) / len(a) if a else 1.0
+def _predicate_share(claim: str, sentence: str, subject: frozenset[str] = frozenset()
+                     ) -> float:
+    """Share of the claim's words other than names (and the ``subject`` words: the group a
+    quantifier counts) that the sentence carries: what a negation or another share there
+    speaks of must be what the claim asserts ("no homes were destroyed in the wildfire" does
+    not deny that the wildfire "was started deliberately"; "none of the 15 schools was rated
+    failing" says nothing of how many were rated outstanding)."""
+    skip = {_stem(n) for n in names(claim) | names(sentence)} | subject
+    a = _topic(claim) - skip
+    return len(a & (_topic(sentence) - skip)) / len(a) if a else 1.0
 
 
 def _negated(text: str) -> bool:
@@ -869,12 +873,15 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # voted against it, said families 'cannot absorb another bill'")
     said = _unquoted(sent) if not _QUOTED.search(claim) else sent
     c_neg, p_neg = _negated(claim), _negated(said)
+    cqf = next(iter(_quantifiers(claim)), None)
+    # the group a claimed share counts, and the share's own words, are its subject
+    subject = frozenset(_group(claim, cqf[2], 2) | content(cqf[2])) if cqf else frozenset()
+    predicate = _predicate_share(claim, sent, subject)
     if p_neg and not c_neg:
         # "rejected a proposal to raise taxes by 5%": the figure is the one the claim
         # states, but the sentence denies it happened, so it confirms nothing
         out = [f for f in out if f.relation != "agree"]
-    if c_neg != p_neg and shared >= max(MIN_SHARED, 0.6) \
-            and _predicate_share(claim, sent) >= 0.5:
+    if c_neg != p_neg and shared >= max(MIN_SHARED, 0.6) and predicate >= 0.5:
         neg_side = "passage" if p_neg else "claim"
         cue = next(t for t in tokens(said if p_neg else claim)
                    if t in NEGATORS or t.endswith("n't"))
@@ -890,10 +897,9 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             break
     # quantifiers as proportions, of the same group ("Lowmark voters" is not "Harlow Bay
     # residents")
-    cqf = next(iter(_quantifiers(claim)), None)
     pqf = next((q for q in _quantifiers(sent)
                 if cqf and _same_group(claim, cqf[2], sent, q[2])), None)
-    if cqf and pqf and cqf[0] != pqf[0]:
+    if cqf and pqf and cqf[0] != pqf[0] and predicate >= 0.5:
         (cn, (clo, chi), _), (pn, (plo, phi), _) = cqf, pqf
         if phi < clo or plo > chi:
             out.append(Finding("quantifier", "conflict",
@@ -962,8 +968,9 @@ def _vote_conflict(claim: str, sentence: str) -> str | None:
     return None
 
 
-def _group(text: str, phrase: str) -> set[str]:
-    """The content words a quantifier applies to: "a third of Eastmere *residents*"."""
+def _group(text: str, phrase: str, n: int = 1) -> set[str]:
+    """The content words a quantifier applies to: "a third of Eastmere *residents*" (the
+    first ``n``)."""
     low = " ".join(tokens(text))
     phrase = " ".join(tokens(phrase))  # "40%" reads as "40 %" in the token stream
     at = low.find(phrase)
@@ -974,7 +981,7 @@ def _group(text: str, phrase: str) -> set[str]:
     proper = {_stem(n) for n in names(text)}
     head = [_stem(w) for w in after if w not in STOP and not w[0].isdigit() and len(w) > 2
             and _stem(w) not in proper]
-    return set(head[:1])  # "voters" in "half of Calder Falls voters bothered to vote"
+    return set(head[:n])  # "voters" in "half of Calder Falls voters bothered to vote"
 
 
 def _same_group(claim: str, cq: str, sent: str, pq: str) -> bool:
