@@ -461,3 +461,13 @@ def test_a_share_is_compared_with_the_share_of_the_same_group() -> None:
                     related=True)
     assert [(f.kind, f.relation) for f in found] == [("quantifier", "conflict")]
     assert "61%" in found[0].reason
+
+
+def test_the_claims_place_named_in_the_passage_counts_in_each_of_its_sentences() -> None:
+    passage = ("The last guard members left Orlen on Friday, ending a deployment of three "
+               "weeks. The governor's office said no guard member had been involved in any "
+               "confrontation with protesters during the mission.")
+    found = compare("Guard troops clashed with protesters while they were stationed in Orlen.",
+                    passage)
+    assert [(f.kind, f.relation) for f in found] == [("negation", "conflict")]
+    assert "confrontation" in found[0].sentence

@@ -474,11 +474,19 @@ MIN_SHARED = 0.5  # share of the claim's content words a sentence must carry to 
 
 
 def best_sentence(claim: str, passage: str) -> tuple[str, float]:
-    """The passage sentence that shares most of the claim's content words, and that share."""
+    """The passage sentence that shares most of the claim's content words, and that share.
+
+    The claim's names that the passage gives anywhere count in every sentence: a report
+    datelined in Harlow Bay speaks of it in each sentence, so "no guard member had been
+    involved in any confrontation with protesters" is the sentence about "guard troops
+    clashed with protesters in Harlow Bay", not "the guard left Harlow Bay on Friday".
+    """
     cw = content(claim)
+    low = passage.lower()
+    given = {w for w in cw & {_stem(n) for n in names(claim)} if w in low}
     best, score = "", 0.0
     for s in sentences(passage) or [passage]:
-        shared = len(cw & content(s)) / max(1, len(cw))
+        shared = len(cw & (content(s) | given)) / max(1, len(cw))
         if shared > score:
             best, score = s, shared
     return best, score
