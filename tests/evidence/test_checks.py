@@ -471,3 +471,44 @@ def test_the_claims_place_named_in_the_passage_counts_in_each_of_its_sentences()
                     passage)
     assert [(f.kind, f.relation) for f in found] == [("negation", "conflict")]
     assert "confrontation" in found[0].sentence
+
+
+def test_a_headline_line_is_its_own_sentence_and_its_datelined_lead_has_no_name() -> None:
+    from rhetorica.evidence.checks import names, sentences
+
+    text = ("Keston unemployment falls as mill rehires\n\nKESTON, March 3, 2025 (Moor Wire) — "
+            "Unemployment in Keston fell to 4.1% in February from 5.6% a year earlier.")
+    assert sentences(text)[0] == "Keston unemployment falls as mill rehires"
+    assert sentences(text)[1].startswith("Unemployment in Keston")
+    assert "unemployment" not in names(text) and "keston" in names(text)
+
+
+def test_a_jobless_rate_is_read_against_an_unemployment_percentage() -> None:
+    passage = ("Keston unemployment falls as mill rehires\n\nKESTON, March 3, 2025 — "
+               "Unemployment in Keston fell to 4.1% in February from 5.6% a year earlier, the "
+               "labour office said. Youth unemployment, however, rose by 2 percentage points.")
+    found = compare("Keston's jobless rate dropped to 4.1 percent in February 2025.", passage,
+                    related=True, published="2025-03-03")
+    assert ("quantity", "agree") in {(f.kind, f.relation) for f in found}, found
+    assert all(f.relation != "conflict" for f in found), found
+    # the rise of youth unemployment is not the sentence about a rise of unemployment
+    found = compare("Unemployment in Keston rose over the year to February 2025.", passage,
+                    related=True, published="2025-03-03")
+    assert ("direction", "conflict") in {(f.kind, f.relation) for f in found}, found
+
+
+def test_the_claims_figure_is_read_from_the_closest_sentence_that_states_one() -> None:
+    passage = ("Keston nurses begin 72-hour strike\n\nKESTON, June 2 — Nurses at Keston General "
+               "Hospital began a 72-hour strike on Monday over pay. The Keston Nurses Union said "
+               "about 80% of its members had voted for the walkout.")
+    assert ("quantity", "agree") in kinds(
+        "Nurses at Keston General Hospital staged a three-day walkout.", passage)
+    assert ("quantity", "conflict") in kinds(
+        "Nurses at Keston General Hospital staged a five-day walkout.", passage)
+
+
+def test_of_two_durations_the_one_nearest_the_claims_words_is_compared() -> None:
+    passage = ("Ferry crews in Keston ended a strike that had halted services to the island for "
+               "11 days, after the operator agreed to a 6% pay rise over two years.")
+    assert ("quantity", "conflict") in kinds(
+        "The Keston ferry strike went on for more than two weeks.", passage)

@@ -59,11 +59,11 @@ WORD_NUMBERS = {
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 24,
 }
 # Durations are compared in days: "more than two weeks" against "a 17-day suspension".
-DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30.44, "year": 365.25}
+DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30.44, "year": 365.25}
 _AGE = re.compile(r"[- ](?:years?|months?)[- ]old\b")
 _WORD_DURATION = re.compile(
     rf"\b(a|an|{'|'.join(w for w in WORD_NUMBERS if w not in ('dozens', 'hundred'))})[- ]"
-    r"(days?|weeks?|fortnights?|months?|years?)\b(?![- ]old)")
+    r"(hours?|days?|weeks?|fortnights?|months?|years?)\b(?![- ]old)")
 SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
          "m": 1e6, "bn": 1e9}
 APPROX = frozenset({"about", "around", "roughly", "nearly", "almost", "approximately", "some",
@@ -142,6 +142,8 @@ def tokens(text: str) -> list[str]:
 
 def _stem(w: str) -> str:
     w = re.sub(r"'s?$", "", w)  # "Bay's" is "Bay"
+    if w.endswith("ss"):
+        return w  # "jobless", "business", "class"
     if len(w) > 4 and w.endswith(("xes", "zes", "ches", "shes", "sses")):
         return w[:-2]  # "taxes" / "tax", "churches" / "church"
     for suf in ("ies", "ing", "ed", "es", "s"):
@@ -186,18 +188,22 @@ _ABBREV = re.compile(r"(?:^|[\s(])(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|D
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text``, without a leading wire dateline."""
+    """The sentences of ``text``, without a leading wire dateline. A line break ends one
+    too: a headline without a full stop is not the start of the lead sentence."""
     out: list[str] = []
-    for part in _SENT.split(text):
-        part = part.strip()
-        if not part:
-            continue
-        if out and _ABBREV.search(out[-1]):
-            out[-1] = f"{out[-1]} {part}"
-        else:
-            out.append(part)
-    if out:
-        out[0] = DATELINE_PREFIX.sub("", out[0]) or out[0]
+    for line in re.split(r"\s*\n\s*", text):
+        # each line may open with a dateline (a headline line comes before it)
+        line = DATELINE_PREFIX.sub("", line, count=1) or line
+        first = True
+        for part in _SENT.split(line):
+            part = part.strip()
+            if not part:
+                continue
+            if out and not first and _ABBREV.search(out[-1]):
+                out[-1] = f"{out[-1]} {part}"
+            else:
+                out.append(part)
+            first = False
     return out
 
 
@@ -326,7 +332,7 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             unit = nxt[0].rstrip("s")
         if unit in DAYS and not _AGE.match(text, m.end()):  # "a 17-day suspension"
             # weeks, months and years are round: "three months" is not exactly 91 days
-            bound = "~" if bound == "=" and unit != "day" else bound
+            bound = "~" if bound == "=" and unit not in ("day", "hour") else bound
             said = f"{raw} {unit}{'' if num == 1 else 's'}"
             num, unit = num * DAYS[unit], "day"
         # "by 40%" next to a change verb is the size of the change; "to 4.2%" is the level.
@@ -347,7 +353,7 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         before = low[max(0, m.start() - 24):m.start()].rstrip()
         bound = ">" if any(before.endswith(b) for b in LOWER_BOUND) else \
             "<" if any(before.endswith(b) for b in UPPER_BOUND) else \
-            "=" if m.group(2).startswith("day") else "~"
+            "=" if m.group(2).startswith(("day", "hour")) else "~"
         if m.group(1) in ("a", "an") and not re.search(
                 r"\b(?:for|than|over|after|within|nearly|almost|about|under|just)$", before):
             continue  # "$5 million a year" is a rate, "for more than a year" a duration
@@ -413,6 +419,15 @@ _CLAUSE_MARK = re.compile(r"[;:()—–]\s|\s[—–]|,\s+(?=(?:with|while|where
                           r"though|as|after|before|when|which|who)\b)")
 
 
+def _distance(sentence: str, figure: str, claim: str) -> int:
+    """Characters between a figure and the nearest of the claim's topic words in a sentence."""
+    low = sentence.lower()
+    at = low.find(figure.lower().split()[0])
+    spots = [m.start() for w in _topic(claim) if len(w) > 3
+             for m in re.finditer(rf"\b{re.escape(w[:5])}", low)]
+    return min((abs(at - x) for x in spots), default=len(low)) if at >= 0 else len(low)
+
+
 def _about_same(c: Quantity, p: Quantity) -> bool:
     """Two figures are comparable when they count the same noun or share a nearby word."""
     if c.unit and c.unit not in ("%", "pp", "$") and c.unit == p.unit:
@@ -473,20 +488,32 @@ class Finding:
 MIN_SHARED = 0.5  # share of the claim's content words a sentence must carry to be compared
 
 
-def best_sentence(claim: str, passage: str) -> tuple[str, float]:
-    """The passage sentence that shares most of the claim's content words, and that share.
+_CHANGE = frozenset(_stem(w) for w in UP | DOWN | set(MULTIPLIERS))
+
+
+def sentence_shares(claim: str, passage: str) -> list[tuple[float, str]]:
+    """Each passage sentence with the share of the claim's content words it carries.
 
     The claim's names that the passage gives anywhere count in every sentence: a report
     datelined in Harlow Bay speaks of it in each sentence, so "no guard member had been
     involved in any confrontation with protesters" is the sentence about "guard troops
     clashed with protesters in Harlow Bay", not "the guard left Harlow Bay on Friday".
+    A change word is what the checks compare, not what picks the sentence: "youth
+    unemployment rose" is not the sentence about "unemployment rose" when another says
+    "unemployment fell".
     """
-    cw = content(claim)
+    cw = content(claim) - _CHANGE
     low = passage.lower()
     given = {w for w in cw & {_stem(n) for n in names(claim)} if w in low}
+    return [(len(cw & (content(s) | given)) / max(1, len(cw)), s)
+            for s in sentences(passage) or [passage]]
+
+
+def best_sentence(claim: str, passage: str) -> tuple[str, float]:
+    """The passage sentence that shares most of the claim's content words (the first of
+    equals), and that share (see :func:`sentence_shares`)."""
     best, score = "", 0.0
-    for s in sentences(passage) or [passage]:
-        shared = len(cw & (content(s) | given)) / max(1, len(cw))
+    for shared, s in sentence_shares(claim, passage):
         if shared > score:
             best, score = s, shared
     return best, score
@@ -706,9 +733,12 @@ CALENDAR = frozenset({
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words inside a sentence (places, people, organisations), lower-cased."""
-    text = DATELINE_PREFIX.sub("", text.strip())  # "TARROW, Jan. 9 — Tram ridership ...": no name
-    found = [*_NAME.finditer(text), *_OPENING_NAME.finditer(text)]
+    """Capitalised words inside a sentence (places, people, organisations), lower-cased.
+
+    Sentence by sentence, datelines and headlines apart: in "TARROW, Jan. 9 — Tram
+    ridership ...", "Tram" opens the sentence and is no name."""
+    found = [m for sent in sentences(text)
+             for m in (*_NAME.finditer(sent), *_OPENING_NAME.finditer(sent))]
     return {w.lower() for m in found for w in m.group(1).split()
             if w.lower() not in STOP and w.lower() not in CALENDAR}
 
@@ -733,8 +763,8 @@ def _measure_overlap(claim: str, sentence: str) -> int:
     # "Vellmoor County ... lose population")
     proper = {_stem(n) for n in names(claim) | names(sentence)}
     a, b = _topic(claim) - proper, _topic(sentence) - proper
-    if a & QUALIFIERS and not b & QUALIFIERS:
-        return 0
+    if a & QUALIFIERS and not b & QUALIFIERS and not re.search(r"%|\bper ?cent", sentence):
+        return 0  # a claimed rate needs a rate: "4.1%" is one
     return 2 * len(a & b) + len(_families(a) & _families(b))
 
 
@@ -798,6 +828,15 @@ def off_topic(claim: str, passage: str) -> bool:
     return not _families(a) & _families(b)
 
 
+def _has_figure_like(sentence: str, claimed: list[Quantity], hint: tuple[int, ...]) -> bool:
+    """The sentence states a change (where the claim does) or a figure in a unit of the
+    claim's figures."""
+    units = {q.unit for q in claimed if q.unit}
+    wants_change = any(q.direction for q in claimed)
+    return any((wants_change and q.direction) or (q.unit and q.unit in units)
+               for q in quantities(sentence, hint))
+
+
 def compare(claim: str, passage: str, related: bool = False, context: str = "",
             published: str | None = None) -> list[Finding]:
     """Findings between ``claim`` and ``passage`` (empty when the passage is about something
@@ -818,15 +857,12 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     sent, shared = best_sentence(claim, passage)
     cq = quantities(claim)
     if (not sent or shared < MIN_SHARED) and related and cq:
-        units = {q.unit for q in cq if q.unit}
-        wants_change = any(q.direction for q in cq)
         # the sentence with a change or a figure in the claim's unit that is most about
         # what the claim counts (not merely the first: "rents rose 9%" comes before "38% of
         # renting households spend more than half of their income on rent")
         candidates = [(_measure_overlap(claim, s), -i, s)
                       for i, s in enumerate(sentences(passage) or [passage])
-                      if any((wants_change and q.direction) or (q.unit and q.unit in units)
-                             for q in quantities(s, hint))]
+                      if _has_figure_like(s, cq, hint)]
         candidates = [c for c in candidates if c[0] > 0]
         if not candidates:
             return early
@@ -836,6 +872,13 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         # whole is not close ("the mayor admitted her city was under siege" / "'Harlow Bay
         # is not under siege,' the mayor said")
         return early
+    elif cq and not _has_figure_like(sent, cq, hint):
+        # the claim's figure is read from the closest sentence that states one ("began a
+        # 72-hour strike" rather than "80% of its members voted for the walkout")
+        with_figure = [(sh, -i, s) for i, (sh, s) in enumerate(sentence_shares(claim, passage))
+                       if sh >= MIN_SHARED and _has_figure_like(s, cq, hint)]
+        if with_figure:
+            shared, _, sent = max(with_figure)
     out: list[Finding] = []
     clause = best_clause(claim, sent)
     period = _period_of(sent, passage)
@@ -868,9 +911,14 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     for c in cq:
         if c.direction and c.value is None:
             continue
-        verdicts = [(v, p) for p in pq
-                    if not _year_conflict(c, p) and c.direction == p.direction
-                    and _about_same(c, p) and (v := _value_conflict(c, p)) is not None]
+        comparable = [p for p in pq if not _year_conflict(c, p) and c.direction == p.direction
+                      and _about_same(c, p)]
+        if c.unit == "day" and len(comparable) > 1:
+            # a duration says nothing of what lasted: of "halted services for 11 days, after
+            # the operator agreed to a pay rise over two years", the strike's is the one
+            # nearest the claim's words
+            comparable = [min(comparable, key=lambda p: _distance(sent, p.text, claim))]
+        verdicts = [(v, p) for p in comparable if (v := _value_conflict(c, p)) is not None]
         if verdicts:
             verdict, p = min(verdicts, key=lambda vp: vp[0])  # an agreement first
             out.append(Finding("quantity", "conflict" if verdict else "agree",
