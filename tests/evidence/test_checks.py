@@ -512,3 +512,62 @@ def test_of_two_durations_the_one_nearest_the_claims_words_is_compared() -> None
                "11 days, after the operator agreed to a 6% pay rise over two years.")
     assert ("quantity", "conflict") in kinds(
         "The Keston ferry strike went on for more than two weeks.", passage)
+
+
+def test_a_holder_ranked_second_does_not_hold_the_superlative() -> None:
+    from rhetorica.evidence.checks import superlative
+
+    passage = ("Cargo through the port of Keston rose to 4.2 million tonnes in 2024. The port "
+               "remains the second-busiest on the coast after Orlen.")
+    found = superlative("Keston is the busiest port on the coast.", passage)
+    assert found and "second" in found.reason
+
+
+def test_a_one_word_name_that_owns_something_opens_with_a_name() -> None:
+    from rhetorica.evidence.checks import missing_names, names
+
+    assert "keston" in names("Keston's council leader promised a freeze.")
+    assert names("Today's vote was close.") == set()
+    assert missing_names("Keston's population grew.", "Orlen's population grew 5%.")
+
+
+def test_a_negation_in_another_clause_is_about_something_else() -> None:
+    assert ("negation", "conflict") not in kinds(
+        "More than half of those surveyed in Keston would back a congestion charge.",
+        "Just over half of the 1,200 people surveyed in Keston said they would back a "
+        "congestion charge, while 12% had no opinion.")
+
+
+def test_up_and_down_are_changes_only_beside_a_figure_or_a_verb_of_being() -> None:
+    assert not any(q.direction for q in quantities(
+        "She said the cost of cleaning it up had been underestimated."))
+    assert quantities("Fares are up 10% on last year.")[0].direction == 1
+    assert any(q.direction == 1 for q in quantities("Unemployment went up in 2024."))
+
+
+def test_voting_phrases_and_a_re_election_are_read_as_their_predicates() -> None:
+    assert ("predicate", "conflict") in kinds(
+        "Keston's council voted down the plan for housing on the old rail yard.",
+        "Keston's town council voted 7-2 on Tuesday to approve a plan for 400 homes on the "
+        "old rail yard.")
+    assert ("predicate", "conflict") in kinds(
+        "Gerald Finch was re-elected mayor of Keston.",
+        "Priya Holloway won the Keston mayoral election, defeating the incumbent, Gerald "
+        "Finch.")
+
+
+def test_a_figure_the_passage_says_is_wrong_contradicts_a_claim_of_it() -> None:
+    [q13, q30] = quantities("The board will in fact eliminate 13 teaching posts, not 30.")
+    assert not q13.denied and q30.denied and q30.unit == q13.unit
+    correction = ("Correction: A report on March 10 said the Keston school board would "
+                  "eliminate 30 teaching posts. The board will in fact eliminate 13 teaching "
+                  "posts, not 30.")
+    assert ("quantity", "conflict") in kinds(
+        "The Keston school board is cutting 30 teaching posts.", correction)
+
+
+def test_a_group_word_inside_an_organisations_name_is_still_the_group() -> None:
+    assert ("quantifier", "conflict") in kinds(
+        "Most Keston residents consider traffic the town's most pressing problem.",
+        "A third of Keston residents say traffic is the town's most pressing problem, "
+        "according to a survey by the Keston Residents' Forum.")

@@ -99,7 +99,12 @@ OPPOSITES = [
     ("collapsed", "reopened"), ("collapsed", "intact"), ("cancelled", "held"),
     ("signed", "vetoed"), ("ally", "rival"), ("surplus", "deficit"), ("profit", "loss"),
     ("record", "lowest"), ("expanded", "shrank"), ("elected", "defeated"),
+    ("re-elected", "defeated"), ("re-elected", "defeating"), ("re-elected", "ousted"),
 ]
+# Phrases read as one word by the predicate check: "voted down" is "rejected".
+PHRASES = [(re.compile(r"\bvoted\s+down\b", re.I), "rejected"),
+           (re.compile(r"\bvoted(?:\s+[\w-]+){0,4}?\s+(?:through|to approve|in favou?r of)\b",
+                       re.I), "approved")]
 # What a figure counts, in families a fact-checker compares across: a claim about "crime"
 # is answered by homicide and burglary figures, one about "jobless" people by the
 # unemployment rate. Word beginnings, so that every inflection matches.
@@ -164,6 +169,7 @@ EVENTS = {
     "close": ("close", "closing", "closure", "shut"),
     "evacuate": ("evacua",),
     "resign": ("resign", "quit"),
+    "strike": ("strike", "walkout", "walk-out", "stoppage"),
 }
 _EVENT_OF = sorted(((b, k) for k, bs in EVENTS.items() for b in bs), key=lambda x: -len(x[0]))
 
@@ -222,6 +228,7 @@ class Quantity:
     near: frozenset[str] = frozenset()  # content words around it: what the figure is about
     # ``years`` came from the report's date, not from the text (see :func:`quantities`)
     years_from_date: bool = False
+    denied: bool = False    # "13 posts, not 30": the text says it is not so
 
 
 def _change_ratio(direction: int, pct: float | None, frac: float | None,
@@ -246,6 +253,9 @@ def ambiguous_direction(text: str) -> bool:
     strong_up = toks & (UP - {"more", "up", "higher"})
     strong_down = toks & (DOWN - {"less", "fewer", "lower", "down"})
     return bool(strong_up and strong_down)
+
+
+_DENIED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+)?$")
 
 
 def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
@@ -275,8 +285,14 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         if m_cut:
             direction, dir_word = -1, m_cut.group(1)
     if direction == 0:  # weaker cues only when no verb of change ("more than" is a bound)
+        # "up" and "down" as changes only beside a figure or a verb of being ("is up 4%",
+        # "down from 36"): "cleaning it up", "shut down" are no changes
+        plain = re.sub(r"(?<!went )(?<!goes )(?<!gone )(?<!going )(?<!\bgo )(?<!\bis )"
+                       r"(?<!are )(?<!was )(?<!were )(?<!been )(?<!\bbe )"
+                       r"\b(up|down)\b(?!\s+(?:by|from|to|on|about|nearly|almost|some|"
+                       r"more|less|over|a\s|\d|\$))", " ", text, flags=re.I)
         for t in _cue_tokens(re.sub(r"\b(?:more|fewer|less|lower|higher) than\b", " ",
-                                    text, flags=re.I)):
+                                    plain, flags=re.I)):
             if t in ("up", "higher", "more", "larger", "bigger"):
                 direction, dir_word = 1, t
                 break
@@ -347,8 +363,11 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
                                 _change_ratio(direction, num, None, None) if unit == "%"
                                 else None, bound, years, _near(text, m.start(), m.end(), proper)))
             continue
+        denied = bool(_DENIED.search(before))
+        if denied and not unit and out:
+            unit = out[-1].unit  # "13 teaching posts, not 30": the 30 counts posts too
         out.append(Quantity(said, num, unit, 0, None, bound, years,
-                            _near(text, m.start(), m.end(), proper)))
+                            _near(text, m.start(), m.end(), proper), denied=denied))
     for m in _WORD_DURATION.finditer(low):  # "for more than two weeks"
         before = low[max(0, m.start() - 24):m.start()].rstrip()
         bound = ">" if any(before.endswith(b) for b in LOWER_BOUND) else \
@@ -423,7 +442,7 @@ def _distance(sentence: str, figure: str, claim: str) -> int:
     """Characters between a figure and the nearest of the claim's topic words in a sentence."""
     low = sentence.lower()
     at = low.find(figure.lower().split()[0])
-    spots = [m.start() for w in _topic(claim) if len(w) > 3
+    spots = [m.start() for w in _topic(claim) if len(w) > 2 and w not in WORD_NUMBERS
              for m in re.finditer(rf"\b{re.escape(w[:5])}", low)]
     return min((abs(at - x) for x in spots), default=len(low)) if at >= 0 else len(low)
 
@@ -531,6 +550,13 @@ def _predicate_share(claim: str, sentence: str, subject: frozenset[str] = frozen
     return len(a & (_topic(sentence) - skip)) / len(a) if a else 1.0
 
 
+def _phrased(text: str) -> str:
+    """``text`` with the :data:`PHRASES` as their one-word meaning."""
+    for pattern, word in PHRASES:
+        text = pattern.sub(word, text)
+    return text
+
+
 def _negated(text: str) -> bool:
     toks = tokens(text)
     return any(t in NEGATORS or t.endswith("n't") for t in toks)
@@ -635,6 +661,10 @@ _SUP_CLAIM = re.compile(rf"^(?P<who>.+?)\s+{_BE}{_SUP}\b")
 _SUP_PASSAGE = re.compile(rf"(?P<who>(?:[A-Z][\w'’-]+\s+){{0,3}}[A-Z][\w'’-]+)\s+{_BE}{_SUP}\b")
 
 
+_RANKED_SUP = re.compile(r"\bthe\s+(?P<rank>second|third|fourth|fifth|sixth|next|\d+(?:st|nd|rd|"
+                         r"th))[- ](?P<sup>[a-z]+est|most\s+[a-z]+)\b", re.I)
+
+
 def superlative(claim: str, passage: str) -> Finding | None:
     """Who holds the superlative: "Riverton is the biggest city in Lowmark" against
     "Harlow Bay remained the largest city, followed by Riverton" (another holder: conflict).
@@ -655,6 +685,18 @@ def superlative(claim: str, passage: str) -> Finding | None:
                                f"the claim says {m.group('who')} is the {m.group('sup')} "
                                f"{m.group('noun')}; the passage says {p.group('who')} is",
                                sent)
+        # "The port remains the second-busiest on the coast": the holder, ranked lower
+        for r in _RANKED_SUP.finditer(sent):
+            if _SUPERLATIVES.get(r.group("sup"), r.group("sup")) != sup:
+                continue
+            before = set(tokens(sent[:r.start()]))
+            if holder <= set(tokens(passage)) and (
+                    holder & before or _stem(m.group("noun")) in {_stem(w) for w in before}
+                    or before & {"it", "its"}):
+                return Finding("superlative", "conflict",
+                               f"the claim says {m.group('who')} is the {m.group('sup')} "
+                               f"{m.group('noun')}; the passage ranks it "
+                               f"{r.group('rank')}", sent)
     return None
 
 
@@ -721,7 +763,11 @@ def _quantifiers(text: str) -> list[Share]:
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
 # A sentence that opens with two or more capitalised words opens with a name ("Vellmoor
 # County's wheat crop", "Harlow Bay remained"); one capitalised word there may be any word.
-_OPENING_NAME = re.compile(r"(?:^|(?<=[.!?]\s))(?:The\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)")
+_OPENING_NAME = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:The\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"
+    # one capitalised word that owns something opens with a name too ("Wexley's council")
+    r"|(?!(?:Today|Yesterday|Tomorrow|Everyone|Everybody|Nobody|Somebody|Someone|One|It|"
+    r"That|There|What|Who|Here|Let|He|She|This|Last|Next|Each)['’])[A-Z][a-z]+(?=['’]s\b))")
 
 
 # Months and weekdays are capitalised but name no place, person or body; a passage dated
@@ -918,17 +964,28 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             # the operator agreed to a pay rise over two years", the strike's is the one
             # nearest the claim's words
             comparable = [min(comparable, key=lambda p: _distance(sent, p.text, claim))]
-        verdicts = [(v, p) for p in comparable if (v := _value_conflict(c, p)) is not None]
+        verdicts = [(v, p) for p in comparable if not p.denied
+                    and (v := _value_conflict(c, p)) is not None]
         if verdicts:
             verdict, p = min(verdicts, key=lambda vp: vp[0])  # an agreement first
             out.append(Finding("quantity", "conflict" if verdict else "agree",
                                f"claim: {_describe(c)}; passage: {_describe(p)}", sent,
                                p.years))
+    # a figure the passage says is wrong ("will in fact eliminate 13 posts, not 30"), in any
+    # of its sentences: a correction may repeat the wrong figure before it
+    denied = next(((c, p, s) for s in sentences(passage) for p in quantities(s, hint)
+                   for c in cq if p.denied and _value_conflict(c, p) is False), None)
+    if denied:
+        c, p, s = denied
+        out.append(Finding("quantity", "conflict", f"claim: {_describe(c)}; the passage says "
+                           f"not {p.text}: \"{_clip(s)}\"", s))
     # negation: one side denies what the other asserts
     # (a negation inside someone's quoted words is theirs, not the report's: "Mbeki, who
     # voted against it, said families 'cannot absorb another bill'")
     said = _unquoted(sent) if not _QUOTED.search(claim) else sent
-    c_neg, p_neg = _negated(claim), _negated(said)
+    # a negation in another clause is about something else: "half would support the charge,
+    # while 12% had no opinion"
+    c_neg, p_neg = _negated(claim), _negated(best_clause(claim, said))
     cqf = next(iter(_quantifiers(claim)), None)
     # the group a claimed share counts, and the share's own words, are its subject
     subject = frozenset(_group(claim, cqf[2], 2) | content(cqf[2])) if cqf else frozenset()
@@ -944,7 +1001,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         out.append(Finding("negation", "conflict",
                            f"the {neg_side} negates it ('{cue}'): \"{_clip(sent)}\"", sent))
     # opposite predicates
-    ct, pt = set(tokens(claim)), set(tokens(sent))
+    ct, pt = set(tokens(_phrased(claim))), set(tokens(_phrased(sent)))
     for w in sorted(ct) if shared >= MIN_SHARED else ():
         opp = _OPP.get(w, set()) & pt
         if opp and w not in pt:
@@ -1034,7 +1091,9 @@ def _group(text: str, phrase: str, n: int = 1) -> set[str]:
         return set()
     after = [re.sub(r"'s?$", "", w) for w in low[at + len(phrase):].split()[:6]
              if w not in ("of", "the")]  # "county's" is "county", a name's word
-    proper = {_stem(n) for n in names(text)}
+    # a word of a name that the text also writes in lower case is a common noun there
+    # ("Thistlecombe residents ... the Thistlecombe Residents' Forum")
+    proper = {_stem(n) for n in names(text) if not re.search(rf"\b{re.escape(n)}\b", text)}
     head = [_stem(w) for w in after if w not in STOP and not w[0].isdigit() and len(w) > 2
             and _stem(w) not in proper]
     return set(head[:n])  # "voters" in "half of Calder Falls voters bothered to vote"
