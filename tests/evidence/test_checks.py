@@ -571,3 +571,36 @@ def test_a_group_word_inside_an_organisations_name_is_still_the_group() -> None:
         "Most Keston residents consider traffic the town's most pressing problem.",
         "A third of Keston residents say traffic is the town's most pressing problem, "
         "according to a survey by the Keston Residents' Forum.")
+
+
+def test_a_sentence_about_another_place_is_not_the_one_about_the_claims() -> None:
+    passage = ("Orlen is the county's fastest-growing town\n\nORLEN, August 4, 2025 — Orlen's "
+               "population grew from 38,000 in 2015 to 46,500 in 2024, the statistics office "
+               "said. Keston, by contrast, lost 4% of its residents over the same period.")
+    found = compare("Keston's population increased between 2015 and 2024.", passage,
+                    related=True, published="2025-08-04")
+    assert ("direction", "conflict") in {(f.kind, f.relation) for f in found}, found
+    assert found[0].sentence.startswith("Keston, by contrast")
+
+
+def test_a_claimed_size_of_change_is_read_from_a_sentence_that_states_one() -> None:
+    passage = ("Keston port cargo rises\n\nKESTON, June 20, 2025 — Cargo through the port of "
+               "Keston rose to 4.2 million tonnes in 2024, up from 3.5 million tonnes the year "
+               "before, the harbour authority said.")
+    assert ("quantity", "agree") in kinds("Cargo handled at the port of Keston grew by 20% in "
+                                          "2024.", passage)
+    assert ("quantity", "conflict") in kinds("Cargo handled at the port of Keston grew by 50% "
+                                             "in 2024.", passage)
+
+
+def test_an_office_is_matched_by_its_head_noun() -> None:
+    from rhetorica.evidence.checks import attribution
+
+    said = ("WEXFORD, Oct. 2 — 'We will not raise council tax this year,' Keston council "
+            "leader Martin Scullard told a public meeting on Wednesday.")
+    assert attribution("Keston's council leader promised not to increase council tax this "
+                       "year.", said) is None
+    # "council" alone is not the leader: the council's statement confirms nothing of his
+    found = attribution("Keston's council leader promised not to increase council tax.",
+                        "The council said on Friday that council tax would not rise.")
+    assert found and found.relation == "unconfirmed"

@@ -523,18 +523,28 @@ def sentence_shares(claim: str, passage: str) -> list[tuple[float, str]]:
     """
     cw = content(claim) - _CHANGE
     low = passage.lower()
-    given = {w for w in cw & {_stem(n) for n in names(claim)} if w in low}
-    return [(len(cw & (content(s) | given)) / max(1, len(cw)), s)
-            for s in sentences(passage) or [passage]]
+    own = {_stem(n) for n in names(claim)}
+    given = {w for w in cw & own if w in low}
+    out = []
+    for s in sentences(passage) or [passage]:
+        # ... unless the sentence names someone or somewhere else ("Marrowdale's population
+        # grew", in a report that mentions Thistlecombe later)
+        other = {_stem(n) for n in names(s)} - own
+        out.append((len(cw & (content(s) | (set() if other else given))) / max(1, len(cw)),
+                    s))
+    return out
 
 
 def best_sentence(claim: str, passage: str) -> tuple[str, float]:
-    """The passage sentence that shares most of the claim's content words (the first of
-    equals), and that share (see :func:`sentence_shares`)."""
-    best, score = "", 0.0
+    """The passage sentence that shares most of the claim's content words, and that share
+    (see :func:`sentence_shares`); of equals, the first that names the claim's own names
+    itself, else the first."""
+    own = {_stem(n) for n in names(claim)}
+    best, score, key = "", 0.0, (0.0, 0)
     for shared, s in sentence_shares(claim, passage):
-        if shared > score:
-            best, score = s, shared
+        k = (shared, len(own & {_stem(w) for w in tokens(s)}))
+        if shared > 0 and k > key:
+            best, score, key = s, shared, k
     return best, score
 
 
@@ -612,12 +622,13 @@ def attribution(claim: str, passage: str) -> Finding | None:
     if not m:
         return None
     who = m.group("who")
-    key = {w.lower() for w in re.findall(r"[A-Z][\w'’-]+", who)} - STOP or \
-        {w for w in tokens(who) if w not in _SPEAKER_STOP and len(w) > 2}
+    key = {re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[A-Z][\w'’-]+", who)} - STOP \
+        or {w for w in tokens(who) if w not in _SPEAKER_STOP and len(w) > 2}
     # "Harlow Bay's mayor": the office names the speaker ("Mayor Ines Varga said"); the
-    # place is only where she holds it
-    role = {w.lower() for w in re.findall(r"\b[a-z][\w'’-]+", who)
-            if w.lower() not in _SPEAKER_STOP and len(w) > 2}
+    # place is only where she holds it. The office's head noun: "leader" of "Wexley's
+    # council leader", not "council".
+    role = {re.sub(r"['’]s$", "", w) for w in re.findall(r"\b[a-z][\w'’-]+", who)[-1:]
+            if w not in _SPEAKER_STOP and len(w) > 2}
     sent, shared = best_sentence(m.group("what"), passage)
     if not key or not sent or shared < MIN_SHARED:
         return None
@@ -638,7 +649,7 @@ def attribution(claim: str, passage: str) -> Finding | None:
             return Finding("attribution", "conflict",
                            f"the claim says {who} said it; in the passage {who} says the "
                            f"opposite: \"{_clip(sent)}\"", sent)
-    named = said_by_them(low)
+    named = said_by_them(low) or bool(role and said_by_them(low, role))
     # the speaker rejects it: named just before the dismissal ("Kestrel Energy, called it
     # 'scaremongering'"), not elsewhere in the sentence
     d = next((d for d in _DISMISSED.finditer(sent)
@@ -875,12 +886,15 @@ def off_topic(claim: str, passage: str) -> bool:
 
 
 def _has_figure_like(sentence: str, claimed: list[Quantity], hint: tuple[int, ...]) -> bool:
-    """The sentence states a change (where the claim does) or a figure in a unit of the
-    claim's figures."""
+    """The sentence states a change (of a size, where the claim states one) or a figure in a
+    unit of the claim's figures."""
     units = {q.unit for q in claimed if q.unit}
     wants_change = any(q.direction for q in claimed)
-    return any((wants_change and q.direction) or (q.unit and q.unit in units)
-               for q in quantities(sentence, hint))
+    # a claimed size of change ("grew by 20%") needs a size, not only a direction
+    # ("cargo rises", a headline)
+    wants_size = any(q.direction and q.ratio for q in claimed)
+    return any((wants_change and q.direction and (q.ratio or not wants_size))
+               or (q.unit and q.unit in units) for q in quantities(sentence, hint))
 
 
 def compare(claim: str, passage: str, related: bool = False, context: str = "",
@@ -906,13 +920,17 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         # the sentence with a change or a figure in the claim's unit that is most about
         # what the claim counts (not merely the first: "rents rose 9%" comes before "38% of
         # renting households spend more than half of their income on rent")
-        candidates = [(_measure_overlap(claim, s), -i, s)
+        own = {_stem(n) for n in names(claim)}
+        candidates = [(not ({_stem(n) for n in names(s)} - own), _measure_overlap(claim, s), -i,
+                       s)
                       for i, s in enumerate(sentences(passage) or [passage])
                       if _has_figure_like(s, cq, hint)]
-        candidates = [c for c in candidates if c[0] > 0]
+        # a sentence that names someone or somewhere else comes after one that does not
+        # ("Marrowdale's population grew ..." / "Thistlecombe, by contrast, lost 4%")
+        candidates = [c for c in candidates if c[1] > 0]
         if not candidates:
             return early
-        sent, shared = max(candidates)[2], 0.0
+        sent, shared = max(candidates)[3], 0.0
     elif not sent or shared < MIN_SHARED:
         # the attributed words, or who holds a superlative, may be read though the claim as a
         # whole is not close ("the mayor admitted her city was under siege" / "'Harlow Bay
