@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rhetorica.ingest.metadata import DATELINE_PREFIX
 
@@ -145,8 +146,12 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+_POSSESSIVE = re.compile(r"'s?$")
+
+
+@lru_cache(maxsize=65536)
 def _stem(w: str) -> str:
-    w = re.sub(r"'s?$", "", w)  # "Bay's" is "Bay"
+    w = _POSSESSIVE.sub("", w)  # "Bay's" is "Bay"
     if w.endswith("ss"):
         return w  # "jobless", "business", "class"
     if len(w) > 4 and w.endswith(("xes", "zes", "ches", "shes", "sses")):
@@ -174,6 +179,7 @@ EVENTS = {
 _EVENT_OF = sorted(((b, k) for k, bs in EVENTS.items() for b in bs), key=lambda x: -len(x[0]))
 
 
+@lru_cache(maxsize=65536)
 def _event(word: str) -> str:
     """The :data:`EVENTS` family a word belongs to, else the word."""
     return next((k for b, k in _EVENT_OF if word.startswith(b)), word)
@@ -794,10 +800,16 @@ def names(text: str) -> set[str]:
 
     Sentence by sentence, datelines and headlines apart: in "TARROW, Jan. 9 — Tram
     ridership ...", "Tram" opens the sentence and is no name."""
+    return set(_names(text))
+
+
+@lru_cache(maxsize=4096)
+def _names(text: str) -> frozenset[str]:
+    # the checks ask for the names of one claim and one passage many times over
     found = [m for sent in sentences(text)
              for m in (*_NAME.finditer(sent), *_OPENING_NAME.finditer(sent))]
-    return {w.lower() for m in found for w in m.group(1).split()
-            if w.lower() not in STOP and w.lower() not in CALENDAR}
+    return frozenset(w.lower() for m in found for w in m.group(1).split()
+                     if w.lower() not in STOP and w.lower() not in CALENDAR)
 
 
 def _topic(text: str) -> set[str]:
