@@ -604,3 +604,25 @@ def test_an_office_is_matched_by_its_head_noun() -> None:
     found = attribution("Keston's council leader promised not to increase council tax.",
                         "The council said on Friday that council tax would not rise.")
     assert found and found.relation == "unconfirmed"
+
+
+def test_a_small_percentage_change_is_not_another() -> None:
+    assert ("quantity", "conflict") in kinds("The council agreed a 6 percent pay rise for staff.",
+                                             "The council agreed a pay rise of 4.5% for staff.")
+    assert ("quantity", "agree") in kinds("Crime in the city fell by about a third.",
+                                          "Crime in the city fell 36%.")
+
+
+def test_a_figure_a_correction_calls_wrong_is_denied() -> None:
+    [wrong, right] = quantities("An article on Monday wrongly stated that the refurbishment "
+                                "cost £48m; the correct figure is £38m.")
+    assert wrong.denied and not right.denied
+    assert ("quantity", "conflict") in kinds(
+        "The Keston library refurbishment cost £48m.",
+        "Correction: an article on Monday wrongly stated that the Keston library "
+        "refurbishment cost £48m; the correct figure is £38m.")
+
+
+def test_durations_in_words_up_to_sixty() -> None:
+    [q] = quantities("The contract runs for eighteen months.")
+    assert q.unit == "day" and 540 < q.value < 550

@@ -57,7 +57,9 @@ FRACTIONS = {
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 24,
+    "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
+    "dozen": 12, "dozens": 24,
 }
 # Durations are compared in days: "more than two weeks" against "a 17-day suspension".
 DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30.44, "year": 365.25}
@@ -261,7 +263,9 @@ def ambiguous_direction(text: str) -> bool:
     return bool(strong_up and strong_down)
 
 
-_DENIED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+)?$")
+# "13 posts, not 30", "wrongly stated that the cost was £48m": the text says it is not so
+_DENIED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+)?$|\b(?:wrongly|"
+                     r"incorrectly|mistakenly|erroneously)\s+(?:\w+\s+){1,8}$")
 
 
 def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
@@ -369,7 +373,7 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
                                 _change_ratio(direction, num, None, None) if unit == "%"
                                 else None, bound, years, _near(text, m.start(), m.end(), proper)))
             continue
-        denied = bool(_DENIED.search(before))
+        denied = bool(_DENIED.search(low[max(0, m.start() - 80):m.start()]))
         if denied and not unit and out:
             unit = out[-1].unit  # "13 teaching posts, not 30": the 30 counts posts too
         out.append(Quantity(said, num, unit, 0, None, bound, years,
@@ -972,7 +976,11 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
                                sent, p_change.years))
         elif c_change.ratio and p_change.ratio:
             c_r, p_r = c_change.ratio, p_change.ratio
-            if abs(c_r - p_r) > 0.25 * max(abs(c_r - 1), abs(p_r - 1), 0.1) + 0.05:
+            # within 15% of the larger change (25% where either is rough: "about a third" is
+            # "36%"), so "6%" is not "4.5%"
+            rough = "~" in (c_change.bound, p_change.bound)
+            size = max(abs(c_r - 1), abs(p_r - 1))
+            if abs(c_r - p_r) > (0.25 if rough else 0.15) * size + 0.002:
                 out.append(Finding("quantity", "conflict",
                                    f"claim: {_describe(c_change)} (x{c_r:.2f}); passage: "
                                    f"{_describe(p_change)} (x{p_r:.2f})", sent,
