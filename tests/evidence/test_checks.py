@@ -626,3 +626,20 @@ def test_a_figure_a_correction_calls_wrong_is_denied() -> None:
 def test_durations_in_words_up_to_sixty() -> None:
     [q] = quantities("The contract runs for eighteen months.")
     assert q.unit == "day" and 540 < q.value < 550
+
+
+def test_a_name_is_mentioned_by_its_telling_words() -> None:
+    from rhetorica.evidence.checks import missing_names
+
+    claim = "Planned surgery waits at Kilverdon Regional Hospital came down."
+    assert not missing_names(claim, "Interview: Kilverdon hospital chief on waiting lists.")
+    assert missing_names(claim, "The regional hospital in Orlen cut its waiting list.")
+
+
+def test_the_title_names_the_claims_subject_for_a_later_sentence() -> None:
+    found = compare("Planned operations at Keston General Hospital were cancelled because of "
+                    "the nurses' strike.",
+                    "Hospital director Samuel Kilbride said emergency care would continue and "
+                    "that no planned operations had been cancelled.",
+                    context="Keston nurses begin 72-hour strike.")
+    assert ("negation", "conflict") in {(f.kind, f.relation) for f in found}, found

@@ -133,7 +133,8 @@ STOP = frozenset({
     "said", "says", "say", "told", "according", "since", "last", "year", "years", "about",
     "into", "over", "after", "before", "which", "who", "what", "when", "while", "per", "cent",
     "percent", "%", "city", "nearly", "almost", "around", "roughly", "some", "more", "less",
-    "now", "new", "all", "most", "many", "few", "no", "not", "never", "near",
+    "now", "new", "all", "most", "many", "few", "no", "not", "never", "near", "because",
+    "due",
 })
 
 _SENT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -520,7 +521,7 @@ MIN_SHARED = 0.5  # share of the claim's content words a sentence must carry to 
 _CHANGE = frozenset(_stem(w) for w in UP | DOWN | set(MULTIPLIERS))
 
 
-def sentence_shares(claim: str, passage: str) -> list[tuple[float, str]]:
+def sentence_shares(claim: str, passage: str, context: str = "") -> list[tuple[float, str]]:
     """Each passage sentence with the share of the claim's content words it carries.
 
     The claim's names that the passage gives anywhere count in every sentence: a report
@@ -532,26 +533,28 @@ def sentence_shares(claim: str, passage: str) -> list[tuple[float, str]]:
     "unemployment fell".
     """
     cw = content(claim) - _CHANGE
-    low = passage.lower()
+    low = f"{context} {passage}".lower()  # the title and dateline name it too
     own = {_stem(n) for n in names(claim)}
     given = {w for w in cw & own if w in low}
     out = []
     for s in sentences(passage) or [passage]:
-        # ... unless the sentence names someone or somewhere else ("Marrowdale's population
-        # grew", in a report that mentions Thistlecombe later)
-        other = {_stem(n) for n in names(s)} - own
+        # ... unless the sentence opens with someone or somewhere else ("Marrowdale's
+        # population grew", in a report that mentions Thistlecombe later; "Hospital director
+        # Samuel Kilbride said" is still about the hospital)
+        opening = _OPENING_NAME.match(s)
+        other = {_stem(w) for w in tokens(opening.group(1))} - own - STOP if opening else set()
         out.append((len(cw & (content(s) | (set() if other else given))) / max(1, len(cw)),
                     s))
     return out
 
 
-def best_sentence(claim: str, passage: str) -> tuple[str, float]:
+def best_sentence(claim: str, passage: str, context: str = "") -> tuple[str, float]:
     """The passage sentence that shares most of the claim's content words, and that share
     (see :func:`sentence_shares`); of equals, the first that names the claim's own names
     itself, else the first."""
     own = {_stem(n) for n in names(claim)}
     best, score, key = "", 0.0, (0.0, 0)
-    for shared, s in sentence_shares(claim, passage):
+    for shared, s in sentence_shares(claim, passage, context):
         k = (shared, len(own & {_stem(w) for w in tokens(s)}))
         if shared > 0 and k > key:
             best, score, key = s, shared, k
@@ -804,16 +807,29 @@ def names(text: str) -> set[str]:
 
     Sentence by sentence, datelines and headlines apart: in "TARROW, Jan. 9 — Tram
     ridership ...", "Tram" opens the sentence and is no name."""
-    return set(_names(text))
+    return {w for group in _name_groups(text) for w in group}
 
 
 @lru_cache(maxsize=4096)
-def _names(text: str) -> frozenset[str]:
-    # the checks ask for the names of one claim and one passage many times over
+def _name_groups(text: str) -> frozenset[tuple[str, ...]]:
+    """The names of ``text`` as word groups ("kilverdon regional hospital"); cached, since
+    the checks ask for the names of one claim and one passage many times over."""
     found = [m for sent in sentences(text)
              for m in (*_NAME.finditer(sent), *_OPENING_NAME.finditer(sent))]
-    return frozenset(w.lower() for m in found for w in m.group(1).split()
-                     if w.lower() not in STOP and w.lower() not in CALENDAR)
+    groups = (tuple(w.lower() for w in m.group(1).split()
+                    if w.lower() not in STOP and w.lower() not in CALENDAR) for m in found)
+    return frozenset(g for g in groups if g)
+
+
+# Words of a name that say what kind of thing it is, not which one: "Kilverdon Regional
+# Hospital" is named where "Kilverdon hospital" is.
+GENERIC_NAME_WORDS = frozenset({
+    "hospital", "school", "primary", "secondary", "high", "university", "college", "council",
+    "county", "city", "town", "village", "regional", "general", "national", "provincial",
+    "district", "central", "royal", "new", "north", "south", "east", "west", "upper",
+    "lower", "great", "little", "saint", "st", "mount", "lake", "river", "port", "street",
+    "road", "park", "centre", "center", "department", "office", "board", "trust", "company",
+    "group", "union", "association", "court", "police", "service", "services"})
 
 
 def _topic(text: str) -> set[str]:
@@ -864,9 +880,16 @@ def best_clause(claim: str, sentence: str) -> str:
 
 
 def missing_names(claim: str, passage: str) -> set[str]:
-    """The claim's names (places, people, bodies) that the passage never mentions."""
+    """The claim's names (places, people, bodies) that the passage never mentions. A name is
+    mentioned where a word of it that is not :data:`GENERIC_NAME_WORDS` is ("Kilverdon
+    hospital" for "Kilverdon Regional Hospital"; "Regional Hospital" alone is not)."""
     where = passage.lower()
-    return {n for n in names(claim) if n not in where}
+    missing: set[str] = set()
+    for group in _name_groups(claim):
+        telling = [w for w in group if w not in GENERIC_NAME_WORDS] or list(group)
+        if not any(w in where for w in telling):
+            missing |= set(group)
+    return missing
 
 
 def other_period(claim: str, passage: str, published: str | None = None) -> bool:
@@ -930,7 +953,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     if published and published[:4].isdigit():
         hint = (int(published[:4]) - 1, int(published[:4]))
     early = [f for f in (attribution(claim, passage), superlative(claim, passage)) if f]
-    sent, shared = best_sentence(claim, passage)
+    sent, shared = best_sentence(claim, passage, context)
     cq = quantities(claim)
     if (not sent or shared < MIN_SHARED) and related and cq:
         # the sentence with a change or a figure in the claim's unit that is most about
@@ -955,7 +978,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     elif cq and not _has_figure_like(sent, cq, hint):
         # the claim's figure is read from the closest sentence that states one ("began a
         # 72-hour strike" rather than "80% of its members voted for the walkout")
-        with_figure = [(sh, -i, s) for i, (sh, s) in enumerate(sentence_shares(claim, passage))
+        with_figure = [(sh, -i, s) for i, (sh, s)
+                       in enumerate(sentence_shares(claim, passage, context))
                        if sh >= MIN_SHARED and _has_figure_like(s, cq, hint)]
         if with_figure:
             shared, _, sent = max(with_figure)
