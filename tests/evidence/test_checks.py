@@ -643,3 +643,11 @@ def test_the_title_names_the_claims_subject_for_a_later_sentence() -> None:
                     "that no planned operations had been cancelled.",
                     context="Keston nurses begin 72-hour strike.")
     assert ("negation", "conflict") in {(f.kind, f.relation) for f in found}, found
+
+
+def test_a_bare_figure_counts_what_its_sentence_numbers() -> None:
+    sentence = ("The number of pupils at the school has fallen from 140 to 61 over the past "
+                "decade, as young families moved away.")
+    assert [q.unit for q in quantities(sentence) if q.value] == ["pupil", "pupil"]
+    assert ("quantity", "agree") in kinds("Keston Primary School's roll has dropped to 61 "
+                                          "pupils.", sentence)

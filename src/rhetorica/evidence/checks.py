@@ -265,6 +265,11 @@ def ambiguous_direction(text: str) -> bool:
 
 
 # "13 posts, not 30", "wrongly stated that the cost was £48m": the text says it is not so
+# A figure followed by one of these counts no noun of its own; "the number of X" in its
+# sentence says what it counts.
+_AFTER_FIGURE = frozenset({"over", "in", "on", "at", "since", "by", "from", "to", "last",
+                           "this", "a", "the", "and", "or", "after", "before", "during"})
+_COUNTED = re.compile(r"\bnumber of ([a-z]+)")
 _DENIED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+)?$|\b(?:wrongly|"
                      r"incorrectly|mistakenly|erroneously)\s+(?:\w+\s+){1,8}$")
 
@@ -350,8 +355,13 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             unit = "$"
         if not unit:  # what it counts: the next word that is no name ("18,000 Tarrow homes")
             after = tokens(text[m.end():m.end() + 40])
-            noun = next((w for w in after if w not in STOP and w not in ("of", "additional")
-                         and not w[0].isdigit() and w not in proper), "")
+            if after and after[0] in _AFTER_FIGURE and (counted := _COUNTED.search(low)):
+                # "the number of pupils ... has fallen from 140 to 61 over the past decade"
+                noun = counted.group(1)
+            else:
+                noun = next((w for w in after if w not in STOP
+                             and w not in ("of", "additional") and not w[0].isdigit()
+                             and w not in proper), "")
             unit = _stem(noun)
         said = m.group(0).strip()
         nxt = tokens(text[m.end():m.end() + 12])
