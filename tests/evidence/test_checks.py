@@ -652,3 +652,22 @@ def test_a_bare_figure_counts_what_its_sentence_numbers() -> None:
     found = compare("Keston Primary School's roll has dropped to 61 pupils.", sentence,
                     related=True, context="Keston primary school to close in July.")
     assert ("quantity", "agree") in {(f.kind, f.relation) for f in found}, found
+
+
+def test_an_age_beside_a_name_and_where_a_change_started_are_not_the_claims_level() -> None:
+    assert [q.text for q in quantities("Rory MacAteer, 61, has fished out of Keston for 44 "
+                                       "years.")] == ["44 years"]
+    assert kinds("Fewer than 100 fishing boats are now registered at Keston.",
+                 "Rory MacAteer, 61, has fished out of Keston for 44 years.") == set()
+    found = compare("By June the average wait in the Keston emergency department had come "
+                    "down to 4.3 hours.",
+                    "Average waits in the Keston emergency department fell from 6.1 hours in "
+                    "January to 4.3 hours in June.", related=True)
+    assert [(f.kind, f.relation) for f in found] == [("quantity", "agree")]
+
+
+def test_shares_in_words() -> None:
+    from rhetorica.evidence.checks import _quantifiers
+
+    [(words, (lo, hi), _)] = _quantifiers("Three in five residents back the tram.")
+    assert words == "three in five" and lo < 0.6 < hi

@@ -52,7 +52,9 @@ FRACTIONS = {
     "one-third": 1 / 3, "two thirds": 2 / 3, "two-thirds": 2 / 3, "a quarter": 0.25,
     "one quarter": 0.25, "one-quarter": 0.25, "three quarters": 0.75, "three-quarters": 0.75,
     "a fifth": 0.2, "one fifth": 0.2, "a tenth": 0.1, "one in five": 0.2, "one in four": 0.25,
-    "one in three": 1 / 3, "one in ten": 0.1, "two in three": 2 / 3,
+    "one in three": 1 / 3, "one in ten": 0.1, "two in three": 2 / 3, "one in two": 0.5,
+    "two in five": 0.4, "three in five": 0.6, "four in five": 0.8, "three in four": 0.75,
+    "three in ten": 0.3, "seven in ten": 0.7, "nine in ten": 0.9,
 }
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -238,6 +240,7 @@ class Quantity:
     # ``years`` came from the report's date, not from the text (see :func:`quantities`)
     years_from_date: bool = False
     denied: bool = False    # "13 posts, not 30": the text says it is not so
+    start: bool = False     # "fell from 6.1 hours to 4.3": where a change started, not the level
 
 
 def _change_ratio(direction: int, pct: float | None, frac: float | None,
@@ -270,6 +273,7 @@ def ambiguous_direction(text: str) -> bool:
 _AFTER_FIGURE = frozenset({"over", "in", "on", "at", "since", "by", "from", "to", "last",
                            "this", "a", "the", "and", "or", "after", "before", "during"})
 _COUNTED = re.compile(r"\bnumber of ([a-z]+)")
+_AGE_APPOSITION = re.compile(r"[A-Z][a-z]+,\s*$")  # "MacAteer, 61,"
 _DENIED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+)?$|\b(?:wrongly|"
                      r"incorrectly|mistakenly|erroneously)\s+(?:\w+\s+){1,8}$")
 
@@ -336,6 +340,9 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         num = float(raw.replace(",", ""))
         if not unit and _YEAR.fullmatch(raw) and m.group(1) is None:
             continue  # a year, not a figure
+        if m.group(1) is None and not unit and _AGE_APPOSITION.search(text[:m.start()]) \
+                and text[m.end():m.end() + 1] == ",":
+            continue  # "Rory MacAteer, 61, has fished ...": an age
         if unit.startswith("percentage point"):
             unit = "pp"
         elif unit in ("%", "per cent", "percent", "percentcent") or unit.startswith("per"):
@@ -385,10 +392,12 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
                                 else None, bound, years, _near(text, m.start(), m.end(), proper)))
             continue
         denied = bool(_DENIED.search(low[max(0, m.start() - 80):m.start()]))
+        start = bool(re.search(r"\bfrom\s+(?:about\s+|around\s+)?$", before))
         if denied and not unit and out:
             unit = out[-1].unit  # "13 teaching posts, not 30": the 30 counts posts too
         out.append(Quantity(said, num, unit, 0, None, bound, years,
-                            _near(text, m.start(), m.end(), proper), denied=denied))
+                            _near(text, m.start(), m.end(), proper), denied=denied,
+                            start=start))
     for m in _WORD_DURATION.finditer(low):  # "for more than two weeks"
         before = low[max(0, m.start() - 24):m.start()].rstrip()
         bound = ">" if any(before.endswith(b) for b in LOWER_BOUND) else \
@@ -1031,6 +1040,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             continue
         comparable = [p for p in pq if not _year_conflict(c, p) and c.direction == p.direction
                       and _about_same(c, p)]
+        if any(not p.start for p in comparable):
+            comparable = [p for p in comparable if not p.start]  # the level it came to
         if c.unit == "day" and len(comparable) > 1:
             # a duration says nothing of what lasted: of "halted services for 11 days, after
             # the operator agreed to a pay rise over two years", the strike's is the one
