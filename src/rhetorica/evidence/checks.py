@@ -770,7 +770,8 @@ def _quantifiers(text: str) -> list[Share]:
     out: list[Share] = []
     for phrase, v in sorted(FRACTIONS.items(), key=lambda kv: -len(kv[0])):
         m = re.search(rf" (?:(fewer|less|more) than |(under|over|below|above|just under|"
-                      rf"just over|nearly|almost) )?{re.escape(phrase)} of ", low)
+                      rf"just over|nearly|almost) )?{re.escape(phrase)}"
+                      rf"{' ' if ' in ' in phrase else ' of '}", low)  # "three in five adults"
         if m:
             words, bound = m.group(0).strip().rsplit(" of", 1)[0], m.group(2) or ""
             if bound in ("nearly", "almost", "just under"):
