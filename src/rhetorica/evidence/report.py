@@ -48,24 +48,27 @@ def copies_text(p: dict[str, Any]) -> str:
     return f"also carried by {len(others)} cop{'ies' if len(others) > 1 else 'y'}: {shown}"
 
 
-def superseded_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> str:
-    """Says that a later report corrects this one (its reading no longer counts)."""
-    later_id = p.get("superseded_by")
+def _later_report_text(p: dict[str, Any], passages: list[dict[str, Any]], key: str,
+                       said: str) -> str:
+    """``said``, naming the later passage that ``p[key]`` points to by source and date."""
+    later_id = p.get(key)
     if later_id is None:
         return ""
     later = next((q for q in passages if q.get("passage_id") == later_id), {})
     by = " ".join(str(x) for x in (later.get("source"), later.get("date")) if x)
-    return "superseded: corrected by a later report" + (f" ({by})" if by else "")
+    return said + (f" ({by})" if by else "")
+
+
+def superseded_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> str:
+    """Says that a later report corrects this one (its reading no longer counts)."""
+    return _later_report_text(p, passages, "superseded_by",
+                              "superseded: corrected by a later report")
 
 
 def older_figures_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> str:
     """Says that a later report gives the claim's figures for a more recent period."""
-    newer_id = p.get("older_figures_than")
-    if newer_id is None:
-        return ""
-    newer = next((q for q in passages if q.get("passage_id") == newer_id), {})
-    by = " ".join(str(x) for x in (newer.get("source"), newer.get("date")) if x)
-    return "older figures: a later report has more recent ones" + (f" ({by})" if by else "")
+    return _later_report_text(p, passages, "older_figures_than",
+                              "older figures: a later report has more recent ones")
 
 
 def notes_text(p: dict[str, Any], passages: list[dict[str, Any]]) -> list[str]:
