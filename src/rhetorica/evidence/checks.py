@@ -912,13 +912,17 @@ def missing_names(claim: str, passage: str) -> set[str]:
     return missing
 
 
+def years_in(text: str) -> set[int]:
+    """The years a text names (1950-2049)."""
+    return {int(y) for y in _YEAR.findall(text)}
+
+
 def other_period(claim: str, passage: str, published: str | None = None) -> bool:
     """The claim is about years (2019, 2020) outside the years the passage names (and its
     publication year and the one before): the passage reports another period ("2021 …
     2024"), so it cannot settle "Riverton had fewer homicides in 2020 than in 2019" either
     way. A passage that names no year may be about any."""
-    wanted = {int(y) for y in _YEAR.findall(claim)}
-    seen = {int(y) for y in _YEAR.findall(passage)}
+    wanted, seen = years_in(claim), years_in(passage)
     if not wanted or not seen:  # a passage that names no year may be about any of them
         return False
     low, high = min(seen), max(seen)

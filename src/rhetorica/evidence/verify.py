@@ -37,6 +37,7 @@ from rhetorica.evidence.checks import (
     other_period,
     quantities,
     states_record,
+    years_in,
 )
 from rhetorica.evidence.cross_encoder import STANCES, artefact_dir
 from rhetorica.ingest.passages import passage_context
@@ -151,7 +152,7 @@ def newer_figures(claim: str, probs: np.ndarray, findings: list[list[Finding]]
     periods were never compared with it. Returns the probabilities and {older passage: the
     passage with the latest figures}.
     """
-    if len(set(_YEARS.findall(claim))) != 1:
+    if len(years_in(claim)) != 1:
         return probs, {}
     ends = {i: max(y for f in fs if f.kind in FIGURE_KINDS for y in f.years)
             for i, fs in enumerate(findings)
@@ -165,9 +166,6 @@ def newer_figures(claim: str, probs: np.ndarray, findings: list[list[Finding]]
             out[i] = [0.0, 0.0, 1.0]
             older[i] = latest
     return out, older
-
-
-_YEARS = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
 def _figures_end(findings: list[Finding]) -> int:
