@@ -142,6 +142,13 @@ STOP = frozenset({
 _SENT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+(?:[-'][a-z]+)*|%")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+def years_in(text: str) -> set[int]:
+    """The years a text names (1950-2049)."""
+    return {int(y) for y in _YEAR.findall(text)}
+
+
 _NUM = re.compile(r"(?<![\w.])(\$|£|€)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
                   r"(%|per ?cent|percent|percentage points?|thousand|million|billion|trillion|"
                   r"bn|k\b|m\b)?", re.I)
@@ -151,7 +158,8 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-_POSSESSIVE = re.compile(r"'s?$")
+_POSSESSIVE = re.compile(r"'s?$")  # "bay's" is "bay" (tokens are lower-case, ASCII apostrophe)
+_OWNER = re.compile(r"['’]s$")  # a speaker's owner: "Wexley's council leader" -> "wexley"
 
 
 @lru_cache(maxsize=65536)
@@ -267,13 +275,13 @@ def ambiguous_direction(text: str) -> bool:
     return bool(strong_up and strong_down)
 
 
-# "13 posts, not 30", "wrongly stated that the cost was £48m": the text says it is not so
 # A figure followed by one of these counts no noun of its own; "the number of X" in its
 # sentence says what it counts.
 _AFTER_FIGURE = frozenset({"over", "in", "on", "at", "since", "by", "from", "to", "last",
                            "this", "a", "the", "and", "or", "after", "before", "during"})
 _COUNTED = re.compile(r"\bnumber of ([a-z]+)")
 _AGE_APPOSITION = re.compile(r"[A-Z][a-z]+,\s*$")  # "MacAteer, 61,"
+# "13 posts, not 30", "wrongly stated that the cost was £48m": the text says it is not so
 _DENIED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+)?$|\b(?:wrongly|"
                      r"incorrectly|mistakenly|erroneously)\s+(?:\w+\s+){1,8}$")
 
@@ -283,7 +291,7 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
     without any is about (its article's publication year and the year before)."""
     low = text.lower()
     toks = _cue_tokens(text)
-    stated = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    stated = tuple(sorted(years_in(text)))
     years = stated or years_hint
     direction = 0
     dir_word = ""
@@ -387,7 +395,7 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         if unit in ("%", "pp") and direction and (
                 by or not re.search(r"\b(?:to|from)\s+$", before)):
             pct = num if unit == "%" else pct
-            out.append(Quantity(m.group(0).strip(), num, unit, direction,
+            out.append(Quantity(said, num, unit, direction,
                                 _change_ratio(direction, num, None, None) if unit == "%"
                                 else None, bound, years, _near(text, m.start(), m.end(), proper)))
             continue
@@ -567,13 +575,14 @@ def sentence_shares(claim: str, passage: str, context: str = "") -> list[tuple[f
     return out
 
 
-def best_sentence(claim: str, passage: str, context: str = "") -> tuple[str, float]:
+def best_sentence(claim: str, passage: str, context: str = "",
+                  shares: list[tuple[float, str]] | None = None) -> tuple[str, float]:
     """The passage sentence that shares most of the claim's content words, and that share
-    (see :func:`sentence_shares`); of equals, the first that names the claim's own names
-    itself, else the first."""
+    (``shares``: :func:`sentence_shares`, where the caller has them already); of equals, the
+    first that names the claim's own names itself, else the first."""
     own = {_stem(n) for n in names(claim)}
     best, score, key = "", 0.0, (0.0, 0)
-    for shared, s in sentence_shares(claim, passage, context):
+    for shared, s in shares if shares is not None else sentence_shares(claim, passage, context):
         k = (shared, len(own & {_stem(w) for w in tokens(s)}))
         if shared > 0 and k > key:
             best, score, key = s, shared, k
@@ -654,12 +663,12 @@ def attribution(claim: str, passage: str) -> Finding | None:
     if not m:
         return None
     who = m.group("who")
-    key = {re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[A-Z][\w'’-]+", who)} - STOP \
+    key = {_OWNER.sub("", w.lower()) for w in re.findall(r"[A-Z][\w'’-]+", who)} - STOP \
         or {w for w in tokens(who) if w not in _SPEAKER_STOP and len(w) > 2}
     # "Harlow Bay's mayor": the office names the speaker ("Mayor Ines Varga said"); the
     # place is only where she holds it. The office's head noun: "leader" of "Wexley's
     # council leader", not "council".
-    role = {re.sub(r"['’]s$", "", w) for w in re.findall(r"\b[a-z][\w'’-]+", who)[-1:]
+    role = {_OWNER.sub("", w) for w in re.findall(r"\b[a-z][\w'’-]+", who)[-1:]
             if w not in _SPEAKER_STOP and len(w) > 2}
     sent, shared = best_sentence(m.group("what"), passage)
     if not key or not sent or shared < MIN_SHARED:
@@ -912,11 +921,6 @@ def missing_names(claim: str, passage: str) -> set[str]:
     return missing
 
 
-def years_in(text: str) -> set[int]:
-    """The years a text names (1950-2049)."""
-    return {int(y) for y in _YEAR.findall(text)}
-
-
 def other_period(claim: str, passage: str, published: str | None = None) -> bool:
     """The claim is about years (2019, 2020) outside the years the passage names (and its
     publication year and the one before): the passage reports another period ("2021 …
@@ -977,7 +981,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     if published and published[:4].isdigit():
         hint = (int(published[:4]) - 1, int(published[:4]))
     early = [f for f in (attribution(claim, passage), superlative(claim, passage)) if f]
-    sent, shared = best_sentence(claim, passage, context)
+    shares = sentence_shares(claim, passage, context)
+    sent, shared = best_sentence(claim, passage, context, shares)
     cq = quantities(claim)
     if (not sent or shared < MIN_SHARED) and related and cq:
         # the sentence with a change or a figure in the claim's unit that is most about
@@ -1002,8 +1007,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     elif cq and not _has_figure_like(sent, cq, hint):
         # the claim's figure is read from the closest sentence that states one ("began a
         # 72-hour strike" rather than "80% of its members voted for the walkout")
-        with_figure = [(sh, -i, s) for i, (sh, s)
-                       in enumerate(sentence_shares(claim, passage, context))
+        with_figure = [(sh, -i, s) for i, (sh, s) in enumerate(shares)
                        if sh >= MIN_SHARED and _has_figure_like(s, cq, hint)]
         if with_figure:
             shared, _, sent = max(with_figure)
@@ -1062,7 +1066,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # a figure the passage says is wrong ("will in fact eliminate 13 posts, not 30"), in any
     # of its sentences: a correction may repeat the wrong figure before it
     denied = next(((c, p, s) for s in sentences(passage) for p in quantities(s, hint)
-                   for c in cq if p.denied and _value_conflict(c, p) is False), None)
+                   for c in cq if p.denied and _value_conflict(c, p) is False),
+                  None) if cq else None
     if denied:
         c, p, s = denied
         out.append(Finding("quantity", "conflict", f"claim: {_describe(c)}; the passage says "
@@ -1133,7 +1138,7 @@ def _period_of(sentence: str, passage: str) -> tuple[int, ...]:
     for s in sentences(passage):
         if s == sentence or sentence in s:
             return earlier
-        if (years := tuple(sorted({int(y) for y in _YEAR.findall(s)}))):
+        if (years := tuple(sorted(years_in(s)))):
             earlier = years
     return ()
 
@@ -1177,7 +1182,7 @@ def _group(text: str, phrase: str, n: int = 1) -> set[str]:
     at = low.find(phrase)
     if at < 0 or not phrase:
         return set()
-    after = [re.sub(r"'s?$", "", w) for w in low[at + len(phrase):].split()[:6]
+    after = [_POSSESSIVE.sub("", w) for w in low[at + len(phrase):].split()[:6]
              if w not in ("of", "the")]  # "county's" is "county", a name's word
     # a word of a name that the text also writes in lower case is a common noun there
     # ("Thistlecombe residents ... the Thistlecombe Residents' Forum")

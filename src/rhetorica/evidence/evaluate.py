@@ -117,17 +117,16 @@ def score_fresh_sets(folder: Path, embedder: Any | None = None) -> list[dict[str
         verifier = Verifier(HybridIndex(store, emb), fact_checks=False)
         got = [verifier.verify(c["claim"]).verdict for c in claims]
         store.close()
-        gold = [c["expected"] for c in claims]
+        pairs = [(c["expected"], v) for c, v in zip(claims, got, strict=True)]
         out.append({
             "set": name, "role": role, "claims": len(claims),
-            "accuracy": sum(g == v for g, v in zip(gold, got, strict=True)) / len(claims),
-            "false_supported": sum(v == "supported" and g == "refuted"
-                                   for g, v in zip(gold, got, strict=True)),
+            "accuracy": sum(g == v for g, v in pairs) / len(claims),
+            "false_supported": sum(v == "supported" and g == "refuted" for g, v in pairs),
             "unsettled_settled": sum(g == "not_enough_evidence" and v in ("supported",
                                                                           "refuted")
-                                     for g, v in zip(gold, got, strict=True)),
+                                     for g, v in pairs),
             "misses": [f"{c['id']}: expected {g}, got {v}"
-                       for c, g, v in zip(claims, gold, got, strict=True) if g != v]})
+                       for c, (g, v) in zip(claims, pairs, strict=True) if g != v]})
     return out
 
 

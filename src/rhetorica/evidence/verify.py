@@ -154,8 +154,7 @@ def newer_figures(claim: str, probs: np.ndarray, findings: list[list[Finding]]
     """
     if len(years_in(claim)) != 1:
         return probs, {}
-    ends = {i: max(y for f in fs if f.kind in FIGURE_KINDS for y in f.years)
-            for i, fs in enumerate(findings)
+    ends = {i: _figures_end(fs) for i, fs in enumerate(findings)
             if any(f.kind in FIGURE_KINDS and f.years for f in fs)}
     if len(set(ends.values())) < 2:
         return probs, {}
@@ -169,8 +168,8 @@ def newer_figures(claim: str, probs: np.ndarray, findings: list[list[Finding]]
 
 
 def _figures_end(findings: list[Finding]) -> int:
-    """The last year of a passage's figures."""
-    return max(y for f in findings for y in f.years)
+    """The last year of a passage's figures (only figure findings carry years)."""
+    return max(y for f in findings if f.kind in FIGURE_KINDS for y in f.years)
 
 
 def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
