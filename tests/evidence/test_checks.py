@@ -671,3 +671,39 @@ def test_shares_in_words() -> None:
 
     [(words, (lo, hi), _)] = _quantifiers("Three in five residents back the tram.")
     assert words == "three in five" and lo < 0.6 < hi
+
+
+def test_durations_with_a_half_and_a_unit_named_before_the_figure() -> None:
+    [q] = quantities("Building the Keston tram extension will take two and a half years.")
+    assert q.unit == "day" and abs(q.value - 2.5 * 365.25) < 1
+    assert [round(q.value) for q in quantities("It took a year and a half, not half an "
+                                               "hour.")] == [548, 0]
+    assert kinds("Building the Keston tram extension will take two and a half years.",
+                 "Building the Keston tram extension is expected to take 30 months.") == \
+        {("quantity", "agree")}
+    assert kinds("Keston library's weekly opening hours will be reduced to 32.",
+                 "Opening hours at Keston library will be cut from 45 to 32 hours a week.") \
+        == {("quantity", "agree")}
+    # a financial year is no figure: "2024/25" is not 25
+    assert [q.text for q in quantities("The precept for 2024/25 is £86,400.")] == ["£86,400"]
+
+
+def test_a_claimed_starting_level_is_compared_with_the_passages_starting_level() -> None:
+    found = kinds("Planned surgery waits at Keston hospital came down from 19 weeks to 14.",
+                  "The average wait for planned surgery at Keston hospital has come down from "
+                  "19 weeks to 14 weeks since last spring.")
+    assert ("quantity", "conflict") not in found and ("quantity", "agree") in found
+
+
+def test_a_level_after_a_verb_of_the_same_change_is_about_the_same_measure() -> None:
+    found = kinds("Keston's jobless rate dropped to 5.9 percent over the year to March.",
+                  "Unemployment in Keston fell from 7.2% to 5.9% in the twelve months to March.")
+    assert ("quantity", "agree") in found
+    assert ("quantity", "conflict") in kinds(
+        "Keston's jobless rate dropped to 4.9 percent over the year to March.",
+        "Unemployment in Keston fell from 7.2% to 5.9% in the twelve months to March.")
+
+
+def test_a_sentence_that_opens_with_someone_else_is_not_compared() -> None:
+    assert kinds("Keston moved up to third place in the Best Places to Live survey.",
+                 "Lower Arden Town fell from seventh to twelfth place in the survey.") == set()

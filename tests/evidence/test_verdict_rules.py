@@ -112,3 +112,20 @@ def test_older_figures_are_noted_beside_the_passage() -> None:
     new = {"passage_id": 2, "source": "Courier", "date": "2025-01-14"}
     assert notes_text(old, [old, new]) == [
         "older figures: a later report has more recent ones (Courier 2025-01-14)"]
+
+
+def test_a_passage_that_never_names_what_the_figure_measures_cannot_refute_it() -> None:
+    from rhetorica.evidence.checks import unmeasured
+
+    claim = "Keston's parish precept for 2024/25 was set at £86,400."
+    header = ("KESTON PARISH COUNCIL. Minutes of the meeting held on Tuesday 9 April 2024 at "
+              "Keston Village Hall. Present: Cllr J. Whitcombe (Chair), Cllr R. Anand.")
+    report = "The precept for 2024/25 has been set at £91,000, an increase of 4%."
+    assert unmeasured(claim, header) and not unmeasured(claim, report)
+    # the words of a name are no measure: "the Keston Hospice Trust" says nothing of payments
+    assert unmeasured("Dominic Hale paid back £100,000 to the hospice.",
+                      "Dominic Hale was convicted of defrauding the Keston Hospice Trust.")
+    assert not unmeasured("Fewer people attended.", header)  # no figure, nothing to say
+    probs = np.array([[0.05, 0.9, 0.05], [0.05, 0.9, 0.05]])
+    out = adjust(probs, [[], []], figures=True, unmeasured=[True, False])
+    assert out[0, 1] < 0.1 and out[1, 1] > 0.8  # the model alone still refutes the second

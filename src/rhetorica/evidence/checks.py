@@ -69,6 +69,16 @@ _AGE = re.compile(r"[- ](?:years?|months?)[- ]old\b")
 _WORD_DURATION = re.compile(
     rf"\b(a|an|{'|'.join(w for w in WORD_NUMBERS if w not in ('dozens', 'hundred'))})[- ]"
     r"(hours?|days?|weeks?|fortnights?|months?|years?)\b(?![- ]old)")
+# A figure with no noun after it that a duration noun just before measures: "weekly opening
+# hours will be reduced to 32", "the wait fell from 14 weeks to 9"
+_UNIT_BEFORE = re.compile(r"\b(hours?|days?|weeks?|months?|years?)\b(?:\s+[a-z]+){0,4}?"
+                          r"\s+(?:to|from|at|of)\s+(?:about\s+|around\s+|just\s+)?$")
+# "two and a half years", "a year and a half", "half an hour": the half counts
+_HALF_DURATION = re.compile(
+    rf"\b(?:(a|an|one|{'|'.join(w for w in WORD_NUMBERS if w not in ('dozens', 'hundred', 'one'))}"
+    r"|\d+) and a half[- ](hours?|days?|weeks?|months?|years?)"
+    r"|(a|an|one) (hour|day|week|month|year) and a half|half (?:an? )(hour|day|week|month|year))"
+    r"\b(?![- ]old)")
 SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
          "m": 1e6, "bn": 1e9}
 APPROX = frozenset({"about", "around", "roughly", "nearly", "almost", "approximately", "some",
@@ -149,7 +159,7 @@ def years_in(text: str) -> set[int]:
     return {int(y) for y in _YEAR.findall(text)}
 
 
-_NUM = re.compile(r"(?<![\w.])(\$|£|€)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
+_NUM = re.compile(r"(?<![\w.])(?<!\d/)(\$|£|€)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
                   r"(%|per ?cent|percent|percentage points?|thousand|million|billion|trillion|"
                   r"bn|k\b|m\b)?", re.I)
 
@@ -382,6 +392,9 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         nxt = tokens(text[m.end():m.end() + 12])
         if nxt and nxt[0].rstrip("s") in DAYS:  # "17 days", "2 years" (stop words above)
             unit = nxt[0].rstrip("s")
+        elif not unit and not m.group(1) and (
+                unit_before := _UNIT_BEFORE.search(low[max(0, m.start() - 60):m.start()])):
+            unit = unit_before.group(1).rstrip("s")  # "opening hours cut to 32"
         if unit in DAYS and not _AGE.match(text, m.end()):  # "a 17-day suspension"
             # weeks, months and years are round: "three months" is not exactly 91 days
             bound = "~" if bound == "=" and unit not in ("day", "hour") else bound
@@ -406,7 +419,18 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         out.append(Quantity(said, num, unit, 0, None, bound, years,
                             _near(text, m.start(), m.end(), proper), denied=denied,
                             start=start))
+    halves = []
+    for m in _HALF_DURATION.finditer(low):
+        count, unit_word = (m.group(1), m.group(2)) if m.group(2) else \
+            ("one", m.group(4)) if m.group(4) else ("", m.group(5))
+        n = 0.0 if not count else 1.0 if count in ("a", "an") else \
+            float(WORD_NUMBERS.get(count) or count)
+        halves.append((m.start(), m.end()))
+        out.append(Quantity(m.group(0), (n + 0.5) * DAYS[unit_word.rstrip("s")], "day", 0, None,
+                            "~", years, _near(text, m.start(), m.end(), proper)))
     for m in _WORD_DURATION.finditer(low):  # "for more than two weeks"
+        if any(a <= m.start() < b for a, b in halves):
+            continue
         before = low[max(0, m.start() - 24):m.start()].rstrip()
         bound = ">" if any(before.endswith(b) for b in LOWER_BOUND) else \
             "<" if any(before.endswith(b) for b in UPPER_BOUND) else \
@@ -485,13 +509,19 @@ def _distance(sentence: str, figure: str, claim: str) -> int:
     return min((abs(at - x) for x in spots), default=len(low)) if at >= 0 else len(low)
 
 
+_CHANGE_STEMS = ({_stem(w) for w in UP if w not in ("more", "over", "higher")},
+                 {_stem(w) for w in DOWN if w not in ("less", "fewer", "lower", "under")})
+
+
 def _about_same(c: Quantity, p: Quantity) -> bool:
     """Two figures are comparable when they count the same noun or share a nearby word."""
     if c.unit and c.unit not in ("%", "pp", "$") and c.unit == p.unit:
         return True
-    # "renters" / "renting households": a shared word beginning, or one measure family
+    # "renters" / "renting households": a shared word beginning, or one measure family, or
+    # a verb of the same change beside both ("dropped to 5.9 percent" / "fell ... to 5.9%")
     return bool({w[:4] for w in c.near} & {w[:4] for w in p.near}
-                or _families(set(c.near)) & _families(set(p.near)))
+                or _families(set(c.near)) & _families(set(p.near))
+                or any(c.near & stems and p.near & stems for stems in _CHANGE_STEMS))
 
 
 def _close(a: float, b: float, loose: bool) -> bool:
@@ -568,11 +598,16 @@ def sentence_shares(claim: str, passage: str, context: str = "") -> list[tuple[f
         # ... unless the sentence opens with someone or somewhere else ("Marrowdale's
         # population grew", in a report that mentions Thistlecombe later; "Hospital director
         # Samuel Kilbride said" is still about the hospital)
-        opening = _OPENING_NAME.match(s)
-        other = {_stem(w) for w in tokens(opening.group(1))} - own - STOP if opening else set()
-        out.append((len(cw & (content(s) | (set() if other else given))) / max(1, len(cw)),
-                    s))
+        out.append((len(cw & (content(s) | (set() if _opens_with_other(s, own) else given)))
+                    / max(1, len(cw)), s))
     return out
+
+
+def _opens_with_other(sentence: str, own: set[str]) -> bool:
+    """The sentence opens with a name that is none of ``own`` (the claim's names, stemmed):
+    it is about someone or somewhere else."""
+    opening = _OPENING_NAME.match(sentence)
+    return bool(opening and {_stem(w) for w in tokens(opening.group(1))} - own - STOP)
 
 
 def best_sentence(claim: str, passage: str, context: str = "",
@@ -952,6 +987,21 @@ def off_topic(claim: str, passage: str) -> bool:
     return not _families(a) & _families(b)
 
 
+def unmeasured(claim: str, passage: str) -> bool:
+    """The claim states figures and the passage never names what they measure: none of the
+    words beside them ("precept" of "the precept was set at £86,400", "staff" of "fourteen
+    library staff"), nor their measure family. Such a passage cannot contradict the figure:
+    the model reads a meeting's attendance list, or the reopening of a museum, as refuting
+    "the fleet got a £5 million rescue package"."""
+    near = {w for q in quantities(claim) if q.value is not None for w in q.near}
+    if not near:
+        return False
+    # words of names do not count: "the Brackwater Hospice Trust" names no hospice payment
+    words = content(passage) - {_stem(w) for w in names(passage)}
+    return not ({w[:4] for w in near} & {w[:4] for w in words}
+                or _families(near) & _families(words))
+
+
 def _has_figure_like(sentence: str, claimed: list[Quantity], hint: tuple[int, ...]) -> bool:
     """The sentence states a change (of a size, where the claim states one) or a figure in a
     unit of the claim's figures."""
@@ -992,7 +1042,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         candidates = [(not ({_stem(n) for n in names(s)} - own), _measure_overlap(claim, s), -i,
                        s)
                       for i, s in enumerate(sentences(passage) or [passage])
-                      if _has_figure_like(s, cq, hint)]
+                      if _has_figure_like(s, cq, hint) and not _opens_with_other(s, own)]
         # a sentence that names someone or somewhere else comes after one that does not
         # ("Marrowdale's population grew ..." / "Thistlecombe, by contrast, lost 4%")
         candidates = [c for c in candidates if c[1] > 0]
@@ -1011,10 +1061,16 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
                        if sh >= MIN_SHARED and _has_figure_like(s, cq, hint)]
         if with_figure:
             shared, _, sent = max(with_figure)
+    own = {_stem(n) for n in names(claim)}
+    # "Crennick fell from seventh to twelfth place" in a report on Holtbury's rise says
+    # nothing about Holtbury: such a sentence is not compared (the passage-wide checks of
+    # denied figures and votes still run)
+    about = not (_opens_with_other(sent, {_stem(w) for w in tokens(claim)})
+                 and not own & {_stem(w) for w in tokens(sent)})
     out: list[Finding] = []
     clause = best_clause(claim, sent)
     period = _period_of(sent, passage)
-    pq = quantities(clause, period or hint) if same_measure(claim, clause) else []
+    pq = quantities(clause, period or hint) if about and same_measure(claim, clause) else []
     if period:  # the years come from the passage itself, not from its date
         pq = [replace(q, years_from_date=False) for q in pq]
     # changes: direction, then size of the change
@@ -1049,8 +1105,9 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             continue
         comparable = [p for p in pq if not _year_conflict(c, p) and c.direction == p.direction
                       and _about_same(c, p)]
-        if any(not p.start for p in comparable):
-            comparable = [p for p in comparable if not p.start]  # the level it came to
+        if any(p.start == c.start for p in comparable):
+            # the level it came to, or where the claim gives it, the level it came from
+            comparable = [p for p in comparable if p.start == c.start]
         if c.unit == "day" and len(comparable) > 1:
             # a duration says nothing of what lasted: of "halted services for 11 days, after
             # the operator agreed to a pay rise over two years", the strike's is the one
@@ -1087,7 +1144,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         # "rejected a proposal to raise taxes by 5%": the figure is the one the claim
         # states, but the sentence denies it happened, so it confirms nothing
         out = [f for f in out if f.relation != "agree"]
-    if c_neg != p_neg and shared >= max(MIN_SHARED, 0.6) and predicate >= 0.5:
+    if about and c_neg != p_neg and shared >= max(MIN_SHARED, 0.6) and predicate >= 0.5:
         neg_side = "passage" if p_neg else "claim"
         cue = next(t for t in tokens(said if p_neg else claim)
                    if t in NEGATORS or t.endswith("n't"))
@@ -1095,7 +1152,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
                            f"the {neg_side} negates it ('{cue}'): \"{_clip(sent)}\"", sent))
     # opposite predicates
     ct, pt = set(tokens(_phrased(claim))), set(tokens(_phrased(sent)))
-    for w in sorted(ct) if shared >= MIN_SHARED else ():
+    for w in sorted(ct) if about and shared >= MIN_SHARED else ():
         opp = _OPP.get(w, set()) & pt
         if opp and w not in pt:
             out.append(Finding("predicate", "conflict",
@@ -1105,7 +1162,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # residents")
     pqf = next((q for q in _quantifiers(sent)
                 if cqf and _same_group(claim, cqf[2], sent, q[2])), None)
-    if cqf and pqf and cqf[0] != pqf[0] and predicate >= 0.5:
+    if about and cqf and pqf and cqf[0] != pqf[0] and predicate >= 0.5:
         (cn, (clo, chi), _), (pn, (plo, phi), _) = cqf, pqf
         if phi < clo or plo > chi:
             out.append(Finding("quantifier", "conflict",
@@ -1118,7 +1175,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             out.append(Finding("predicate", "conflict", vote, s))
             break
     # roles reversed: "the Gulls beat the Rapids" / "the Rapids beat the Gulls"
-    if (rev := reversed_roles(claim, sent)):
+    if about and (rev := reversed_roles(claim, sent)):
         out.append(Finding("predicate", "conflict", rev, sent))
     return _dedupe(out + early)
 

@@ -37,6 +37,7 @@ from rhetorica.evidence.checks import (
     other_period,
     quantities,
     states_record,
+    unmeasured,
     years_in,
 )
 from rhetorica.evidence.cross_encoder import STANCES, artefact_dir
@@ -58,7 +59,8 @@ SUBJECT_KINDS = frozenset({"attribution", "superlative"})
 
 def adjust(probs: np.ndarray, findings: list[list[Finding]],
            figures: bool = False, elsewhere: list[bool] | None = None,
-           no_record: list[bool] | None = None) -> np.ndarray:
+           no_record: list[bool] | None = None,
+           unmeasured: list[bool] | None = None) -> np.ndarray:
     """Stance probabilities after the explicit checks.
 
     * A passage with a conflict keeps 10 % of its support; the rest moves to *refutes*; half
@@ -101,6 +103,8 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
             out[i] = [s - VETO * s, r + moved, u - (moved - VETO * s)]
         elif agrees & FIGURE_KINDS:
             out[i] = [s + u + VETO * r, r * (1 - VETO), 0.0]
+        elif figures and not agrees and unmeasured is not None and unmeasured[i]:
+            out[i] = [s * (1 - VETO), r * (1 - VETO), u + VETO * (s + r)]
         elif (figures and not agrees) or (no_record is not None and no_record[i]) \
                 or any(f.relation == "unconfirmed" for f in fs):
             out[i] = [s * (1 - VETO), r, u + VETO * s]
@@ -192,8 +196,9 @@ def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
                  for t, c in zip(texts, contexts, strict=True)]
     if elsewhere is None:
         elsewhere = about_elsewhere(claim, texts, contexts, published)
-    return adjust(probs, findings, claim_states_figure(claim), elsewhere,
-                  no_record), findings
+    figures = claim_states_figure(claim)
+    blind = [figures and unmeasured(claim, t) for t in texts]
+    return adjust(probs, findings, figures, elsewhere, no_record, blind), findings
 
 
 def about_elsewhere(claim: str, texts: list[str], contexts: list[str],
