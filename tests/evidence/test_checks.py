@@ -707,3 +707,28 @@ def test_a_level_after_a_verb_of_the_same_change_is_about_the_same_measure() -> 
 def test_a_sentence_that_opens_with_someone_else_is_not_compared() -> None:
     assert kinds("Keston moved up to third place in the Best Places to Live survey.",
                  "Lower Arden Town fell from seventh to twelfth place in the survey.") == set()
+
+
+def test_a_denial_anywhere_in_the_passage_negates_the_claim() -> None:
+    claim = "Harwell Mills blamed the pay dispute with its union for closing the Keston mill."
+    passage = ("Harwell Mills will close its Keston mill in December. A company spokeswoman said "
+               "production would move abroad and denied that the decision was linked to a pay "
+               "dispute with the workers' union.")
+    assert ("negation", "conflict") in kinds(claim, passage)
+    # a denial of something else is no answer, nor is the claim's own verb
+    assert ("negation", "conflict") not in kinds(
+        claim, "Harwell Mills will close its Keston mill. The company denied that it had "
+               "sold the site to developers.")
+    assert ("negation", "conflict") not in kinds(
+        "Keston voters rejected the harbour plan.",
+        "Keston voters rejected the harbour plan by 52% to 48%.")
+
+
+def test_the_tail_of_an_opening_name_is_not_a_name_of_its_own() -> None:
+    from rhetorica.evidence.checks import missing_names
+
+    claim = "Harwell Textiles is closing the Keston mill."
+    assert missing_names(claim, "Harwell said on Monday that its Keston mill would close.") \
+        == set()
+    assert missing_names(claim, "The Keston mill will close, Lorne Mills said.") == \
+        {"harwell", "textiles"}

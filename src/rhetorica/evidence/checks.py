@@ -878,8 +878,13 @@ def names(text: str) -> set[str]:
 def _name_groups(text: str) -> frozenset[tuple[str, ...]]:
     """The names of ``text`` as word groups ("kilverdon regional hospital"); cached, since
     the checks ask for the names of one claim and one passage many times over."""
-    found = [m for sent in sentences(text)
-             for m in (*_NAME.finditer(sent), *_OPENING_NAME.finditer(sent))]
+    found = []
+    for sent in sentences(text):
+        opening = list(_OPENING_NAME.finditer(sent))
+        # "Textiles" of "Brannock Textiles blamed ..." is part of the opening name, not a
+        # name of its own that a passage would have to mention
+        found += [m for m in _NAME.finditer(sent)
+                  if not any(o.start(1) <= m.start(1) < o.end(1) for o in opening)] + opening
     groups = (tuple(w.lower() for w in m.group(1).split()
                     if w.lower() not in STOP and w.lower() not in CALENDAR) for m in found)
     return frozenset(g for g in groups if g)
@@ -1170,6 +1175,14 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         elif clo <= plo and phi <= chi:
             out.append(Finding("quantifier", "agree", f"claim: '{cn}'; passage: '{pn}'",
                                sent))
+    if not c_neg and not any(f.kind == "negation" for f in out):
+        # a denial anywhere in the passage: "the company denied that the decision was linked
+        # to a pay dispute" answers "blamed the pay dispute for closing the mill", though
+        # the sentence that shares most words with the claim is another
+        for s in sentences(passage):
+            if (denial := _denied_claim(claim, s)):
+                out.append(Finding("negation", "conflict", denial, s))
+                break
     for s in sentences(passage):  # the voter may be named in another sentence than the best
         if (vote := _vote_conflict(claim, s)):
             out.append(Finding("predicate", "conflict", vote, s))
@@ -1209,6 +1222,28 @@ def _unquoted(text: str) -> str:
 
 
 _VOTE = re.compile(r"\bvot(?:ed|es|e|ing)\s+(for|in favou?r of|against)\b", re.I)
+
+
+# A denial and what it denies: "denied (reports|claims) that ...", "dismissed suggestions
+# that ...", "there is no evidence that ...". The complement runs to the sentence's end.
+_DENIAL = re.compile(
+    r"\b(denied|denies|deny|denying|dismissed|rejected|refuted|disputed|no evidence)\b"
+    r"(?:\s+(?:the\s+)?(?:claims?|reports?|suggestions?|allegations?|accusations?|"
+    r"speculation|rumou?rs?))?\s+(?:that|of|it was|it had)\b\s*(.+)$", re.I)
+
+
+def _denied_claim(claim: str, sentence: str) -> str | None:
+    """The sentence denies what the claim asserts: a denial whose complement carries at least
+    half of the claim's words other than names (and at least two of them), where the claim
+    does not use the denial's own verb ("voters rejected the plan")."""
+    m = _DENIAL.search(_unquoted(sentence))
+    if not m or m.group(1).lower() in claim.lower():
+        return None
+    a = _topic(claim)
+    shared = a & _topic(m.group(2))
+    if len(shared) < 2 or len(shared) < 0.5 * len(a):
+        return None
+    return f"the passage denies it ('{m.group(1).lower()}'): \"{_clip(sentence)}\""
 
 
 def _vote_conflict(claim: str, sentence: str) -> str | None:
