@@ -63,6 +63,17 @@ def test_no_correction_without_a_cue_or_when_the_earlier_report_is_later() -> No
                       "first count."])[1] == {}
 
 
+def test_an_undated_correction_in_so_many_words_is_later_than_what_it_corrects() -> None:
+    probs = np.array([[0.9, 0.05, 0.05], [0.1, 0.85, 0.05]])
+    texts = ["The bypass will cost £48 million, the committee said.",
+             "Correction: an article of 2 May wrongly stated that the bypass would cost £48 "
+             "million. The correct figure is £38 million."]
+    assert supersede(probs, [None, None], texts)[1] == {0: 1}
+    assert supersede(probs, ["2025-05-02", None], texts)[1] == {0: 1}
+    # undated, a mere revision cue says nothing of order ("the trend reversed")
+    assert supersede(probs, [None, None], [texts[0], "The trend reversed in 2019."])[1] == {}
+
+
 def test_a_claimed_record_needs_a_passage_that_states_one() -> None:
     from rhetorica.evidence.verify import read_with_checks
 

@@ -117,23 +117,33 @@ _REVISES = re.compile(r"\b(correct(?:s|ed|ing|ion)|revis(?:e|es|ed|ing|ion)|reve
                       r"recount)\b", re.I)
 
 
+# A correction in so many words: later than what it corrects, whether dated or not.
+_CORRECTS = re.compile(r"\b(correction|correcting|wrongly (?:stated|reported|said)|"
+                       r"incorrectly (?:stated|reported|said)|misstated|erroneously|"
+                       r"retract(?:s|ed|ion))\b", re.I)
+
+
 def supersede(probs: np.ndarray, dates: list[str | None],
               texts: list[str]) -> tuple[np.ndarray, dict[int, int]]:
     """Later corrections win: a dated passage that says it corrects, revises or reverses an
     earlier report, and reads the claim one way, voids the opposite reading of every
-    *earlier* passage (its stance moves to *unrelated*). Where it voids one, it answers the
-    claim: its own *unrelated* mass moves to its reading. Returns the probabilities and
-    {superseded passage: the passage that superseded it}."""
+    *earlier* passage (its stance moves to *unrelated*). An undated passage that says in so
+    many words that it corrects a report ("Correction: an article ... wrongly stated",
+    "correcting earlier reports that two firefighters had been injured") is later than
+    every other. Where it voids one, it answers the claim: its own *unrelated* mass moves to
+    its reading. Returns the probabilities and {superseded passage: the passage that
+    superseded it}."""
     out, gone = probs.copy(), {}
     for j, (dj, tj) in enumerate(zip(dates, texts, strict=True)):
-        if not dj or not _REVISES.search(tj):
+        if not (_REVISES.search(tj) if dj else _CORRECTS.search(tj)):
             continue
         side = 0 if out[j, 0] > out[j, 1] else 1
         if out[j, side] < out[j, 2] and out[j, side] < 0.5:
             continue  # the correction is not about this claim
         corrected = False
         for i, di in enumerate(dates):
-            if i != j and di and di < dj and out[i, 1 - side] > out[i, side]:
+            earlier = (di and di < dj) if dj else (not di or not _CORRECTS.search(texts[i]))
+            if i != j and earlier and out[i, 1 - side] > out[i, side]:
                 out[i, 2] += out[i, 1 - side]
                 out[i, 1 - side] = 0.0
                 gone[i] = j
