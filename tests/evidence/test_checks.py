@@ -732,3 +732,11 @@ def test_the_tail_of_an_opening_name_is_not_a_name_of_its_own() -> None:
         == set()
     assert missing_names(claim, "The Keston mill will close, Lorne Mills said.") == \
         {"harwell", "textiles"}
+
+
+def test_a_share_of_an_age_group_is_not_a_share_of_everyone() -> None:
+    claim = "A poll found that a majority of over-65s in Keston back the tram extension."
+    assert kinds(claim, "Most Keston residents back the tram extension, a poll found.") == set()
+    assert ("quantifier", "agree") in kinds(
+        "A poll found that most Keston residents back the tram extension.",
+        "A clear majority of Keston residents back the tram extension, a poll found.")

@@ -1284,7 +1284,28 @@ def _group(text: str, phrase: str, n: int = 1) -> set[str]:
     return set(head[:n])  # "voters" in "half of Calder Falls voters bothered to vote"
 
 
+# Age groups: "over-65s", "aged over 65", "people 65 and over", "under-18s".
+_AGES = re.compile(r"\b(over|under)[- ](\d+)s\b|\baged (over|under) (\d+)\b|"
+                   r"\b(\d+) (?:and|or) (over|older|under|younger)\b", re.I)
+
+
+def _ages(text: str) -> set[tuple[str, int]]:
+    out = set()
+    for m in _AGES.finditer(text):
+        side, n = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4)) \
+            if m.group(3) else ({"older": "over", "younger": "under"}.get(
+                m.group(6).lower(), m.group(6)), m.group(5))
+        out.add((side.lower(), int(n)))
+    return out
+
+
 def _same_group(claim: str, cq: str, sent: str, pq: str) -> bool:
+    # a share of an age group is compared only with a share of that age group: "a majority
+    # of over-65s" is not "most residents", but is "44% of those aged over 65"
+    at = claim.lower().find(cq.lower())
+    ages = _ages(claim[at:]) if at >= 0 else set()
+    if ages:
+        return bool(ages & _ages(sent))
     a, b = _group(claim, cq), _group(sent, pq)
     if not a or not b:
         return True  # nothing to tell them apart by
