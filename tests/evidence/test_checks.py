@@ -740,3 +740,38 @@ def test_a_share_of_an_age_group_is_not_a_share_of_everyone() -> None:
     assert ("quantifier", "agree") in kinds(
         "A poll found that most Keston residents back the tram extension.",
         "A clear majority of Keston residents back the tram extension, a poll found.")
+
+
+RESULTS = ("Keston West by-election: declaration of result\n\n"
+           "Amira Holt (Green Party) 4,812\nTom Bell (Labour Party) 4,190\n"
+           "Gareth Lowe (Conservative Party) 2,377\n")
+
+
+@pytest.mark.parametrize("claim,relation", [
+    ("Tom Bell won the Keston West by-election.", "conflict"),
+    ("Amira Holt won the Keston West by-election.", "agree"),
+    ("The Conservative candidate came third in the Keston West by-election.", "agree"),
+    ("The Labour candidate came third in the Keston West by-election.", "conflict"),
+])
+def test_placings_from_a_results_table(claim: str, relation: str) -> None:
+    from rhetorica.evidence.checks import placing
+
+    found = placing(claim, RESULTS)
+    assert found is not None and found.relation == relation, found
+
+
+def test_placings_in_prose() -> None:
+    from rhetorica.evidence.checks import placing
+
+    elected = ("Selma Kerr has been elected mayor of Keston, beating Desmond Ash by 52.3% to "
+               "47.7% in the second round.")
+    assert placing("Desmond Ash was elected mayor of Keston.", elected).relation == "conflict"
+    assert placing("Selma Kerr was elected mayor of Keston.", elected).relation == "agree"
+    ranked = ("Keston University has risen to third place in this year's guide, up from "
+              "seventh last year.")
+    assert placing("Keston University climbed four places to third in the guide.",
+                   ranked).relation == "agree"
+    assert placing("Keston University rose to second in the guide.", ranked).relation == \
+        "conflict"
+    # "won" of no contest is no placing
+    assert placing("Tom Bell won praise for his campaign.", RESULTS) is None

@@ -140,3 +140,18 @@ def test_a_passage_that_never_names_what_the_figure_measures_cannot_refute_it() 
     probs = np.array([[0.05, 0.9, 0.05], [0.05, 0.9, 0.05]])
     out = adjust(probs, [[], []], figures=True, unmeasured=[True, False])
     assert out[0, 1] < 0.1 and out[1, 1] > 0.8  # the model alone still refutes the second
+
+
+def test_an_explicit_contradiction_outweighs_unexplained_support() -> None:
+    from rhetorica.evidence.verify import explained
+
+    probs = np.array([[0.05, 0.9, 0.05], [0.88, 0.1, 0.02]])
+    out = explained(probs, [[f("placing", "conflict")], []])
+    assert out[1, 0] == 0.0 and out[0, 1] == 0.9
+    # an agreement anywhere, or a bare direction of change, leaves the model's readings
+    assert np.array_equal(explained(probs, [[f("placing", "conflict")],
+                                            [f("quantity", "agree")]]), probs)
+    assert np.array_equal(explained(probs, [[f("direction", "conflict")], []]), probs)
+    # and unexplained refutations stay beside an agreeing figure
+    assert np.array_equal(explained(probs[::-1], [[], [f("quantity", "agree")]]),
+                          probs[::-1])

@@ -787,6 +787,71 @@ def superlative(claim: str, passage: str) -> Finding | None:
     return None
 
 
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3,
+            "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10}
+_ORD = "|".join(ORDINALS)
+_WHO = r"(?P<who>[Tt]he [A-Z]\w+(?: Party)? candidate|(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+)"
+# Where someone or something finished: "X won the by-election", "X was elected mayor",
+# "X came third", "X rose four places to third", "X fell from seventh to twelfth place".
+_PLACED = re.compile(
+    _WHO + r"(?:,[^,]{1,60},)?\s+(?:(?P<won>(?:has )?won(?=[^.;]{0,60}?\b(?:elections?|by-election|"
+    r"race|vote|seat|contest|primary|run-?off|ballot|final|cup|title|championship|match|"
+    r"game|league|mayoralty|presidency|leadership)\b)|(?:has been |was )?(?:re-)?elected)\b"
+    r"|(?:came|finished|placed|was placed|ranked|was ranked|is ranked|(?:has )?(?:risen|rose|"
+    r"climbed|moved up|jumped|fallen|fell|dropped|slipped|slid)(?: [\w ,]{0,40}?)? to)\s+"
+    rf"(?P<ord>{_ORD}|last)(?: place)?\b)")
+_BEATING = re.compile(r"\b(?:beating|defeating|ahead of)\s+" + _WHO.replace("who", "loser"))
+# A results table: "Priya Ostrander (Green Party) 4,812", one candidate a line.
+_RESULT_LINE = re.compile(r"^\s*(?P<who>(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+)\s*"
+                          r"\((?P<party>[^)]{2,40})\)\s*[:,-]?\s*(?P<votes>\d[\d,]*)\s*$", re.M)
+
+
+def _placings(passage: str) -> list[tuple[str, int, str]]:
+    """(who, place, the words that say so) for each placing a passage states."""
+    rows = [(m.group("who"), int(m.group("votes").replace(",", "")), m.group("party"))
+            for m in _RESULT_LINE.finditer(passage)]
+    out = []
+    if len(rows) >= 2:
+        ranked = sorted(rows, key=lambda r: -r[1])
+        out += [(f"{w} ({party})", i + 1, f"{w} ({party}) {v:,}")
+                for i, (w, v, party) in enumerate(ranked)]
+        out.append((f"{ranked[-1][0]} ({ranked[-1][2]})", -1, "last of the results"))
+    for sent in sentences(passage):
+        for m in _PLACED.finditer(sent):
+            place = 1 if m.group("won") else -1 if m.group("ord") == "last" else \
+                ORDINALS[m.group("ord").lower()]
+            out.append((m.group("who"), place, m.group(0)))
+            if m.group("won"):
+                out += [(b.group("loser"), 0, m.group(0) + " … " + b.group(0))
+                        for b in _BEATING.finditer(sent, m.end())]
+    return out
+
+
+def placing(claim: str, passage: str) -> Finding | None:
+    """Where the claim's subject finished, against where the passage says it did: "Tom Bell
+    won the by-election" against a results table in which he is second, "the Conservative
+    candidate came third" against the table, "X climbed to third" against "X has risen to
+    third place", "X was elected" against "Y was elected, beating X" (place 0: not first)."""
+    m = _PLACED.search(claim)
+    if not m:
+        return None
+    want = 1 if m.group("won") else -1 if m.group("ord") == "last" else \
+        ORDINALS[m.group("ord").lower()]
+    who = {_stem(w) for w in tokens(m.group("who"))} - STOP - {"candidate", "party"}
+    if not who:
+        return None
+    for name, place, said in _placings(passage):
+        if not who <= {_stem(w) for w in tokens(name)} | {"the"}:
+            continue
+        agree = place == want or (want == -1 and place == -1)
+        if place == 0:
+            agree = False
+        return Finding("placing", "agree" if agree else "conflict",
+                       f"claim: {m.group(0).strip()}; passage: {_clip(said, 100)}", said)
+    return None
+
+
 _COUNT = r"(\d[\d,]*|" + "|".join(WORD_NUMBERS) + ")"
 # "N of [up to four words] M": a count out of a stated whole
 _PART_OF = re.compile(rf" {_COUNT} of (?:[a-z'-]+ ){{0,4}}?{_COUNT} (?!%|percent|per )")
@@ -1035,7 +1100,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     hint: tuple[int, ...] = ()
     if published and published[:4].isdigit():
         hint = (int(published[:4]) - 1, int(published[:4]))
-    early = [f for f in (attribution(claim, passage), superlative(claim, passage)) if f]
+    early = [f for f in (attribution(claim, passage), superlative(claim, passage),
+                         placing(claim, passage)) if f]
     shares = sentence_shares(claim, passage, context)
     sent, shared = best_sentence(claim, passage, context, shares)
     cq = quantities(claim)

@@ -51,10 +51,10 @@ RELATED = 0.5
 # Share of support a conflict found by the checks moves to refutation.
 VETO = 0.9
 # Findings about figures, which settle a refutation on their own (see :func:`adjust`).
-FIGURE_KINDS = frozenset({"quantity", "direction", "quantifier"})
+FIGURE_KINDS = frozenset({"quantity", "direction", "quantifier", "placing"})
 # Findings that name the claim's own subject in the passage (its speaker, the holder of its
 # superlative): the passage is about the claim even where its words are not.
-SUBJECT_KINDS = frozenset({"attribution", "superlative"})
+SUBJECT_KINDS = frozenset({"attribution", "superlative", "placing"})
 
 
 def adjust(probs: np.ndarray, findings: list[list[Finding]],
@@ -94,7 +94,10 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
     for i, fs in enumerate(findings):
         s, r, u = out[i]
         conflicts = {f.kind for f in fs if f.relation == "conflict"}
-        if elsewhere is not None and elsewhere[i] and not conflicts & SUBJECT_KINDS:
+        # a results table names the claim's candidate where its words are not the claim's
+        placed = any(f.kind == "placing" for f in fs)
+        if elsewhere is not None and elsewhere[i] and not conflicts & SUBJECT_KINDS \
+                and not placed:
             out[i] = [s * (1 - VETO), r * (1 - VETO), u + VETO * (s + r)]
             continue
         agrees = {f.kind for f in fs if f.relation == "agree"}
@@ -181,6 +184,33 @@ def newer_figures(claim: str, probs: np.ndarray, findings: list[list[Finding]]
     return out, older
 
 
+# Findings explicit enough to outweigh the model elsewhere: a figure, a placing (not a
+# bare direction of change, which scientific prose mixes within one passage).
+_EXPLICIT = frozenset({"quantity", "placing"})
+
+
+def explained(probs: np.ndarray, findings: list[list[Finding]]) -> np.ndarray:
+    """An explicit contradiction outweighs unexplained support: where the checks found the
+    claim's figure or placing contradicted in some passage and confirmed in none,
+    the model's support from passages in which the checks found nothing moves to
+    *unrelated*. "Selma Korhonen was elected, beating Desmond Achterberg" answers
+    "Achterberg was elected"; the model's support from "Achterberg led in the polls" does
+    not make it disputed. (The other way round, an agreeing figure does not void unexplained
+    refutations: a claim can state the right figure about the wrong person or event, and on
+    a fresh set nobody had tuned to, voiding them labelled two more false claims supported.)
+    """
+    sides = {f.relation for fs in findings for f in fs if f.kind in _EXPLICIT
+             and f.relation in ("agree", "conflict")}
+    if sides != {"conflict"}:
+        return probs
+    out = probs.copy()
+    for i, fs in enumerate(findings):
+        if not any(f.kind in FIGURE_KINDS or f.relation == "conflict" for f in fs):
+            out[i, 2] += out[i, 0]
+            out[i, 0] = 0.0
+    return out
+
+
 def _figures_end(findings: list[Finding]) -> int:
     """The last year of a passage's figures (only figure findings carry years)."""
     return max(y for f in findings if f.kind in FIGURE_KINDS for y in f.years)
@@ -208,7 +238,8 @@ def read_with_checks(claim: str, texts: list[str], probs: np.ndarray,
         elsewhere = about_elsewhere(claim, texts, contexts, published)
     figures = claim_states_figure(claim)
     blind = [figures and unmeasured(claim, t) for t in texts]
-    return adjust(probs, findings, figures, elsewhere, no_record, blind), findings
+    return explained(adjust(probs, findings, figures, elsewhere, no_record, blind),
+                     findings), findings
 
 
 def about_elsewhere(claim: str, texts: list[str], contexts: list[str],
