@@ -775,3 +775,13 @@ def test_placings_in_prose() -> None:
         "conflict"
     # "won" of no contest is no placing
     assert placing("Tom Bell won praise for his campaign.", RESULTS) is None
+
+
+def test_a_share_counted_against_a_whole_named_earlier_in_the_passage() -> None:
+    passage = ("None of Keston's 15 public schools was rated failing in this year's "
+               "inspections, the education department said. Five of the schools were rated "
+               "outstanding, and the rest good.")
+    claim = "Inspectors rated a third of Keston's public schools outstanding in 2024."
+    assert ("quantifier", "agree") in kinds(claim, passage)
+    assert ("quantifier", "conflict") in kinds(
+        claim.replace("a third", "most"), passage)

@@ -857,6 +857,10 @@ _COUNT = r"(\d[\d,]*|" + "|".join(WORD_NUMBERS) + ")"
 _PART_OF = re.compile(rf" {_COUNT} of (?:[a-z'-]+ ){{0,4}}?{_COUNT} (?!%|percent|per )")
 
 
+# "five of the schools": a part of a whole counted earlier in the passage
+_PART_OF_THE = re.compile(rf" {_COUNT} of the ([a-z]+) ")
+
+
 def _count(word: str) -> float:
     return float(WORD_NUMBERS.get(word, 0) or word.replace(",", ""))
 
@@ -864,7 +868,7 @@ def _count(word: str) -> float:
 Share = tuple[str, tuple[float, float], str]
 
 
-def _quantifiers(text: str) -> list[Share]:
+def _quantifiers(text: str, earlier: str = "") -> list[Share]:
     """The shares of a group a sentence asserts, as (words, (lower, upper), the words as
     written), stated shares first ("three of nine" was written "three of the county's
     nine").
@@ -873,7 +877,8 @@ def _quantifiers(text: str) -> list[Share]:
     word such as "most" elsewhere in the sentence is usually compared against. "More than" and
     "under" make the bound strict: "under half" excludes a majority. A sentence may state
     several ("61% of its teachers ... 22 of its 38 schools"); :func:`compare` takes the one
-    about the claim's group.
+    about the claim's group. ``earlier``: the text before the sentence, where the whole of
+    "five of the schools" is counted ("Harlow Bay's 15 public schools").
     """
     low = " " + " ".join(tokens(text)) + " "
     out: list[Share] = []
@@ -899,6 +904,14 @@ def _quantifiers(text: str) -> list[Share]:
         if 0 < part < whole and not _YEAR.fullmatch(m.group(2)):
             v = part / whole
             out.append((f"{m.group(1)} of {m.group(2)}", (v - 0.005, v + 0.005),
+                        m.group(0).strip()))
+    prior = " " + " ".join(tokens(earlier)) + " " if earlier else ""
+    for m in _PART_OF_THE.finditer(low) if prior else ():
+        counted = re.findall(rf" {_COUNT} (?:[a-z'-]+ ){{0,3}}?{re.escape(m.group(2))} ", prior)
+        part, whole = _count(m.group(1)), max((_count(c) for c in counted), default=0)
+        if 0 < part < whole:
+            v = part / whole
+            out.append((f"{m.group(1)} of {whole:g}", (v - 0.005, v + 0.005),
                         m.group(0).strip()))
     for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\b", text.lower()):
         v = float(m.group(1)) / 100
@@ -1231,8 +1244,20 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
             break
     # quantifiers as proportions, of the same group ("Lowmark voters" is not "Harlow Bay
     # residents")
-    pqf = next((q for q in _quantifiers(sent)
-                if cqf and _same_group(claim, cqf[2], sent, q[2])), None)
+    def share_in(s: str) -> Share | None:
+        return next((q for q in _quantifiers(s, passage[:max(0, passage.find(s))])
+                     if cqf and _same_group(claim, cqf[2], s, q[2])), None)
+
+    pqf = share_in(sent) if about and predicate >= 0.5 else None
+    if cqf and pqf is None:
+        # the share may be stated in another sentence than the closest ("None of the 15
+        # schools was rated failing. Five of the schools were rated outstanding.")
+        pqf, sent_q = next(((q, s) for s in sentences(passage) if s != sent
+                            and _predicate_share(claim, s, subject) >= 0.5
+                            and not _opens_with_other(s, {_stem(w) for w in tokens(claim)})
+                            and (q := share_in(s))), (None, sent))
+        if pqf is not None:
+            sent, about, predicate = sent_q, True, 1.0
     if about and cqf and pqf and cqf[0] != pqf[0] and predicate >= 0.5:
         (cn, (clo, chi), _), (pn, (plo, phi), _) = cqf, pqf
         if phi < clo or plo > chi:
@@ -1373,7 +1398,10 @@ def _same_group(claim: str, cq: str, sent: str, pq: str) -> bool:
     if ages:
         return bool(ages & _ages(sent))
     a, b = _group(claim, cq), _group(sent, pq)
-    if not a or not b:
+    if (the := _PART_OF_THE.fullmatch(f" {' '.join(tokens(pq))} ")):
+        # "five of the schools": the schools are the group, whatever the words the claim puts
+        # before the noun ("a third of Harlow Bay's public schools")
+        a, b = _group(claim, cq, 3), {_stem(the.group(2))}
         return True  # nothing to tell them apart by
     return bool(a & b or _families(a) & _families(b))
 
