@@ -785,3 +785,19 @@ def test_a_share_counted_against_a_whole_named_earlier_in_the_passage() -> None:
     assert ("quantifier", "agree") in kinds(claim, passage)
     assert ("quantifier", "conflict") in kinds(
         claim.replace("a third", "most"), passage)
+
+
+def test_two_denials_of_one_thing_agree() -> None:
+    claim = "Nobody was killed in Keston's record-breaking April rainstorm."
+    storm = ("KESTON, April 22 — A spring storm dumped 112 millimetres of rain on Keston in 24 "
+             "hours, the most since records began. Emergency services reported no deaths or "
+             "serious injuries.")
+    assert ("negation", "agree") in kinds(claim, storm)
+    # a denial of something else, or one inside a quotation, is no agreement; nor does the
+    # quotation's "dead" make the sentence assert a death
+    sport = ("KESTON, March 9 — The Keston Rapids won 3-2 in extra time. \"We were dead on our "
+             "feet, but nobody gave up,\" coach Lars Brennan said.")
+    assert kinds(claim, sport) == set()
+    assert ("negation", "agree") not in kinds(claim, "No homes in Keston lost power in the "
+                                                     "storm, but two people were killed.")
+

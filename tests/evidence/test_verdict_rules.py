@@ -155,3 +155,8 @@ def test_an_explicit_contradiction_outweighs_unexplained_support() -> None:
     # and unexplained refutations stay beside an agreeing figure
     assert np.array_equal(explained(probs[::-1], [[], [f("quantity", "agree")]]),
                           probs[::-1])
+
+
+def test_both_deny_moves_the_models_contradiction_to_support() -> None:
+    out = adjust(np.array([[0.04, 0.94, 0.02]]), [[f("negation", "agree")]])
+    assert out[0, 0] > 0.8 and out[0, 1] < 0.1

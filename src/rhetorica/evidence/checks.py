@@ -643,6 +643,41 @@ def _phrased(text: str) -> str:
     return text
 
 
+def both_deny(claim: str, passage: str) -> Finding | None:
+    """The claim and a sentence of the passage deny the same thing: "no deaths or serious
+    injuries were reported" confirms "nobody was killed", which the model reads as a
+    contradiction of two negations. What is denied is the first content word after the
+    negation ("killed"); the sentence's own words (not a quotation) must deny a word of its
+    family within four words of their negation ("no deaths")."""
+    denied = _denied_words(claim)
+    if not denied:
+        return None
+    own = {_stem(w) for w in tokens(claim)}
+    for s in sentences(passage):
+        said = _unquoted(s)
+        if denied & _denied_words(said) and not _opens_with_other(s, own):
+            return Finding("negation", "agree", f"both deny it: \"{_clip(s)}\"", s)
+    return None
+
+
+def _denied_words(text: str) -> set[str]:
+    """The first content word after each negation, by event family ("no deaths" -> die)."""
+    toks, out = tokens(text), set()
+    for i, t in enumerate(toks):
+        if t in ("no", "not", "never", "nobody", "none", "nothing") or t.endswith("n't"):
+            nxt = [w for w in toks[i + 1:i + 5] if w not in STOP and w not in NEGATORS
+                   and not w[0].isdigit() and w not in ("one", "serious", "major", "any",
+                                                         "single", "further", "reported")]
+            if nxt:
+                out.add(_event(_stem(nxt[0])))
+    return out
+
+
+def _unnegated(text: str) -> str:
+    """The text without its negating words (what is denied, not the denial)."""
+    return " ".join(t for t in tokens(text) if t not in NEGATORS and not t.endswith("n't"))
+
+
 def _negated(text: str) -> bool:
     toks = tokens(text)
     return any(t in NEGATORS or t.endswith("n't") for t in toks)
@@ -1114,7 +1149,7 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     if published and published[:4].isdigit():
         hint = (int(published[:4]) - 1, int(published[:4]))
     early = [f for f in (attribution(claim, passage), superlative(claim, passage),
-                         placing(claim, passage)) if f]
+                         placing(claim, passage), both_deny(claim, passage)) if f]
     shares = sentence_shares(claim, passage, context)
     sent, shared = best_sentence(claim, passage, context, shares)
     cq = quantities(claim)
@@ -1228,7 +1263,11 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         # "rejected a proposal to raise taxes by 5%": the figure is the one the claim
         # states, but the sentence denies it happened, so it confirms nothing
         out = [f for f in out if f.relation != "agree"]
-    if about and c_neg != p_neg and shared >= max(MIN_SHARED, 0.6) and predicate >= 0.5:
+    # where only the claim denies, the passage must say the thing in its own words, not in
+    # a quotation ("'we were dead on our feet, but nobody gave up,' the coach said")
+    if about and c_neg != p_neg and shared >= max(MIN_SHARED, 0.6) and predicate >= 0.5 \
+            and (p_neg or _predicate_share(claim, said, subject) >= 0.5) \
+            and not any(f.kind == "negation" for f in early):
         neg_side = "passage" if p_neg else "claim"
         cue = next(t for t in tokens(said if p_neg else claim)
                    if t in NEGATORS or t.endswith("n't"))

@@ -78,6 +78,9 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
       most of its *refutes* mass moved to *supports*: the figure is what the claim asserts,
       and the checks read it more surely than the model, which reads "about 6%" against
       "6.1%", or "around 400 jobs" against "420 jobs", as a contradiction.
+    * A passage that denies what the claim denies ("no deaths were reported" for "nobody
+      was killed": a ``negation`` agreement) has most of its *refutes* mass moved to
+      *supports*: the model reads two negations as a contradiction.
     * ``elsewhere[i]``: passage *i* never names a place, person or body the claim names
       ("homicides in Norbridge rose" says nothing about Harlow Bay), or shares none of its
       topic words (:func:`rhetorica.evidence.checks.off_topic`). It can neither support nor
@@ -106,6 +109,8 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
             out[i] = [s - VETO * s, r + moved, u - (moved - VETO * s)]
         elif agrees & FIGURE_KINDS:
             out[i] = [s + u + VETO * r, r * (1 - VETO), 0.0]
+        elif "negation" in agrees and not figures:
+            out[i] = [s + VETO * r, r * (1 - VETO), u]  # both deny it
         elif figures and not agrees and unmeasured is not None and unmeasured[i]:
             out[i] = [s * (1 - VETO), r * (1 - VETO), u + VETO * (s + r)]
         elif (figures and not agrees) or (no_record is not None and no_record[i]) \
