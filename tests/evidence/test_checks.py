@@ -801,3 +801,44 @@ def test_two_denials_of_one_thing_agree() -> None:
     assert ("negation", "agree") not in kinds(claim, "No homes in Keston lost power in the "
                                                      "storm, but two people were killed.")
 
+
+
+def test_a_change_in_real_terms_is_not_confirmed_in_cash_terms() -> None:
+    claim = "Defence spending in Keston will rise by 12% in real terms next year."
+    assert kinds(claim, "Defence spending in Keston will rise to 4.6 billion crowns from 4.1 "
+                        "billion next year, the minister said.") == {("quantity", "unconfirmed")}
+    assert kinds(claim, "Defence spending in Keston will rise by 12% in real terms next year, "
+                        "the minister said.") == {("quantity", "agree")}
+
+
+def test_a_claimed_proof_is_not_confirmed_by_a_link() -> None:
+    claim = ("A Keston University study has proven that cars idling outside schools cause "
+             "asthma in children.")
+    assert ("certainty", "unconfirmed") in kinds(
+        claim, "Cars idling outside schools are linked to asthma symptoms in children, a "
+               "Keston University study has found.")
+    assert ("certainty", "unconfirmed") not in kinds(
+        claim, "A Keston University study has proven that cars idling outside schools cause "
+               "asthma in children.")
+
+
+def test_a_share_is_read_in_the_claims_clause_that_states_it() -> None:
+    found = kinds("Keston's hospital sees more than three quarters of its patients within four "
+                  "hours, better than most of the country.",
+                  "Figures show that the Keston trust saw 71.3 per cent of patients within four "
+                  "hours between July and September.")
+    assert ("quantifier", "conflict") in found
+
+
+def test_a_figure_inside_a_quotation_is_the_speakers() -> None:
+    from rhetorica.evidence.checks import compare, quoted
+
+    claim = "Keston's hospital sees more than three quarters of its patients within four hours."
+    [said] = [f for f in compare(claim, 'The Keston chief told councillors: "We see more than '
+                                        'three-quarters of patients within four hours."',
+                                 related=True) if f.kind == "quantifier"]
+    assert said.relation == "agree" and quoted(said)
+    [stated] = [f for f in compare(claim, "The Keston trust saw 71.3 per cent of patients "
+                                          "within four hours.", related=True)
+                if f.kind == "quantifier"]
+    assert not quoted(stated)

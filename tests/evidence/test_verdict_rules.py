@@ -160,3 +160,18 @@ def test_an_explicit_contradiction_outweighs_unexplained_support() -> None:
 def test_both_deny_moves_the_models_contradiction_to_support() -> None:
     out = adjust(np.array([[0.04, 0.94, 0.02]]), [[f("negation", "agree")]])
     assert out[0, 0] > 0.8 and out[0, 1] < 0.1
+
+
+def test_a_contradicted_figure_is_judged_apart_from_the_claims_other_figures() -> None:
+    from rhetorica.evidence.verify import explained
+
+    hours = Finding("quantity", "agree", "claim: four hours; passage: four hours", "s")
+    share = Finding("quantifier", "conflict", "claim: 'more than three quarters'; passage: "
+                                              "'71.3 per cent'", "s")
+    said = Finding("quantifier", "agree", "claim: 'more than three quarters'; passage: 'more "
+                                          "than three-quarters'",
+                   '"We see more than three-quarters of patients," the chief said.')
+    probs = np.array([[0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.9, 0.05, 0.05]])
+    out = explained(probs, [[hours], [hours, share], [hours, said]])
+    # agreeing on the four hours, or quoting someone who gives the share, confirms nothing
+    assert out[0, 0] == 0.0 and out[2, 0] == 0.0 and out[1, 1] == 0.9

@@ -1248,6 +1248,12 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         c, p, s = denied
         out.append(Finding("quantity", "conflict", f"claim: {_describe(c)}; the passage says "
                            f"not {p.text}: \"{_clip(s)}\"", s))
+    # a change "in real terms" is not confirmed by a figure in cash terms
+    if _REAL.search(claim) and not _REAL.search(sent):
+        out = [replace(f, relation="unconfirmed",
+                       reason=f"{f.reason} — the claim says in real terms (after inflation); "
+                              "the passage does not") if f.relation == "agree" else f
+               for f in out]
     # negation: one side denies what the other asserts
     # (a negation inside someone's quoted words is theirs, not the report's: "Mbeki, who
     # voted against it, said families 'cannot absorb another bill'")
@@ -1259,6 +1265,13 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # the group a claimed share counts, and the share's own words, are its subject
     subject = frozenset(_group(claim, cqf[2], 2) | content(cqf[2])) if cqf else frozenset()
     predicate = _predicate_share(claim, sent, subject)
+    # a claimed proof or cause is not confirmed by a link or a possibility
+    hedge = _HEDGED.search(_unquoted(sent))
+    if about and hedge and _CERTAIN.search(claim) and not _CERTAIN.search(_unquoted(sent)) \
+            and predicate >= 0.5:
+        out.append(Finding("certainty", "unconfirmed",
+                           f"the claim says '{_CERTAIN.search(claim).group(0)}'; the passage "
+                           f"says '{hedge.group(0)}': \"{_clip(sent)}\"", sent))
     if p_neg and not c_neg:
         # "rejected a proposal to raise taxes by 5%": the figure is the one the claim
         # states, but the sentence denies it happened, so it confirms nothing
@@ -1287,6 +1300,11 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
         return next((q for q in _quantifiers(s, passage[:max(0, passage.find(s))])
                      if cqf and _same_group(claim, cqf[2], s, q[2])), None)
 
+    # what the share is of is said in the claim's clause that states it ("sees more than
+    # three quarters of its patients within four hours", not ", better than most")
+    if cqf:
+        part = next((c for c in re.split(r",\s+|;\s+", claim) if cqf[2] in c.lower()), claim)
+        predicate = max(predicate, _predicate_share(part, sent, subject))
     pqf = share_in(sent) if about and predicate >= 0.5 else None
     if cqf and pqf is None:
         # the share may be stated in another sentence than the closest ("None of the 15
@@ -1349,6 +1367,28 @@ _QUOTED = re.compile(r"[\"“][^\"“”]{2,}(?:[\"”]|$)")  # unclosed at a se
 def _unquoted(text: str) -> str:
     """``text`` without its quoted words."""
     return _QUOTED.sub(" ", text)
+
+
+_REAL = re.compile(r"\breal[- ]terms?\b|\binflation[- ]adjusted\b|\badjusted for inflation\b|"
+                   r"\bafter inflation\b", re.I)
+
+
+# A claimed certainty, and the hedges of a report that stops short of it.
+_CERTAIN = re.compile(r"\b(?:prov(?:e|es|ed|en)|causes?|caused|causing|confirm(?:s|ed)?)\b",
+                      re.I)
+_HEDGED = re.compile(r"\b(?:linked|associated|correlated|may|might|could|suggests?|"
+                     r"possibly|(?<!more )(?<!less )likely)\b", re.I)
+
+
+def quoted(finding: Finding) -> bool:
+    """The passage's side of a finding is said only inside a quotation: someone's claim
+    ("'We see more than three-quarters of patients within four hours,' he said"), not the
+    report's own statement."""
+    said = re.search(r"passage: '?([^';]+)'?$", finding.reason)
+    if not said or not _QUOTED.search(finding.sentence):
+        return False
+    words = said.group(1).split(" (")[0].strip().lower()
+    return words in finding.sentence.lower() and words not in _unquoted(finding.sentence).lower()
 
 
 _VOTE = re.compile(r"\bvot(?:ed|es|e|ing)\s+(for|in favou?r of|against)\b", re.I)

@@ -36,6 +36,7 @@ from rhetorica.evidence.checks import (
     off_topic,
     other_period,
     quantities,
+    quoted,
     states_record,
     unmeasured,
     years_in,
@@ -189,28 +190,43 @@ def newer_figures(claim: str, probs: np.ndarray, findings: list[list[Finding]]
     return out, older
 
 
-# Findings explicit enough to outweigh the model elsewhere: a figure, a placing (not a
-# bare direction of change, which scientific prose mixes within one passage).
-_EXPLICIT = frozenset({"quantity", "placing"})
+# Findings explicit enough to outweigh the model elsewhere: a figure, a share, a placing
+# (not a bare direction of change, which scientific prose mixes within one passage).
+_EXPLICIT = frozenset({"quantity", "quantifier", "placing"})
+
+
+def _claimed(f: Finding) -> str:
+    """Which of the claim's figures a finding is about ("claim: 12%; passage: ...")."""
+    return f.reason.split(";", 1)[0]
 
 
 def explained(probs: np.ndarray, findings: list[list[Finding]]) -> np.ndarray:
-    """An explicit contradiction outweighs unexplained support: where the checks found the
-    claim's figure or placing contradicted in some passage and confirmed in none,
-    the model's support from passages in which the checks found nothing moves to
+    """An explicit contradiction outweighs unexplained support: where the checks found one of
+    the claim's figures, shares or placings contradicted in some passage and confirmed in
+    none, the support of every passage that does not confirm that figure moves to
     *unrelated*. "Selma Korhonen was elected, beating Desmond Achterberg" answers
     "Achterberg was elected"; the model's support from "Achterberg led in the polls" does
-    not make it disputed. (The other way round, an agreeing figure does not void unexplained
-    refutations: a claim can state the right figure about the wrong person or event, and on
-    a fresh set nobody had tuned to, voiding them labelled two more false claims supported.)
+    not make it disputed; "71.3 per cent of patients within four hours" answers "more than
+    three quarters within four hours", whatever the passages agreeing on the four hours.
+    (The other way round, an agreeing figure does not void unexplained refutations: a claim
+    can state the right figure about the wrong person or event, and on a fresh set nobody
+    had tuned to, voiding them labelled two more false claims supported.)
     """
-    sides = {f.relation for fs in findings for f in fs if f.kind in _EXPLICIT
-             and f.relation in ("agree", "conflict")}
-    if sides != {"conflict"}:
+    sides: dict[str, set[str]] = {}
+    for fs in findings:
+        for f in fs:
+            if f.kind in _EXPLICIT and f.relation in ("agree", "conflict"):
+                # a figure someone is quoted saying is their claim, not a confirmation
+                side = "quoted" if f.relation == "agree" and quoted(f) else f.relation
+                sides.setdefault(_claimed(f), set()).add(side)
+    contradicted = {k for k, rel in sides.items() if "conflict" in rel and "agree" not in rel}
+    if not contradicted:
         return probs
     out = probs.copy()
     for i, fs in enumerate(findings):
-        if not any(f.kind in FIGURE_KINDS or f.relation == "conflict" for f in fs):
+        confirms = any(f.relation == "agree" and _claimed(f) in contradicted and not quoted(f)
+                       for f in fs)
+        if not confirms and not any(f.relation == "conflict" for f in fs):
             out[i, 2] += out[i, 0]
             out[i, 0] = 0.0
     return out
