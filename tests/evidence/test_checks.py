@@ -842,3 +842,22 @@ def test_a_figure_inside_a_quotation_is_the_speakers() -> None:
                                           "within four hours.", related=True)
                 if f.kind == "quantifier"]
     assert not quoted(stated)
+
+
+def test_words_of_negation_that_deny_no_predicate() -> None:
+    # a plea is no verdict; a corrected figure is read by the figure checks
+    assert ("negation", "conflict") not in kinds(
+        "Ten of the twelve jurors found Gideon Hale guilty of misconduct in public office.",
+        "Gideon Hale has pleaded not guilty to misconduct in public office, and the jurors "
+        "were sworn in on Monday.")
+    assert ("negation", "conflict") not in kinds(
+        "Upwards of 400 homes were flooded in Keston when the river burst its banks.",
+        "The number of homes flooded in Keston when the river burst its banks was 412, not "
+        "340 as first estimated.")
+    # what a claim denies, the passage must assert to contradict it
+    claim = "Keston's mayor never asked for the provincial guard to be sent to her city."
+    assert ("negation", "conflict") not in kinds(
+        claim, "It is the first time the provincial guard has been sent to Keston's city "
+               "centre in response to protests, the mayor's office said.")
+    assert ("negation", "conflict") in kinds(
+        claim, "Keston's mayor asked for the provincial guard to be sent to her city.")

@@ -660,6 +660,11 @@ def both_deny(claim: str, passage: str) -> Finding | None:
     return None
 
 
+def _asserts(text: str, words: set[str]) -> bool:
+    """The text says one of ``words`` (stems by event family); no words, nothing to ask."""
+    return not words or bool(words & {_event(_stem(w)) for w in tokens(text)})
+
+
 def _denied_words(text: str) -> set[str]:
     """The first content word after each negation, by event family ("no deaths" -> die)."""
     toks, out = tokens(text), set()
@@ -678,8 +683,13 @@ def _unnegated(text: str) -> str:
     return " ".join(t for t in tokens(text) if t not in NEGATORS and not t.endswith("n't"))
 
 
+# Negating words that deny no predicate: a plea ("pleaded not guilty" says nothing of the
+# verdict) and a corrected figure ("412, not 340": the figure checks read it).
+_NOT_A_DENIAL = re.compile(r"\bplead(?:s|ed|ing)? not guilty\b|\bnot\s+(?=[$£€]?\d)", re.I)
+
+
 def _negated(text: str) -> bool:
-    toks = tokens(text)
+    toks = tokens(_NOT_A_DENIAL.sub(" ", text))
     return any(t in NEGATORS or t.endswith("n't") for t in toks)
 
 
@@ -1279,7 +1289,9 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # where only the claim denies, the passage must say the thing in its own words, not in
     # a quotation ("'we were dead on our feet, but nobody gave up,' the coach said")
     if about and c_neg != p_neg and shared >= max(MIN_SHARED, 0.6) and predicate >= 0.5 \
-            and (p_neg or _predicate_share(claim, said, subject) >= 0.5) \
+            and (p_neg or (_predicate_share(claim, said, subject) >= 0.5
+                           # what the claim denies, the passage must assert ("never asked")
+                           and _asserts(said, _denied_words(claim)))) \
             and not any(f.kind == "negation" for f in early):
         neg_side = "passage" if p_neg else "claim"
         cue = next(t for t in tokens(said if p_neg else claim)
