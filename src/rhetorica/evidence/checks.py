@@ -661,8 +661,14 @@ def both_deny(claim: str, passage: str) -> Finding | None:
 
 
 def _asserts(text: str, words: set[str]) -> bool:
-    """The text says one of ``words`` (stems by event family); no words, nothing to ask."""
-    return not words or bool(words & {_event(_stem(w)) for w in tokens(text)})
+    """The text says one of ``words`` (stems by family); no words, nothing to ask."""
+    return not words or bool(words & {_family(w) for w in tokens(text)})
+
+
+def _family(word: str) -> str:
+    """A word's family for denials: a direction of change ("fell" / "fall"), an event
+    ("deaths" / "killed"), else its stem."""
+    return "up" if word in UP else "down" if word in DOWN else _event(_stem(word))
 
 
 def _denied_words(text: str) -> set[str]:
@@ -674,7 +680,7 @@ def _denied_words(text: str) -> set[str]:
                    and not w[0].isdigit() and w not in ("one", "serious", "major", "any",
                                                          "single", "further", "reported")]
             if nxt:
-                out.add(_event(_stem(nxt[0])))
+                out.add(_family(nxt[0]))
     return out
 
 
