@@ -684,11 +684,6 @@ def _denied_words(text: str) -> set[str]:
     return out
 
 
-def _unnegated(text: str) -> str:
-    """The text without its negating words (what is denied, not the denial)."""
-    return " ".join(t for t in tokens(text) if t not in NEGATORS and not t.endswith("n't"))
-
-
 # Negating words that deny no predicate: a plea ("pleaded not guilty" says nothing of the
 # verdict) and a corrected figure ("412, not 340": the figure checks read it).
 _NOT_A_DENIAL = re.compile(r"\bplead(?:s|ed|ing)? not guilty\b|\bnot\s+(?=[$£€]?\d)", re.I)
@@ -893,12 +888,9 @@ def placing(claim: str, passage: str) -> Finding | None:
     if not who:
         return None
     for name, place, said in _placings(passage):
-        if not who <= {_stem(w) for w in tokens(name)} | {"the"}:
+        if not who <= {_stem(w) for w in tokens(name)}:
             continue
-        agree = place == want or (want == -1 and place == -1)
-        if place == 0:
-            agree = False
-        return Finding("placing", "agree" if agree else "conflict",
+        return Finding("placing", "agree" if place == want else "conflict",
                        f"claim: {m.group(0).strip()}; passage: {_clip(said, 100)}", said)
     return None
 
@@ -1169,11 +1161,11 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     shares = sentence_shares(claim, passage, context)
     sent, shared = best_sentence(claim, passage, context, shares)
     cq = quantities(claim)
+    own = {_stem(n) for n in names(claim)}
     if (not sent or shared < MIN_SHARED) and related and cq:
         # the sentence with a change or a figure in the claim's unit that is most about
         # what the claim counts (not merely the first: "rents rose 9%" comes before "38% of
         # renting households spend more than half of their income on rent")
-        own = {_stem(n) for n in names(claim)}
         candidates = [(not ({_stem(n) for n in names(s)} - own), _measure_overlap(claim, s), -i,
                        s)
                       for i, s in enumerate(sentences(passage) or [passage])
@@ -1196,7 +1188,6 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
                        if sh >= MIN_SHARED and _has_figure_like(s, cq, hint)]
         if with_figure:
             shared, _, sent = max(with_figure)
-    own = {_stem(n) for n in names(claim)}
     # "Crennick fell from seventh to twelfth place" in a report on Holtbury's rise says
     # nothing about Holtbury: such a sentence is not compared (the passage-wide checks of
     # denied figures and votes still run)
@@ -1478,6 +1469,7 @@ _AGES = re.compile(r"\b(over|under)[- ](\d+)s\b|\baged (over|under) (\d+)\b|"
 
 
 def _ages(text: str) -> set[tuple[str, int]]:
+    """The age groups a text names, as ("over", 65)."""
     out = set()
     for m in _AGES.finditer(text):
         side, n = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4)) \
