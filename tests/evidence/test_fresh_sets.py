@@ -25,10 +25,11 @@ def test_each_set_has_forty_claims_of_every_verdict_citing_its_own_files(name: s
                if c["expected"] != "not_enough_evidence")
 
 
-def test_the_sets_are_scored_through_the_files_a_user_would_add(tmp_path: Path) -> None:
-    rows = {r["set"]: r for r in score_fresh_sets(tmp_path)}
-    assert set(rows) == set(FRESH_SETS) and all(r["claims"] == 40 for r in rows.values())
-    # the development set the checks were fixed on keeps what it reached: no false claim
-    # called supported, most claims right (0.80 when it was last fixed)
-    assert rows["set1"]["false_supported"] == 0 and rows["set1"]["accuracy"] >= 0.75
-    assert all(len(r["misses"]) == round((1 - r["accuracy"]) * 40) for r in rows.values())
+def test_a_set_is_scored_through_the_files_a_user_would_add(tmp_path: Path) -> None:
+    # one set here (``eval verify`` scores all six): the development set the checks were
+    # first fixed on keeps what it reached, no false claim called supported and most claims
+    # right (0.80 when it was fixed in session 10, 0.825 now)
+    [row] = score_fresh_sets(tmp_path, names=("set1",))
+    assert row["set"] == "set1" and row["claims"] == 40
+    assert row["false_supported"] == 0 and row["accuracy"] >= 0.75
+    assert len(row["misses"]) == round((1 - row["accuracy"]) * 40)

@@ -92,7 +92,8 @@ FRESH_SETS = {"set1": "development", "set2": "development", "set3": "development
               "set4": "held out", "set5": "held out", "set6": "development"}
 
 
-def score_fresh_sets(folder: Path, embedder: Any | None = None) -> list[dict[str, Any]]:
+def score_fresh_sets(folder: Path, embedder: Any | None = None,
+                     names: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Our helper-written sets, read the way a user adds a folder (``corpus add``: files with
     headlines, datelines and front matter) and verified claim by claim: per set its role,
     accuracy, false claims called supported, unsettled claims called settled, and misses."""
@@ -110,6 +111,8 @@ def score_fresh_sets(folder: Path, embedder: Any | None = None) -> list[dict[str
     base = Path(str(resources.files(NEWSDESK_PACKAGE))) / "fresh"
     out = []
     for name, role in FRESH_SETS.items():
+        if names is not None and name not in names:
+            continue
         claims = load_yaml((base / name / "claims.yaml").read_text())["claims"]
         store = SQLiteCorpusStore(SQLiteStore(Path(folder) / f"fresh-{name}.db"))
         files = list(expand_paths([base / name / "corpus"]))
