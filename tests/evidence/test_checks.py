@@ -861,3 +861,13 @@ def test_words_of_negation_that_deny_no_predicate() -> None:
                "centre in response to protests, the mayor's office said.")
     assert ("negation", "conflict") in kinds(
         claim, "Keston's mayor asked for the provincial guard to be sent to her city.")
+
+
+def test_shares_whose_group_cannot_be_read_are_compared() -> None:
+    from rhetorica.evidence.checks import _same_group
+
+    # nothing after the passage's share to tell the groups apart by: compared
+    assert _same_group("Most Keston residents back the plan.", "most",
+                       "In Keston, 38 per cent.", "38 per cent")
+    assert not _same_group("Most Keston residents back the plan.", "most",
+                           "Most Keston teachers back the plan.", "most")

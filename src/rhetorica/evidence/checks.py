@@ -1491,6 +1491,7 @@ def _same_group(claim: str, cq: str, sent: str, pq: str) -> bool:
         # "five of the schools": the schools are the group, whatever the words the claim puts
         # before the noun ("a third of Harlow Bay's public schools")
         a, b = _group(claim, cq, 3), {_stem(the.group(2))}
+    if not a or not b:
         return True  # nothing to tell them apart by
     return bool(a & b or _families(a) & _families(b))
 
