@@ -1191,7 +1191,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # "Crennick fell from seventh to twelfth place" in a report on Holtbury's rise says
     # nothing about Holtbury: such a sentence is not compared (the passage-wide checks of
     # denied figures and votes still run)
-    about = not (_opens_with_other(sent, {_stem(w) for w in tokens(claim)})
+    claim_words = {_stem(w) for w in tokens(claim)}
+    about = not (_opens_with_other(sent, claim_words)
                  and not own & {_stem(w) for w in tokens(sent)})
     out: list[Finding] = []
     clause = best_clause(claim, sent)
@@ -1273,8 +1274,9 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     subject = frozenset(_group(claim, cqf[2], 2) | content(cqf[2])) if cqf else frozenset()
     predicate = _predicate_share(claim, sent, subject)
     # a claimed proof or cause is not confirmed by a link or a possibility
-    hedge = _HEDGED.search(_unquoted(sent))
-    if about and hedge and _CERTAIN.search(claim) and not _CERTAIN.search(_unquoted(sent)) \
+    reported = _unquoted(sent)
+    hedge = _HEDGED.search(reported)
+    if about and hedge and _CERTAIN.search(claim) and not _CERTAIN.search(reported) \
             and predicate >= 0.5:
         out.append(Finding("certainty", "unconfirmed",
                            f"the claim says '{_CERTAIN.search(claim).group(0)}'; the passage "
@@ -1318,12 +1320,12 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     if cqf and pqf is None:
         # the share may be stated in another sentence than the closest ("None of the 15
         # schools was rated failing. Five of the schools were rated outstanding.")
-        pqf, sent_q = next(((q, s) for s in sentences(passage) if s != sent
-                            and _predicate_share(claim, s, subject) >= 0.5
-                            and not _opens_with_other(s, {_stem(w) for w in tokens(claim)})
-                            and (q := share_in(s))), (None, sent))
-        if pqf is not None:
-            sent, about, predicate = sent_q, True, 1.0
+        found = next(((q, s, ps) for s in sentences(passage) if s != sent
+                      and (ps := _predicate_share(claim, s, subject)) >= 0.5
+                      and not _opens_with_other(s, claim_words) and (q := share_in(s))), None)
+        if found:
+            pqf, sent, predicate = found
+            about = True
     if about and cqf and pqf and cqf[0] != pqf[0] and predicate >= 0.5:
         (cn, (clo, chi), _), (pn, (plo, phi), _) = cqf, pqf
         if phi < clo or plo > chi:
