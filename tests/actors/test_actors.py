@@ -258,6 +258,81 @@ def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
         assert hit and hit[0] == role, (name, role, got)
 
 
+@pytest.mark.parametrize("text,expected", [
+    # courts: a finding of a violation, a request to a court, going to court
+    ("Judge Elena Ruiz found that the troops had violated federal law by guarding polling "
+     "stations.", {"Elena Ruiz": "objects"}),
+    ("Attorney General Mark Brandt asked the state Supreme Court to strike the ballot "
+     "measure.", {"Mark Brandt": "objects"}),
+    ("The Harlow County Council went to court on Friday to stop the sale of the water works.",
+     {"Harlow County Council": "objects"}),
+    # joining, backing, leading what a noun names; joined or led by someone
+    ("Fourteen states joined the lawsuit against the Labor Department.",
+     {"Fourteen states": "objects", "Labor Department": "targets"}),
+    ("Mayor Ivo Brandt, joined by the Dockside Tenants Union, asked a judge to halt the "
+     "evictions.", {"Ivo Brandt": "objects", "Dockside Tenants Union": "objects"}),
+    ("The Fair Trade Board, led by Anna Weiss, ordered the recall of the heaters.",
+     {"Fair Trade Board": "directs", "Anna Weiss": "directs"}),
+    # demands, announcements of one's own forces, defiance, a conditional threat
+    ("Senator Ray Colton demanded that the sheriff be prosecuted.", {"Ray Colton": "directs"}),
+    ("Sheriff Dale Hooper said his deputies would begin detaining people at the fairground.",
+     {"Dale Hooper": "directs"}),
+    ("The Interior Minister, Karl Weber, announced that the squatters would be evicted by "
+     "Friday.", {"Karl Weber": "directs"}),
+    ("Mayor Ruth Cole said the city would not back down.", {"Ruth Cole": "objects"}),
+    ("Governor Tom Reyes said he would deploy the Guard if necessary.",
+     {"Tom Reyes": "comments"}),
+    ("Governor Lena Park said she had not been warned before the ministry moved to close the "
+     "port, and that she would seek an injunction.", {"Lena Park": "objects"}),
+    ("Senator Ada Quinn said the agency had kept families in tents for weeks, calling the "
+     "conditions a disgrace.", {"Ada Quinn": "objects"}),
+    # who is acted on: settling, leave, control, designation, funds withheld, a fine
+    ("Norvale Foods agreed to pay $4 million to settle allegations that it underpaid drivers.",
+     {"Norvale Foods": "targets"}),
+    ("Officer Sam Duke was placed on administrative leave after the video surfaced.",
+     {"Sam Duke": "targets"}),
+    ("The governor placed the Eastport police department under state control.",
+     {"Eastport police department": "targets"}),
+    ("The lawsuit names Commissioner Ellen Tate as a defendant.", {"Ellen Tate": "targets"}),
+    ("The administration froze research grants to Westbrook University.",
+     {"Westbrook University": "targets"}),
+    ("The regulator fined Kestrel Airways 2 million euros for delays.",
+     {"Kestrel Airways": "targets"}),
+    ("The ministry designated the Black Fern network a terrorist organisation.",
+     {"Black Fern": "targets"}),
+    ("Inspectors subpoenaed records from Halden Steel's Gary plant.",
+     {"Halden Steel": "targets"}),
+    ("The Senate hearing was interrupted and Senator Ana Ortiz was pushed to the ground and "
+     "handcuffed by guards.", {"Ana Ortiz": "targets"}),
+    # the doers in a barring order, a deployment's director, a let, a move to act
+    ("Judge Ina Holt barred federal officers from firing rubber bullets at reporters.",
+     {"Ina Holt": "objects", "federal officers": "executes"}),
+    ("The deployment of troops by the Defense Department to Memphis drew protests.",
+     {"Defense Department": "directs"}),
+    ("Mayor Joe Lind agreed to let Customs agents work inside the city jail.",
+     {"Joe Lind": "directs", "Customs": "executes"}),
+    ("The Pentagon moved to federalize the Ohio National Guard.", {"Pentagon": "directs"}),
+    ("Officers from the Denver Police Department fired pepper balls into the crowd.",
+     {"Denver Police Department": "executes"}),
+    # speech whose participle directs; a march whose participle objects
+    ("The president announced a task force for Toledo, directing the Guard to patrol the "
+     "port.", {"president": "directs"}),
+    ("Hundreds of students marched to City Hall, denouncing the cuts as cruel.",
+     {"students": "objects"}),
+    # a clause with its own subject says nothing of the first one's
+    ("The Parks Department began mass layoffs, and a coalition of unions sued to halt them.",
+     {"Parks Department": "executes"}),
+    ("Prosecutors charged Kim Ode with assault, though her lawyer called the charge "
+     "fabricated.", {"Prosecutors": "executes", "her lawyer": "objects"}),
+])
+def test_roles_from_the_predicate_in_harder_news_prose(run_actors, text, expected):
+    doc = run_actors(text, date="2025-10-01")
+    got = {s.text_in(doc.text): s.label for s in doc.layer("actor")}
+    for name, role in expected.items():
+        hit = [r for words, r in got.items() if name in words or words in name]
+        assert hit and hit[0] == role, (name, role, got)
+
+
 def test_a_group_only_named_is_not_an_actor(run_actors):
     doc = run_actors("The curfew worried residents of the old town.", date="2025-10-01")
     assert not [s for s in doc.layer("actor") if s.attrs.get("type") == "group"]

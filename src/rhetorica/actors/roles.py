@@ -25,7 +25,7 @@ DIRECT_VERBS = frozenset([
     "mandate", "activate", "call_in", "declare", "sign", "summon", "station", "surge",
     "name", "appoint", "tap", "assign", "task",  # "named X to lead the operation"
     "ban", "proscribe", "designate", "outlaw",
-    "allow", "permit",  # "allowed the administration to resume deportations"
+    "allow", "permit", "let",  # "allowed the administration to resume deportations"
 ])
 EXECUTE_VERBS = frozenset([
     "carry", "arrive", "arrest", "detain", "raid", "patrol", "enforce", "conduct", "deport",
@@ -38,6 +38,7 @@ EXECUTE_VERBS = frozenset([
     # the doer of a removal, a release, a lay-off, a strike, a conviction
     "remove", "release", "free", "lay_off", "convict", "sentence", "bomb", "shell", "strike",
     "hit", "attack", "kill", "wound", "injure", "beat", "call_up", "shut_down", "blockade",
+    "destroy", "sink",
 ])
 TARGET_VERBS = frozenset([
     "arrest", "detain", "deport", "target", "raid", "attack", "threaten", "investigate",
@@ -47,6 +48,7 @@ TARGET_VERBS = frozenset([
     "disperse", "storm", "clear", "kettle", "shoot", "kill", "injure", "beat",
     "sentence", "convict", "pardon", "censure", "impeach", "probe",
     "release", "free", "lay_off", "bomb", "shell", "strike", "hit", "wound", "call_up",
+    "destroy", "sink", "handcuff", "zip_tie",
 ])
 OBJECT_VERBS = frozenset([
     "object", "sue", "condemn", "oppose", "block", "challenge", "reject", "denounce",
@@ -68,17 +70,19 @@ AGENT_NOUNS = frozenset([
     "agent", "officer", "troop", "official", "soldier", "member", "lawyer", "attorney",
     "spokesperson", "spokesman", "spokeswoman", "leader", "personnel", "force", "team",
     "deputy", "guardsman", "marine", "employee", "staff",
+    "office",  # "a statement from Abbott's office"
 ])
 EXEC_NOUNS = frozenset([
     "raid", "operation", "arrest", "sweep", "crackdown", "deployment", "patrol", "presence",
     "enforcement", "investigation", "probe", "inquiry", "arrival", "surge", "takeover",
-    "search", "audit", "prosecution", "indictment", "fine",
+    "search", "audit", "prosecution", "indictment", "fine", "layoff",
 ])
 DIRECT_NOUNS = frozenset([
     "order", "directive", "memo", "memorandum", "proclamation", "decision", "plan",
     "command", "instruction", "executive_order", "request", "direction", "behest",
     "pressure", "authorisation", "authorization", "orders", "urging", "insistence",
     "instigation", "call",  # "at the call of the union"
+    "ban",  # "backed a ban on the march"
 ])
 OBJECT_NOUNS = frozenset([
     "lawsuit", "objection", "suit", "challenge", "opposition", "criticism", "complaint",
@@ -89,7 +93,7 @@ OBJECT_NOUNS = frozenset([
 # "filed a lawsuit", "issued an order", "launched a crackdown".
 LIGHT_VERBS = frozenset({"open", "launch", "file", "issue", "bring", "announce", "lodge",
                          "begin", "start", "mount", "stage", "lead", "sign", "hand", "give",
-                         "conduct", "carry_out", "make", "take"})
+                         "conduct", "carry_out", "make", "take", "seek"})
 # "refused to mobilise the Guard": the object of a refused act is not acted upon
 REFUSALS = frozenset({"refuse", "decline", "reject", "fail", "resist", "decide_against"})
 # Nouns and prepositions after which a name is the one acted against: "an investigation
@@ -116,7 +120,8 @@ PATIENT_NOUNS = frozenset({"takeover", "arrest", "detention", "deportation", "in
 # Quantities and parts that carry the role of the group they count: "thousands of nurses".
 QUANTITY_NOUNS = frozenset({"thousand", "hundred", "dozen", "million", "group", "member",
                             "number", "majority", "some", "many", "most", "all", "scores",
-                            "crowd", "team", "unit", "wave"})
+                            "crowd", "team", "unit", "wave", "convoy", "contingent",
+                            "detachment", "column", "busload", "handful"})
 # Verbs whose object comes from someone: "drew a rebuke from the White House"
 RECEIVING = frozenset({"draw", "receive", "get", "face", "attract", "earn", "prompt", "win"})
 # Collective actions one calls: "the union called a strike" directs it
@@ -145,7 +150,9 @@ OPPOSING = frozenset({"defiant", "opposed", "critical", "unlawful", "illegal",
                       "unconstitutional", "reckless", "dangerous", "wrong", "outrageous",
                       "unacceptable", "overreach", "abuse", "inhumane", "cruel", "unjust",
                       "shameful", "disgraceful", "betrayal", "invasion", "disgrace",
-                      "travesty", "outrage", "extortion", "attack", "lawless"})
+                      "travesty", "outrage", "extortion", "attack", "lawless",
+                      "retaliation", "revenge", "regrettable", "vindictive", "baseless",
+                      "unfounded", "fabricated", "authoritarian", "bogus", "manufactured"})
 
 
 # Verbs that characterise: "a decision the union called a betrayal", "a case her lawyers
@@ -159,6 +166,10 @@ def _opposes(verb: Any) -> bool:
     calling the conditions inhumane', 'called it a betrayal', 'described it as politically
     motivated', 'cast the only vote against'."""
     characterises = verb.lemma_.lower() in CHARACTERISING
+    if verb.lemma_.lower() in JUDGING and any(
+            t.lemma_.lower() in VIOLATIONS for c in verb.children
+            if c.dep_ not in ("nsubj", "nsubjpass") for t in c.subtree):
+        return True  # "found that the soldiers had broken federal law"
     for c in verb.children:
         if characterises and ((c.dep_ in ("dobj", "obj") and c.lower_ in OPPOSING) or (
                 c.dep_ == "prep" and c.lower_ == "as" and _opposing_words(c))):
@@ -169,7 +180,12 @@ def _opposes(verb: Any) -> bool:
         if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i < verb.i and _in(c, OBJECT_VERBS):
             return True  # "Defying a request from X, the council voted ..."
         if c.dep_ == "advcl" and c.lemma_.lower() in ("call", "label", "brand", "deem") \
-                and c is not verb and _opposes(c):
+                and c is not verb and not _children(c, "nsubj") and _opposes(c) and \
+                not _in(verb, DIRECT_VERBS, EXECUTE_VERBS) and verb.dep_ != "ccomp":
+            # (a verb that says what its subject did keeps it: in "Trump ordered the Guard
+            # into service ..., calling the move a crisis" the parser hangs the other
+            # side's words on "ordered"; in "X said the agency had held them ..., calling
+            # the conditions a disgrace" they are the speaker's: see _announced_act)
             return True
         if c.dep_ == "prep" and c.lower_ == "against":
             return True
@@ -179,6 +195,10 @@ def _opposes(verb: Any) -> bool:
                 and any(g.dep_ in ("acomp", "oprd", "attr") and g.lower_ in OPPOSING
                         for g in c.children):
             return True  # "called the deployment unlawful" parsed as a small clause
+        if c.dep_ in ("dobj", "obj", "oprd", "xcomp", "ccomp") and verb.lemma_.lower() in (
+                "call", "label", "brand", "dub", "term") and c.i > verb.i and any(
+                t.lower_ in OPPOSING and (t is not c or c.dep_ != "dobj") for t in c.subtree):
+            return True  # "called the plan to send troops into Chicago an abuse of power"
     return False
 
 
@@ -205,12 +225,181 @@ def _into_custody(verb: Any) -> bool:
         for c in verb.children)
 
 
+# A court finding that says someone broke the law: "found that soldiers had broken federal
+# law", "found probable cause to hold officials in contempt"
+JUDGING = frozenset({"find", "rule", "hold", "conclude", "determine", "declare"})
+VIOLATIONS = frozenset({"unlawful", "illegal", "unconstitutional", "contempt", "violate",
+                        "violation", "break", "exceed", "overstep", "defy", "defiance"})
+COURTS = frozenset({"court", "judge", "circuit", "justice", "tribunal", "magistrate"})
+# Verbs whose object takes on what the object noun does: "joined the lawsuit" (objects),
+# "backed a ban" (directs), "led the investigation" (executes)
+ADOPTING = frozenset({"join", "back", "support", "endorse", "lead", "spearhead", "embrace"})
+# "barred officers from firing": the officers are the would-be doers of the firing
+PREVENTING = frozenset({"bar", "block", "stop", "prevent", "prohibit", "forbid", "keep",
+                        "ban", "enjoin", "restrain"})
+# "the deployment of troops by the White House": the one who deploys directs it
+DIRECTED_NOUNS = frozenset({"deployment", "dispatch", "mobilization", "mobilisation",
+                            "federalization", "federalisation"})
+# "said the city would not back down": refusing to yield is objecting
+YIELDING = frozenset({"back_down", "comply", "cooperate", "yield", "bow", "relent",
+                      "surrender", "retreat", "give_in", "cave", "bend"})
+# Offices whose holder announcing a removal or a sending directs it ("the Home Secretary
+# said families would be removed"), unlike a spokesperson or a witness who reports it
+OFFICES = frozenset({"mayor", "governor", "gov.", "secretary", "minister", "president",
+                     "director", "chief", "sheriff", "commissioner", "leader", "chancellor",
+                     "premier", "commander", "general", "prime", "superintendent"})
+POSSESSIVES = frozenset({"his", "her", "its", "their", "our", "my"})
+# Verbs whose object is marked out for action: "designated the gang a terrorist
+# organisation" (the gang is targeted, not sent to do something, as after "ordered")
+DESIGNATING = frozenset({"designate", "proscribe", "outlaw", "blacklist"})
+# Verbs that take something away from someone: "cut research grants to Harvard", "froze
+# funding for the city", "revoked visas from students"
+WITHHOLDING = frozenset({"cut", "freeze", "withhold", "revoke", "cancel", "terminate",
+                         "slash", "strip", "claw_back", "rescind", "pull"})
+CURRENCIES = frozenset({"dollar", "euro", "pound", "yen", "franc", "rupee", "yuan", "$",
+                        "£", "€", "million", "billion"})
+
+
+def _children(tok: Any, *deps: str) -> list[Any]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _negated(verb: Any) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def _court(tok: Any) -> bool:
+    return any(t.lemma_.lower() in COURTS for t in tok.subtree)
+
+
+def _goes_to_court(verb: Any) -> bool:
+    """'went to court to stop it', 'took the state to court': a legal challenge."""
+    return verb.lemma_.lower() in ("go", "take", "head", "run", "rush") and any(
+        c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_.lower() == "court"
+                                                      for g in c.children)
+        for c in verb.children)
+
+
+def _accused(verb: Any) -> bool:
+    """'agreed to pay $10 million to settle allegations', 'pleaded guilty': the one who
+    settles a charge or pleads to it was acted against."""
+    lem = verb.lemma_.lower()
+    if lem == "plead":
+        return True
+    return lem == "settle" and any(
+        c.lemma_.lower() in ("allegation", "charge", "claim", "case", "lawsuit", "suit",
+                             "accusation", "complaint") for c in _children(verb, "dobj", "obj"))
+
+
+def _on_leave(verb: Any) -> bool:
+    """'was placed on administrative leave', 'suspended' in other words."""
+    return verb.lemma_.lower() in ("place", "put", "send") and any(
+        c.dep_ == "prep" and c.lower_ == "on" and any(g.lemma_.lower() == "leave"
+                                                      for g in c.children)
+        for c in verb.children)
+
+
+def _purpose(verb: Any) -> list[Any]:
+    """What a verb is done for or with: 'marched ... to protest the arrival', 'marched ...,
+    denouncing the crackdown'."""
+    return [c for c in verb.children if c.dep_ in ("advcl", "xcomp") and (any(
+        m.dep_ == "aux" and m.lower_ == "to" for m in c.children) or (
+            c.tag_ == "VBG" and c.i > verb.i))]
+
+
+def _under_control(verb: Any) -> bool:
+    """'placed the city's police under federal control': taking command of it."""
+    return verb.lemma_.lower() in ("place", "put", "bring", "take") and any(
+        c.dep_ == "prep" and c.lower_ in ("under", "over") and any(
+            g.lemma_.lower() in ("control", "command", "authority", "supervision")
+            for g in c.children) for c in verb.children)
+
+
+def _as_accused(tok: Any) -> bool:
+    """``tok`` has 'as a defendant' (or suspect, respondent) among its children."""
+    return any(c.dep_ == "prep" and c.lower_ == "as" and any(
+        g.lemma_.lower() in ("defendant", "respondent", "suspect", "target")
+        for g in c.children) for c in tok.children)
+
+
+def _named_as_accused(verb: Any) -> bool:
+    """'names Kristi Noem and Pete Hegseth as defendants'."""
+    return verb.lemma_.lower() in ("name", "list", "add", "identify") and _as_accused(verb)
+
+
+def _reported_clauses(verb: Any) -> list[Any]:
+    """The clauses a speech verb reports: its complement, and a second one coordinated
+    with it ('said she had not been consulted ..., and that she would seek an
+    injunction', wherever the parser hangs the second 'that' clause)."""
+    clauses = _children(verb, "ccomp")
+    for c in list(clauses):
+        clauses += [t for t in c.subtree if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
+                    and (t.head is c or any(m.dep_ == "mark" and m.lower_ == "that"
+                                            for m in t.children))]
+    return clauses
+
+
+def _conditional(verb: Any) -> bool:
+    """'would invoke the act "if necessary"': a condition, not an act."""
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
+                                         for m in c.children) for c in verb.children)
+
+
+def _office_holder(verb: Any) -> bool:
+    """The verb's subject names an office: 'Mayor Eric Adams', 'the Home Secretary, Shabana
+    Mahmood', 'Nigel Farage, the Reform UK leader' (the small model's entity types are not
+    trusted here: it reads 'Shabana Mahmood' as an organisation)."""
+    for subj in _children(verb, "nsubj"):
+        words = [subj, *(c for c in subj.children if c.dep_ in ("compound", "appos", "amod"))]
+        for w in list(words):
+            words.extend(c for c in w.children if c.dep_ == "compound")
+        if any(w.lower_ in OFFICES or w.lemma_.lower() in OFFICES for w in words):
+            return True
+    return False
+
+
+def _announced_act(verb: Any, depth: int) -> tuple[str, Any] | None:
+    """What a speaker's reported clause says the speaker does: 'said its drones had struck'
+    (its own forces), 'said his deputies would begin detaining', 'the Home Secretary
+    announced that families would be removed' (an office holder announcing an act against
+    people; not a sending: 'said air defences would be sent to Ukraine' reports it),
+    'said the city would not back down' (defiance)."""
+    person = any(s.ent_type_ == "PERSON" or any(w.ent_type_ == "PERSON" for w in s.subtree)
+                 for s in _children(verb, "nsubj"))
+    for c in _reported_clauses(verb):
+        if any(a.dep_ == "advcl" and a.tag_ == "VBG" and a.i > c.i and a.lemma_.lower() in
+               CHARACTERISING and not _children(a, "nsubj") and _opposes(a)
+               for a in c.children):
+            return OBJECTS, c  # "said the agency had held them …, calling it a disgrace"
+        if _in(c, YIELDING) and (_negated(c) or any(
+                a.dep_ == "aux" and a.lower_ in ("wo", "won't") for a in c.children)):
+            return OBJECTS, c
+        subj = _children(c, "nsubj")
+        if subj and any(g.dep_ == "poss" and g.lower_ in POSSESSIVES
+                        for g in subj[0].subtree):
+            found = _subject_role(c, depth + 1)
+            if found and found[0] == EXECUTES:
+                return (DIRECTS if person else EXECUTES), found[1]
+        future = any(a.dep_ == "aux" and a.lower_ in ("will", "would", "'ll", "shall")
+                     for a in c.children)
+        if future and _children(c, "nsubjpass") and _in(c, TARGET_VERBS) \
+                and _office_holder(verb):
+            return DIRECTS, c
+    return None
+
+
 def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     """Role of the grammatical subject of ``verb`` (following 'vowed to sue' and 'and sued')."""
     if _calls_action(verb):
         return DIRECTS, verb
     if _into_custody(verb):
         return EXECUTES, verb
+    if _goes_to_court(verb):
+        return OBJECTS, verb
+    if _under_control(verb):
+        return DIRECTS, verb
+    if _accused(verb):
+        return TARGETS, verb
     if _in(verb, PUBLISHING) and any(c.dep_ in ("dobj", "obj") and _in(c, SPEECH_NOUNS)
                                      for c in verb.children):
         # "released a statement": speaking, not acting (unless it condemns: light verb)
@@ -220,13 +409,33 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
             c.dep_ in ("dobj", "obj") for c in verb.children):
         # "urged the commission to open an inquiry": asks it done; "asked a judge to halt
         # the raids": objects to them
+        # a judge to halt the raids": objects to them; asking a court for anything is a
+        # legal challenge ("asked the Texas Supreme Court to remove him")
         found = _subject_role(wanted, depth + 1) if depth < 3 else None
-        return (OBJECTS, wanted) if found and found[0] == OBJECTS else (DIRECTS, verb)
+        if (found and found[0] == OBJECTS) or any(_court(c) for c in _children(
+                verb, "dobj", "obj")):
+            return OBJECTS, wanted
+        return DIRECTS, verb
+    if _in(verb, ADOPTING):
+        for obj in _children(verb, "dobj", "obj"):
+            role = _noun_role(obj)
+            if role and role != COMMENTS:  # "joined the lawsuit", "backed a ban"
+                return role, obj
     if _in(verb, OBJECT_VERBS) or _opposes(verb):
         return OBJECTS, verb
     if _in(verb, DIRECT_VERBS):
         return DIRECTS, verb
+    if verb.lemma_.lower() in ("demand", "insist") and (any(
+            _in(c, TARGET_VERBS, DIRECT_VERBS, EXECUTE_VERBS) for c in _children(
+                verb, "ccomp")) or any(_in(c, PATIENT_NOUNS) for c in _children(
+                verb, "dobj", "obj"))):
+        return DIRECTS, verb  # "demanded that he be charged", "demanded his arrest"
     if _in(verb, EXECUTE_VERBS):
+        for c in _purpose(verb):  # "marched through downtown to protest the arrival"
+            found = _subject_role(c, depth + 1) if depth < 3 else None
+            # "moved to federalize the Guard": what it moved to do
+            if found and (found[0] == OBJECTS or (c.dep_ == "xcomp" and found[0] != COMMENTS)):
+                return found
         return EXECUTES, verb
     if depth < 3:
         for child in verb.children:
@@ -242,19 +451,40 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
             return found
     if _in(verb, SPEECH_VERBS):
         # "Apple said it would appeal": the speaker announcing its own act
-        for c in verb.children:
-            if c.dep_ == "ccomp" and any(s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in (
-                    "it", "we", "they", "he", "she", "i") for s in c.children):
+        for c in _reported_clauses(verb):  # "... and that she would seek an injunction"
+            if any(s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in (
+                    "it", "we", "they", "he", "she", "i") for s in c.children) and \
+                    not _conditional(c):
                 found = _subject_role(c, depth + 1)
                 if found and found[0] in (OBJECTS, DIRECTS, EXECUTES):
                     return found
-        return COMMENTS, verb
-    if depth < 3:
-        for child in verb.children:
-            if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
-                found = _subject_role(child, depth + 1)
-                if found:
+        for c in verb.children:  # "announced a task force, directing the Guard to patrol"
+            if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > verb.i and depth < 3:
+                found = _subject_role(c, depth + 1)
+                if found and found[0] in (OBJECTS, DIRECTS, EXECUTES):
                     return found
+        if depth < 3:
+            found = _announced_act(verb, depth)
+            if found:
+                return found
+            # "called the indictment revenge and vowed to fight it"
+            found = _conj_role(verb, depth)
+            if found and found[0] != COMMENTS:
+                return found
+        return COMMENTS, verb
+    return _conj_role(verb, depth) if depth < 3 else None
+
+
+def _conj_role(verb: Any, depth: int) -> tuple[str, Any] | None:
+    """The role a coordinated verb that shares this verb's subject gives it ('objected and
+    sued'); a coordinated clause with a subject of its own ('..., and 20 states sued')
+    says nothing of this one's."""
+    for child in verb.children:
+        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not _children(
+                child, "nsubj", "nsubjpass", "expl"):
+            found = _subject_role(child, depth + 1)
+            if found:
+                return found
     return None
 
 
@@ -274,6 +504,14 @@ def _light_verb_role(verb: Any) -> tuple[str, Any] | None:
 
 
 def _noun_role(noun: Any) -> str | None:
+    if noun.lemma_.lower() == "action" and any(c.lower_ == "legal" for c in noun.children):
+        return OBJECTS  # "a threat of legal action"
+    if noun.lemma_.lower() in ("threat", "warning", "prospect"):
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in _children(prep, "pobj"):
+                role = _noun_role(obj)
+                if role:
+                    return role
     if _in(noun, EXEC_NOUNS):
         return EXECUTES
     if _in(noun, DIRECT_NOUNS):
@@ -288,10 +526,16 @@ def _noun_role(noun: Any) -> str | None:
 def role_of(span: Any) -> tuple[str, str]:
     """``(role, why)`` for a spaCy Span naming an actor."""
     tok = span.root
+    if _as_accused(tok):  # "names Ellen Tate as a defendant", with "names" read as a noun
+        return TARGETS, f"'{tok.text} as a defendant'"
     for _ in range(4):  # climb from "ICE" in "ICE agents" / "Trump's order" / appositions
         dep, head = tok.dep_, tok.head
         if head is tok:
             break
+        if dep in ("compound", "nmod") and head.lemma_.lower() in CURRENCIES and \
+                head.dep_ in ("dobj", "obj") and _in(head.head, TARGET_VERBS):
+            # "fined Apple 500 million euros", read as a name inside the amount
+            return TARGETS, f"fined or charged ('{head.head.text} {tok.text}')"
         if dep in ("compound", "poss", "nmod", "amod") and head.pos_ in ("NOUN", "PROPN"):
             role = _noun_role(head)
             if role:
@@ -307,9 +551,10 @@ def role_of(span: Any) -> tuple[str, str]:
         if dep in ("appos", "conj") and head.pos_ in ("NOUN", "PROPN", "PRON"):
             tok = head
             continue
-        # "a spokesperson for the Home Office", "thousands of nurses": the role of the
+        # "a spokesperson for the Home Office", "thousands of nurses", "officers from the
+        # Los Angeles Police Department": the role of the
         # people who speak or act for it
-        if dep == "pobj" and head.lower_ in ("for", "of") and head.head.pos_ in (
+        if dep == "pobj" and head.lower_ in ("for", "of", "from") and head.head.pos_ in (
                 "NOUN", "PROPN", "NUM", "PRON") and _in(head.head, AGENT_NOUNS,
                                                         QUANTITY_NOUNS):
             tok = head.head
@@ -329,6 +574,10 @@ def role_of(span: Any) -> tuple[str, str]:
         if any(c.dep_ == "nsubjpass" and c.lower_ in ("who", "which", "that")
                for c in rel.children) and _in(rel, TARGET_VERBS, OBJECT_VERBS):
             return TARGETS, f"passive subject of '{rel.text}' (relative clause)"
+        if any(c.dep_ in ("dobj", "obj") and c.lower_ in ("whom", "which", "that", "who")
+               for c in rel.children) and _in(rel, TARGET_VERBS, DESIGNATING):
+            # "the gang, which Washington has designated a terrorist organization"
+            return TARGETS, f"object of '{rel.text}' (relative clause)"
     return role, why
 
 
@@ -340,6 +589,11 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
         found = _subject_role(head)
         if found:
             return found[0], f"subject of '{found[1].text}'"
+        if head.dep_ in ("ccomp", "xcomp") and head.tag_ in ("VB", "VBP") and \
+                head.head.lemma_.lower() in (
+                "let", "allow", "permit", "make", "have", "help"):
+            # "agreed to let ICE agents operate on Rikers Island": allowed to act
+            return EXECUTES, f"let '{head.text}' by '{head.head.text}'"
         # "Leading the charge were A, B and C": the copula's gerund gives the role
         for c in head.children:
             if c.tag_ == "VBG" and c.dep_ in ("csubj", "advcl", "acomp", "xcomp"):
@@ -351,22 +605,41 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                     _in(c, TARGET_VERBS):
                 return TARGETS, f"'{c.text} …' said of it"
     elif dep == "nsubjpass":
-        if _into_custody(head):
+        if _into_custody(head) or _on_leave(head):
             return TARGETS, f"taken into custody ('{head.text}')"
         for c in head.children:
             if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < tok.i and \
                     _in(c, TARGET_VERBS):
                 return TARGETS, f"'{c.text} …' said of it"
+        if _under_control(head):
+            return TARGETS, f"placed under control ('{head.text}')"
+        if _in(head, DESIGNATING):
+            return TARGETS, f"passive subject of '{head.text}'"
         if _in(head, DIRECT_VERBS):
             return EXECUTES, f"passive subject of '{head.text}'"
         if _in(head, TARGET_VERBS, OBJECT_VERBS, EXECUTE_VERBS):
             return TARGETS, f"passive subject of '{head.text}'"
+        for c in _children(head, "conj"):  # "was forced to the ground and handcuffed"
+            if c.tag_ == "VBN" and _in(c, TARGET_VERBS) and not _children(c, "nsubjpass"):
+                return TARGETS, f"passive subject of '{c.text}'"
     elif dep == "pobj":
         prep = head
         if prep.lower_ == "against":
             return TARGETS, f"'against {tok.text}'"
         if prep.dep_ == "agent" or (prep.lower_ == "by" and prep.head.tag_ == "VBN"):
             verb = prep.head
+            if verb.dep_ == "acl" and depth < 2 and (verb.lemma_.lower() == "join" or (
+                    verb.lemma_.lower() == "lead" and not _noun_role(verb.head))):
+                # "Rayfield, joined by the city of Portland, asked ...", "the FCC, led by
+                # Brendan Carr, threatened ...": the role of those it joins or leads (but
+                # "the raid, led by the FBI": the noun says what is done)
+                return _clause_role(verb.head, depth + 1)
+            if verb.dep_ == "advcl" and verb.lemma_.lower() == "join":
+                # "Mayor Brandt, joined by the tenants' union, asked a judge ...", the
+                # participle hung on the main verb: the role its subject has
+                found = _subject_role(verb.head)
+                if found:
+                    return found[0], f"joined '{found[1].text}'"
             if verb.dep_ == "acl" and _in(verb.head, SPEECH_NOUNS):
                 return COMMENTS, f"'{verb.head.text} {verb.text} by {tok.text}'"
             if _in(verb, DIRECT_VERBS) or _calls_action(verb):
@@ -391,6 +664,8 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
             return COMMENTS, "'according to'"
         if prep.lower_ == "at" and _in(prep.head, AIMED_VERBS):
             return TARGETS, f"'{prep.head.text} … at {tok.text}'"
+        if prep.lower_ in ("to", "from", "for") and _in(prep.head, WITHHOLDING):
+            return TARGETS, f"'{prep.head.text} … {prep.text} {tok.text}'"
         if prep.lower_ == "from" and prep.head.lemma_.lower() in RECEIVING:
             # "drew a sharp rebuke from X", "received an order from X": X did the noun
             for obj in prep.head.children:
@@ -404,20 +679,40 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                 return TARGETS, f"'{noun.text} of {tok.text}'"
             if prep.lower_ == "by" and _in(noun, PATIENT_NOUNS):  # the firing by the board
                 return EXECUTES, f"'{noun.text} by {tok.text}'"
+            if prep.lower_ == "by" and noun.lemma_.lower() in DIRECTED_NOUNS:
+                return DIRECTS, f"'{noun.text} by {tok.text}'"
+            if prep.lower_ in ("by", "of"):  # "the decision by Judge Perry to bar troops"
+                for acl in _children(noun, "acl"):
+                    if any(m.dep_ == "aux" and m.lower_ == "to" for m in acl.children):
+                        found = _subject_role(acl, 2)
+                        if found and found[0] != COMMENTS:
+                            return found[0], f"'{noun.text} {prep.text} {tok.text} to " \
+                                             f"{acl.text}'"
             if role and prep.lower_ in TARGET_PREPS:  # "an investigation into X"
                 return TARGETS, f"'{noun.text} {prep.text} {tok.text}'"
             if role == DIRECTS and prep.lower_ in ("of", "from", "by"):
                 return DIRECTS, f"'{noun.text} {prep.text} {tok.text}'"  # at the request of
             if role and prep.lower_ in ("of", "by", "from"):
                 return role, f"'{noun.text} {prep.text} {tok.text}'"  # the objection of X
-            if prep.lower_ == "of" and depth < 2 and noun.dep_ in ("dobj", "obj",
-                                                                   "nsubjpass"):
-                inherited, why = _clause_role(noun, depth + 1)  # "the records of X"
+            if prep.lower_ in ("of", "from") and depth < 2 and noun.dep_ in (
+                    "dobj", "obj", "nsubjpass"):
+                # "the records of X", "subpoenaed records from X's factory"
+                inherited, why = _clause_role(noun, depth + 1)
                 if inherited == TARGETS:
                     return TARGETS, f"'{noun.text} of {tok.text}': {why}"
     elif dep in ("dobj", "obj", "dative"):
-        if _into_custody(head):
+        if _into_custody(head) or _on_leave(head):
             return TARGETS, f"taken into custody ('{head.text}')"
+        if _under_control(head) or _named_as_accused(head) or _in(head, DESIGNATING):
+            return TARGETS, f"object of '{head.text}'"
+        if _in(head, PREVENTING):  # "barred federal officers from firing tear gas"
+            for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "from"):
+                for act in _children(prep, "pcomp"):
+                    found = _subject_role(act, 2)
+                    if found and found[0] in (DIRECTS, EXECUTES):
+                        # "from deploying" (no object): the ones who would be deployed
+                        role = found[0] if _children(act, "dobj", "obj") else EXECUTES
+                        return role, f"'{head.text} {tok.text} from {act.text}'"
         if head.dep_ == "xcomp" and _in(head.head, REFUSALS):
             return MENTIONED, f"object of a refused '{head.text}'"
         if _in(head, TARGET_VERBS, OBJECT_VERBS):  # "banned the group": acted against
