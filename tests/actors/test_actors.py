@@ -324,6 +324,15 @@ def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
      {"Parks Department": "executes"}),
     ("Prosecutors charged Kim Ode with assault, though her lawyer called the charge "
      "fabricated.", {"Prosecutors": "executes", "her lawyer": "objects"}),
+    # facing charges, being under investigation, the target named in apposition
+    ("Councilman Leo Varga faces bribery charges after a year-long inquiry.",
+     {"Leo Varga": "targets"}),
+    ("The Halvern Port Authority came under investigation last spring.",
+     {"Halvern Port Authority": "targets"}),
+    ("Nora Beck, the target of Tuesday's raid, was released on bail.",
+     {"Nora Beck": "targets"}),
+    ("Senator Paul Grey called for an investigation into the shooting.",
+     {"Paul Grey": "directs"}),
 ])
 def test_roles_from_the_predicate_in_harder_news_prose(run_actors, text, expected):
     doc = run_actors(text, date="2025-10-01")

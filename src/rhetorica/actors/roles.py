@@ -38,7 +38,7 @@ EXECUTE_VERBS = frozenset([
     # the doer of a removal, a release, a lay-off, a strike, a conviction
     "remove", "release", "free", "lay_off", "convict", "sentence", "bomb", "shell", "strike",
     "hit", "attack", "kill", "wound", "injure", "beat", "call_up", "shut_down", "blockade",
-    "destroy", "sink",
+    "destroy", "sink", "spray", "tackle", "drag", "shove", "restrain", "tase",
 ])
 TARGET_VERBS = frozenset([
     "arrest", "detain", "deport", "target", "raid", "attack", "threaten", "investigate",
@@ -48,7 +48,8 @@ TARGET_VERBS = frozenset([
     "disperse", "storm", "clear", "kettle", "shoot", "kill", "injure", "beat",
     "sentence", "convict", "pardon", "censure", "impeach", "probe",
     "release", "free", "lay_off", "bomb", "shell", "strike", "hit", "wound", "call_up",
-    "destroy", "sink", "handcuff", "zip_tie",
+    "destroy", "sink", "handcuff", "zip_tie", "oust", "dismiss", "sack", "demote",
+    "spray", "tackle", "drag", "shove", "restrain", "tase",
 ])
 OBJECT_VERBS = frozenset([
     "object", "sue", "condemn", "oppose", "block", "challenge", "reject", "denounce",
@@ -339,6 +340,42 @@ def _reported_clauses(verb: Any) -> list[Any]:
     return clauses
 
 
+# What one faces or is under: "faces charges", "came under investigation"
+AGAINST_ONE = frozenset({"charge", "lawsuit", "suit", "investigation", "probe", "inquiry",
+                         "indictment", "prosecution", "fine", "sanction", "deportation",
+                         "arrest", "eviction", "scrutiny", "fire", "subpoena", "impeachment",
+                         "removal", "discipline", "penalty", "ban"})
+# An apposition that says what happened to its noun: "Ruiz, the target of the raid"
+PATIENT_TITLES = frozenset({"target", "victim", "defendant", "suspect", "detainee"})
+
+
+def _faces(verb: Any) -> bool:
+    """'faces charges', 'came under investigation', 'is under indictment'."""
+    lem = verb.lemma_.lower()
+    if lem in ("face", "confront") and any(c.lemma_.lower() in AGAINST_ONE
+                                           for c in _children(verb, "dobj", "obj")):
+        return True
+    return lem in ("be", "come", "remain", "fall") and any(
+        c.dep_ == "prep" and c.lower_ == "under" and any(
+            g.lemma_.lower() in AGAINST_ONE for g in c.children) for c in verb.children)
+
+
+def _called_for(verb: Any) -> str | None:
+    """'called for an investigation' (wants it done: directs), 'called for a boycott'
+    (objects)."""
+    if verb.lemma_.lower() not in ("call", "press", "push", "clamor", "clamour"):
+        return None
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "for":
+            for g in _children(c, "pobj"):
+                role = _noun_role(g)
+                if role in (DIRECTS, EXECUTES):
+                    return DIRECTS
+                if role == OBJECTS:
+                    return OBJECTS
+    return None
+
+
 def _conditional(verb: Any) -> bool:
     """'would invoke the act "if necessary"': a condition, not an act."""
     return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
@@ -398,6 +435,11 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
         return OBJECTS, verb
     if _under_control(verb):
         return DIRECTS, verb
+    if _faces(verb):
+        return TARGETS, verb
+    called_for = _called_for(verb)
+    if called_for:
+        return called_for, verb
     if _accused(verb):
         return TARGETS, verb
     if _in(verb, PUBLISHING) and any(c.dep_ in ("dobj", "obj") and _in(c, SPEECH_NOUNS)
@@ -528,6 +570,9 @@ def role_of(span: Any) -> tuple[str, str]:
     tok = span.root
     if _as_accused(tok):  # "names Ellen Tate as a defendant", with "names" read as a noun
         return TARGETS, f"'{tok.text} as a defendant'"
+    for c in _children(tok, "appos"):  # "Ana Ruiz, the target of Tuesday's raid"
+        if c.lemma_.lower() in PATIENT_TITLES:
+            return TARGETS, f"'{tok.text}, the {c.text}'"
     for _ in range(4):  # climb from "ICE" in "ICE agents" / "Trump's order" / appositions
         dep, head = tok.dep_, tok.head
         if head is tok:
