@@ -43,7 +43,8 @@ def test_president_directs_guard_executes_governor_objects(run_actors):
     assert ("The President", "donald_trump", "directs", "President of the United States") in got
     assert ("National Guard", "national_guard", "executes", None) in got
     assert ("Governor Kotek", "tina_kotek", "objects", "Governor of Oregon") in got
-    assert ("She", "tina_kotek", "comments", "Governor of Oregon") in got
+    # calling the deployment unlawful is objecting to it, in her own reported words too
+    assert ("She", "tina_kotek", "objects", "Governor of Oregon") in got
     actors = by_id(doc)
     assert actors["tina_kotek"]["role"] == "objects"
     assert actors["tina_kotek"]["mentions"] == 2
@@ -199,9 +200,10 @@ def test_eval_actors_beats_naive_baseline():
     assert ours["link_f1"] >= 0.9 and ours["role_accuracy"] >= 0.85
     assert ours["link_f1"] > naive["link_f1"] and ours["role_accuracy"] > naive["role_accuracy"]
     # Held-out news sentences (no rule written from them). Measured: 89 of 100 actors found,
-    # role accuracy 0.787 of those (0.700 of all); before the predicate rules 0.671 / 0.470.
+    # role accuracy 0.809 of those (0.720 of all; issue 15's target is 0.80); 0.775 before
+    # the rules from roles_dev4 and roles_dev6, 0.671 / 0.470 before the predicate rules.
     news = report["news_roles"]
-    assert news["found"] >= 85 and news["accuracy"] >= 0.75 and news["of_gold"] >= 0.65
+    assert news["found"] >= 85 and news["accuracy"] >= 0.80 and news["of_gold"] >= 0.70
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -333,6 +335,29 @@ def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
      {"Nora Beck": "targets"}),
     ("Senator Paul Grey called for an investigation into the shooting.",
      {"Paul Grey": "directs"}),
+    # a curfew imposed directs, sanctions imposed execute; a blacklist; a walkout in protest
+    ("Mayor Ines Falk imposed a curfew on the harbour district after the riots.",
+     {"Ines Falk": "directs"}),
+    ("The Finance Ministry imposed sanctions on three Ostrovan banks.",
+     {"Finance Ministry": "executes"}),
+    ("The Trade Office added nine Veldan firms to its export blacklist.",
+     {"Trade Office": "executes"}),
+    ("Members of the opposition Labour Party walked out of the chamber in protest.",
+     {"Labour Party": "objects"}),
+    ("Thousands of workers marched through Tarvik to demand the resignation of Prime "
+     "Minister Oskar Lind.", {"workers": "objects", "Oskar Lind": "targets"}),
+    # a reported clause that condemns; one's own state suing; an office named before
+    ("'This is an occupation of our town,' Mayor Ruth Alder told reporters.",
+     {"Ruth Alder": "objects"}),
+    ("Governor Nell Ward said Vermont would sue to stop the transfer of its Guard troops.",
+     {"Nell Ward": "objects"}),
+    ("The governor of Maine, Ada Frost, said she would not cooperate with the raids.",
+     {"Ada Frost": "objects"}),
+    ("Agents with the Federal Bureau of Investigation searched the senator's house.",
+     {"Federal Bureau of Investigation": "executes"}),
+    # criticising the treatment of someone is not acting against them
+    ("Bishop Tom Hale criticised the treatment of asylum seekers at the camp.",
+     {"Tom Hale": "objects"}),
 ])
 def test_roles_from_the_predicate_in_harder_news_prose(run_actors, text, expected):
     doc = run_actors(text, date="2025-10-01")

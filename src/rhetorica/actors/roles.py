@@ -76,7 +76,8 @@ AGENT_NOUNS = frozenset([
 EXEC_NOUNS = frozenset([
     "raid", "operation", "arrest", "sweep", "crackdown", "deployment", "patrol", "presence",
     "enforcement", "investigation", "probe", "inquiry", "arrival", "surge", "takeover",
-    "search", "audit", "prosecution", "indictment", "fine", "layoff",
+    "search", "audit", "prosecution", "indictment", "fine", "layoff", "sanction", "tariff",
+    "penalty",
 ])
 DIRECT_NOUNS = frozenset([
     "order", "directive", "memo", "memorandum", "proclamation", "decision", "plan",
@@ -84,6 +85,7 @@ DIRECT_NOUNS = frozenset([
     "pressure", "authorisation", "authorization", "orders", "urging", "insistence",
     "instigation", "call",  # "at the call of the union"
     "ban",  # "backed a ban on the march"
+    "curfew", "lockdown",  # "imposed a curfew"
 ])
 OBJECT_NOUNS = frozenset([
     "lawsuit", "objection", "suit", "challenge", "opposition", "criticism", "complaint",
@@ -94,7 +96,7 @@ OBJECT_NOUNS = frozenset([
 # "filed a lawsuit", "issued an order", "launched a crackdown".
 LIGHT_VERBS = frozenset({"open", "launch", "file", "issue", "bring", "announce", "lodge",
                          "begin", "start", "mount", "stage", "lead", "sign", "hand", "give",
-                         "conduct", "carry_out", "make", "take", "seek"})
+                         "conduct", "carry_out", "make", "take", "seek", "impose"})
 # "refused to mobilise the Guard": the object of a refused act is not acted upon
 REFUSALS = frozenset({"refuse", "decline", "reject", "fail", "resist", "decide_against"})
 # Nouns and prepositions after which a name is the one acted against: "an investigation
@@ -117,7 +119,8 @@ _LEMMA_FIX = {"fined": "fine", "fines": "fine", "fining": "fine"}
 PATIENT_NOUNS = frozenset({"takeover", "arrest", "detention", "deportation", "investigation",
                            "prosecution", "indictment", "firing", "removal", "expulsion",
                            "eviction", "raid", "search", "surveillance", "punishment",
-                           "killing", "shooting", "dismissal", "ouster", "probe"})
+                           "killing", "shooting", "dismissal", "ouster", "probe",
+                           "resignation", "impeachment"})
 # Quantities and parts that carry the role of the group they count: "thousands of nurses".
 QUANTITY_NOUNS = frozenset({"thousand", "hundred", "dozen", "million", "group", "member",
                             "number", "majority", "some", "many", "most", "all", "scores",
@@ -376,6 +379,45 @@ def _called_for(verb: Any) -> str | None:
     return None
 
 
+# Calling for someone's departure is opposing them: "marched to demand the resignation of
+# the president"
+DEPARTURES = frozenset({"resignation", "ouster", "impeachment", "recall", "removal"})
+# Lists one is put on: "added 12 firms to its export blacklist"
+BLACKLISTS = frozenset({"blacklist", "watchlist", "list"})
+# Strong words that make a reported clause an objection: "'This is an invasion of our
+# city,' the mayor said", "said the raids were unconstitutional" (not "dangerous" or
+# "wrong": police say a suspect is dangerous)
+CONDEMNING = frozenset({"unlawful", "illegal", "unconstitutional", "invasion", "abuse",
+                        "overreach", "outrageous", "unacceptable", "disgrace", "travesty",
+                        "betrayal", "authoritarian", "lawless", "shameful", "disgraceful",
+                        "occupation"})
+
+
+def _blacklists(verb: Any) -> bool:
+    """'added 12 firms to its export blacklist', 'put the group on a watch list'."""
+    return verb.lemma_.lower() in ("add", "put", "place") and any(
+        c.dep_ == "prep" and c.lower_ in ("to", "on") and any(
+            g.lemma_.lower() in BLACKLISTS and (g.lemma_.lower() != "list" or any(
+                m.lemma_.lower() in ("sanction", "entity", "terror", "watch", "export")
+                for m in g.children)) for g in c.children)
+        for c in verb.children)
+
+
+def _condemns(clause: Any) -> bool:
+    """A reported clause whose predicate condemns: 'this is an invasion', 'the raids were
+    unconstitutional'."""
+    return any(c.dep_ in ("attr", "acomp") and (c.lower_ in CONDEMNING or any(
+        m.dep_ == "amod" and m.lower_ in CONDEMNING for m in c.children))
+        for c in clause.children)
+
+
+def _in_protest(verb: Any) -> bool:
+    """'walked out of the chamber in protest' (wherever the parser hangs 'in protest'
+    after the verb)."""
+    return any(c.dep_ == "prep" and c.lower_ == "in" and c.i > verb.i and any(
+        g.lemma_.lower() == "protest" for g in c.children) for c in verb.subtree)
+
+
 def _conditional(verb: Any) -> bool:
     """'would invoke the act "if necessary"': a condition, not an act."""
     return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
@@ -404,6 +446,14 @@ def _announced_act(verb: Any, depth: int) -> tuple[str, Any] | None:
     person = any(s.ent_type_ == "PERSON" or any(w.ent_type_ == "PERSON" for w in s.subtree)
                  for s in _children(verb, "nsubj"))
     for c in _reported_clauses(verb):
+        if _condemns(c):
+            return OBJECTS, c
+        if any(s.ent_type_ == "GPE" or s.lower_ in ("city", "state", "county")
+               for s in _children(c, "nsubj")) and any(
+                a.dep_ == "aux" and a.lower_ in ("will", "would", "'ll") for a in c.children):
+            found = _subject_role(c, depth + 1)
+            if found and found[0] == OBJECTS:
+                return found  # "Governor Kotek said Oregon would sue to stop it"
         if any(a.dep_ == "advcl" and a.tag_ == "VBG" and a.i > c.i and a.lemma_.lower() in
                CHARACTERISING and not _children(a, "nsubj") and _opposes(a)
                for a in c.children):
@@ -437,6 +487,10 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
         return DIRECTS, verb
     if _faces(verb):
         return TARGETS, verb
+    if _blacklists(verb):
+        return EXECUTES, verb
+    if _in_protest(verb):
+        return OBJECTS, verb
     called_for = _called_for(verb)
     if called_for:
         return called_for, verb
@@ -467,6 +521,9 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
         return OBJECTS, verb
     if _in(verb, DIRECT_VERBS):
         return DIRECTS, verb
+    if verb.lemma_.lower() in ("demand", "seek", "call_for") and any(
+            c.lemma_.lower() in DEPARTURES for c in _children(verb, "dobj", "obj")):
+        return OBJECTS, verb  # "to demand the resignation of the president"
     if verb.lemma_.lower() in ("demand", "insist") and (any(
             _in(c, TARGET_VERBS, DIRECT_VERBS, EXECUTE_VERBS) for c in _children(
                 verb, "ccomp")) or any(_in(c, PATIENT_NOUNS) for c in _children(
@@ -593,13 +650,19 @@ def role_of(span: Any) -> tuple[str, str]:
                 if inherited == TARGETS:
                     return TARGETS, f"'{tok.text}'s {head.text}': {why}"
             break
+        if dep == "appos" and head.dep_ == "pobj" and head.head.lower_ == "of" and \
+                head.head.head.lemma_.lower() in OFFICES:
+            # "The governor of Illinois, J.B. Pritzker, said": the apposition names the
+            # governor, though the parser hangs it on "Illinois"
+            tok = head.head.head
+            continue
         if dep in ("appos", "conj") and head.pos_ in ("NOUN", "PROPN", "PRON"):
             tok = head
             continue
         # "a spokesperson for the Home Office", "thousands of nurses", "officers from the
         # Los Angeles Police Department": the role of the
         # people who speak or act for it
-        if dep == "pobj" and head.lower_ in ("for", "of", "from") and head.head.pos_ in (
+        if dep == "pobj" and head.lower_ in ("for", "of", "from", "with") and head.head.pos_ in (
                 "NOUN", "PROPN", "NUM", "PRON") and _in(head.head, AGENT_NOUNS,
                                                         QUANTITY_NOUNS):
             tok = head.head
@@ -651,7 +714,7 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                 return TARGETS, f"'{c.text} …' said of it"
     elif dep == "nsubjpass":
         if _into_custody(head) or _on_leave(head):
-            return TARGETS, f"taken into custody ('{head.text}')"
+            return TARGETS, f"taken into custody or put on leave ('{head.text}')"
         for c in head.children:
             if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < tok.i and \
                     _in(c, TARGET_VERBS):
@@ -740,15 +803,17 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
             if role and prep.lower_ in ("of", "by", "from"):
                 return role, f"'{noun.text} {prep.text} {tok.text}'"  # the objection of X
             if prep.lower_ in ("of", "from") and depth < 2 and noun.dep_ in (
-                    "dobj", "obj", "nsubjpass"):
+                    "dobj", "obj", "nsubjpass") and not _in(noun.head, OBJECT_VERBS):
+                # (but "criticised the treatment of migrants" is not against migrants)
                 # "the records of X", "subpoenaed records from X's factory"
                 inherited, why = _clause_role(noun, depth + 1)
                 if inherited == TARGETS:
                     return TARGETS, f"'{noun.text} of {tok.text}': {why}"
     elif dep in ("dobj", "obj", "dative"):
         if _into_custody(head) or _on_leave(head):
-            return TARGETS, f"taken into custody ('{head.text}')"
-        if _under_control(head) or _named_as_accused(head) or _in(head, DESIGNATING):
+            return TARGETS, f"taken into custody or put on leave ('{head.text}')"
+        if _under_control(head) or _named_as_accused(head) or _in(head, DESIGNATING) or \
+                _blacklists(head):
             return TARGETS, f"object of '{head.text}'"
         if _in(head, PREVENTING):  # "barred federal officers from firing tear gas"
             for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "from"):
