@@ -367,6 +367,32 @@ def test_roles_from_the_predicate_in_harder_news_prose(run_actors, text, expecte
         assert hit and hit[0] == role, (name, role, got)
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("The Pentagon sent 700 Marines to Tacoma on Monday.", {"Tacoma": "targets"}),
+    ("About 300 Guard troops arrived in Duluth overnight.", {"Duluth": "targets"}),
+    ("A judge blocked the deployment of 200 Guard members to Spokane.",
+     {"Spokane": "targets"}),
+    ("Federal agents fanned out across the streets of Minneapolis.",
+     {"Minneapolis": "targets"}),
+    ("Illinois sued the administration over the deployment.", {"Illinois": "objects"}),
+])
+def test_places_acted_on_are_actors(run_actors, text, expected):
+    doc = run_actors(text, date="2025-10-01")
+    got = {s.text_in(doc.text): (s.label, s.attrs["type"]) for s in doc.layer("actor")}
+    for name, role in expected.items():
+        assert got.get(name) == (role, "place"), (name, got)
+
+
+@pytest.mark.parametrize("text", [
+    "A federal judge in Portland heard the case on Monday.",
+    "Speaking in Ohio, the senator said exports fell.",
+    "Chicago police said two people were hurt.",
+])
+def test_a_place_that_only_says_where_is_no_actor(run_actors, text):
+    doc = run_actors(text, date="2025-10-01")
+    assert not [s for s in doc.layer("actor") if s.attrs["type"] == "place"]
+
+
 def test_a_group_only_named_is_not_an_actor(run_actors):
     doc = run_actors("The curfew worried residents of the old town.", date="2025-10-01")
     assert not [s for s in doc.layer("actor") if s.attrs.get("type") == "group"]
@@ -380,8 +406,10 @@ def test_president_of_an_organisation_is_not_the_president(run_actors):
     doc = run_actors("The president of the ACLU criticized the raids. Pritzker accused the "
                      "President of using troops against Chicago.", date="2025-10-06")
     got = mentions(doc)
-    assert [m[1] for m in got] == ["aclu", "jb_pritzker", "donald_trump"]
+    # Chicago, the place troops are used against, is an actor of its own (targeted)
+    assert [m[1] for m in got] == ["aclu", "jb_pritzker", "donald_trump", "place:Chicago"]
     assert got[2][2] == "targets"  # "accused the President" -> object of accuse
+    assert got[3][2] == "targets"
 
 
 def test_a_knowledge_base_from_a_device_is_read_bounded(monkeypatch):

@@ -14,7 +14,7 @@ from typing import Any
 
 from rhetorica.actors.kb import KnowledgeBase, doc_day, get_kb
 from rhetorica.actors.resolve import Mention, Resolver
-from rhetorica.actors.roles import MENTIONED, primary_role, role_of
+from rhetorica.actors.roles import COMMENTS, MENTIONED, place_role, primary_role, role_of
 from rhetorica.config import Settings
 from rhetorica.document import Document
 from rhetorica.nlp.parse import ensure_parsed
@@ -110,6 +110,36 @@ def _group_mentions(parsed: Any, mentions: list[Mention]
     return out, absorbed
 
 
+PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _place_mentions(parsed: Any, mentions: list[Mention]) -> list[Mention]:
+    """Places the grammar makes actors of: a city troops are sent to or agents fan out
+    across (targeted), a state that sues (objects). A place that only says where something
+    happened, or qualifies another noun ("Chicago police", "Oregon's governor"), is no
+    actor; nor is one inside another mention."""
+    out = []
+    for ent in parsed.ents:
+        if ent.label_ not in PLACE_ENTITIES:
+            continue
+        start, end = ent.start_char, ent.end_char
+        text = parsed.text[start:end]
+        if text.lower().startswith("the "):
+            start, text = start + 4, text[4:]
+        if any(m.start < end and start < m.end for m in mentions) or not text.strip():
+            continue
+        root = ent.root
+        if root.dep_ in QUALIFIER_DEPS and root.head.pos_ in ("NOUN", "PROPN") and \
+                root.head.ent_type_ not in PLACE_ENTITIES:
+            continue
+        role, _why = place_role(ent)
+        if role in (MENTIONED, COMMENTS):
+            continue
+        out.append(Mention(start, end, None, "place", name=text,
+                           attrs={"type": "place", "person": False}))
+    return out
+
+
 def _qualifies(parsed: Any, m: Mention, root: Any) -> bool:
     """The named mention ``m`` lies before the group's head word and qualifies it, and is
     no actor of the knowledge base ("ICE agents" stay ICE, linked and sourced)."""
@@ -153,12 +183,14 @@ class Actors:
                 entities.append((start, end, doc.text[start:end], _ENTITY_KINDS[ent.label_]))
         mentions = self.resolver.resolve(doc.text, day, sentences, entities, doc.meta.speaker)
         groups, absorbed = _group_mentions(parsed, mentions)
-        mentions = sorted([*(m for m in mentions if m.start not in absorbed), *groups],
+        mentions = [*(m for m in mentions if m.start not in absorbed), *groups]
+        mentions = sorted([*mentions, *_place_mentions(parsed, mentions)],
                           key=lambda m: m.start)
         rows: dict[str, dict[str, Any]] = {}
         for m in mentions:
             span = parsed.char_span(m.start, m.end, alignment_mode="expand")
-            role, why = role_of(span) if span is not None and len(span) else (MENTIONED, "")
+            read = place_role if m.attrs.get("type") == "place" else role_of
+            role, why = read(span) if span is not None and len(span) else (MENTIONED, "")
             attrs = self._attrs(m, day, role)
             doc.add_span(m.start, m.end, role, layer=LAYER, source=self.name,
                          explanation=f"{attrs['name']} ({m.how}); {role}: {why}", attrs=attrs)

@@ -59,7 +59,8 @@ class Mention:
     def key(self) -> str:
         if self.actor:
             return self.actor.id
-        prefix = "group" if self.attrs.get("type") == "group" else "unlinked"
+        prefix = self.attrs.get("type") if self.attrs.get("type") in ("group", "place") \
+            else "unlinked"
         return f"{prefix}:{self.name.lower() if prefix == 'group' else self.name}"
 
 
