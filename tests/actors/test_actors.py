@@ -358,6 +358,15 @@ def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
     # criticising the treatment of someone is not acting against them
     ("Bishop Tom Hale criticised the treatment of asylum seekers at the camp.",
      {"Tom Hale": "objects"}),
+    # from a new user's trial: a refused act of help, a physical blockade by agents (but
+    # protesters blocking a road object), a walkout characterised rather than called, a
+    # demand to release those held
+    ("Mayor Lena Ortiz said city police would not assist the Guard.",
+     {"city police": "objects"}),
+    ("Agents in riot gear blocked the factory's exits.", {"Agents": "executes"}),
+    ("Protesters blocked the road to the depot.", {"Protesters": "objects"}),
+    ("Minister Alan Reed called the walkout reckless.", {"Alan Reed": "objects"}),
+    ("Church groups demanded their release.", {"Church groups": "objects"}),
 ])
 def test_roles_from_the_predicate_in_harder_news_prose(run_actors, text, expected):
     doc = run_actors(text, date="2025-10-01")
@@ -391,6 +400,20 @@ def test_places_acted_on_are_actors(run_actors, text, expected):
 def test_a_place_that_only_says_where_is_no_actor(run_actors, text):
     doc = run_actors(text, date="2025-10-01")
     assert not [s for s in doc.layer("actor") if s.attrs["type"] == "place"]
+
+
+def test_names_end_before_amounts_titles_are_not_actors_and_cities_not_surnames(run_actors):
+    doc = run_actors("The European Commission fined Meta 798 million euros. Press secretary "
+                     "Karoline Leavitt spoke later. Protesters gathered in Austin on Sunday.",
+                     date="2025-10-01")
+    got = {s.text_in(doc.text): (s.label, s.attrs["actor_id"]) for s in doc.layer("actor")}
+    assert got["Meta"] == ("targets", "unlinked:Meta")
+    assert "Press" not in got and "Meta 798 million" not in got
+    assert all(actor_id != "lloyd_austin" for _role, actor_id in got.values())
+    # named in full first, the surname is the person again even where it reads as a place
+    doc = run_actors("Lloyd Austin spoke in Texas. Later, Austin said the troops would stay.",
+                     date="2024-06-01")
+    assert [s.attrs["actor_id"] for s in doc.layer("actor")] == ["lloyd_austin"] * 2
 
 
 def test_a_group_only_named_is_not_an_actor(run_actors):

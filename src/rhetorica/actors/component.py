@@ -29,6 +29,9 @@ _RESOLVERS: dict[int, Resolver] = {}
 BARE_DEPARTMENTS = frozenset({"defense", "justice", "state", "homeland", "treasury",
                               "interior", "labor", "energy", "commerce", "defence",
                               "security", "police", "congress"})
+OFFICE_WORDS = frozenset({"secretary", "spokesperson", "spokesman", "spokeswoman",
+                          "director", "officer", "chief", "minister", "adviser", "advisor",
+                          "aide", "correspondent", "editor"})
 INSULT_LABELS = frozenset({"illegals", "aliens", "invaders", "thugs", "rioters", "looters",
                            "savages", "animals", "vermin", "criminals", "insurrectionists"})
 
@@ -43,6 +46,9 @@ def _junk(ent: Any, text: str) -> bool:
     words = low.split()
     if len(words) == 1 and (low in BARE_DEPARTMENTS or low in INSULT_LABELS):
         return True
+    if len(words) == 1 and ent.root.dep_ == "compound" and \
+            ent.root.head.lemma_.lower() in OFFICE_WORDS:
+        return True  # "Press secretary Karoline Leavitt": part of a title, not an actor
     if len(words) >= 3 and any(t.pos_ == "VERB" or t.tag_ in ("VBZ", "VBD") for t in ent):
         return True
     # a name of three or more words on a headline line ("Trump Orders Crackdown on
@@ -140,6 +146,22 @@ def _place_mentions(parsed: Any, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _not_places(mentions: list[Mention], parsed: Any) -> list[Mention]:
+    """Drops a bare surname the entity reader calls a place ("protesters gathered in
+    Austin" is the city, not Lloyd Austin), unless the actor was named in full earlier."""
+    places = [(e.start_char, e.end_char) for e in parsed.ents if e.label_ in PLACE_ENTITIES]
+    named: set[str] = set()
+    out = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.how == "surname" and m.actor is not None and m.actor.id not in named and any(
+                s <= m.start and m.end <= e for s, e in places):
+            continue
+        if m.actor is not None:
+            named.add(m.actor.id)
+        out.append(m)
+    return out
+
+
 def _qualifies(parsed: Any, m: Mention, root: Any) -> bool:
     """The named mention ``m`` lies before the group's head word and qualifies it, and is
     no actor of the knowledge base ("ICE agents" stay ICE, linked and sourced)."""
@@ -179,9 +201,16 @@ class Actors:
                 end -= 1
             if doc.text[start:end].endswith(("'s", "’s")):
                 end -= 2
+            for tok in ent:  # "Meta 798 million": the name ends where an amount begins
+                if tok.like_num and tok.idx > start:
+                    end = min(end, tok.idx)
+                    break
+            while end > start and doc.text[end - 1] in " .,;:'\"’":
+                end -= 1
             if end > start and not _junk(ent, doc.text[start:end]):
                 entities.append((start, end, doc.text[start:end], _ENTITY_KINDS[ent.label_]))
-        mentions = self.resolver.resolve(doc.text, day, sentences, entities, doc.meta.speaker)
+        mentions = _not_places(self.resolver.resolve(doc.text, day, sentences, entities,
+                                                     doc.meta.speaker), parsed)
         groups, absorbed = _group_mentions(parsed, mentions)
         mentions = [*(m for m in mentions if m.start not in absorbed), *groups]
         mentions = sorted([*mentions, *_place_mentions(parsed, mentions)],
