@@ -206,3 +206,25 @@ def test_nobody_says_anything_and_a_pronoun_is_no_reported_content(nlp):
     direct = Attribution((16, 19), (21, 30), (31, 35), "direct")
     kept = _said(parsed, text, [nobody, mayor, function_words, direct])
     assert kept == [mayor, direct]
+
+
+def test_acts_are_not_reported_speech(nlp):
+    """New-user trial: "Trump ordered 2,000 troops to Portland" gave Trump the "quote" '2,000
+    troops to Portland'; a subject and its predicate with no word of saying between them
+    ("the Commission fined Meta ...") were read as a source and what it said."""
+    from rhetorica.voices.quotes import Attribution, _said
+
+    text = ("Trump ordered 2,000 troops to Portland. The Commission fined Meta 798 million "
+            "euros. The mayor said the curfew would end.")
+    parsed = nlp(text)
+
+    def at(words: str) -> tuple[int, int]:
+        i = text.index(words)
+        return i, i + len(words)
+
+    ordered = Attribution(at("2,000 troops to Portland"), at("Trump"), at("ordered"),
+                          "indirect")
+    fined = Attribution(at("Meta 798 million euros"), at("The Commission"), None, "indirect")
+    said = Attribution(at("the curfew would end"), at("The mayor"), at("said"), "indirect")
+    uncued = Attribution(at("the curfew would end"), at("Trump"), None, "indirect")
+    assert _said(parsed, text, [ordered, fined, said, uncued]) == [said, uncued]

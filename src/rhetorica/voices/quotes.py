@@ -631,6 +631,26 @@ def read_attributions(parsed: Any, text: str, tagger: Any | None = None) -> list
 
 # Words that name no one: "Nobody believes her" reports no one's words.
 NO_ONE = frozenset({"nobody", "no one", "no-one", "none", "noone", "nothing"})
+# Verbs of doing, not saying: "Trump ordered 2,000 troops to Portland", "the Commission
+# fined Meta", "a judge blocked the order" report acts, which the tagger (trained on
+# PolNeAR, where "ordered" is a cue 11 times in 19,831) sometimes reads as speech.
+ACTION_CUES = frozenset({"order", "fine", "block", "direct", "override", "deploy", "send",
+                         "sign", "ban", "arrest", "detain", "raid", "launch", "impose", "halt",
+                         "bar", "overturn", "dispatch", "authorize", "authorise", "sue",
+                         "federalize", "federalise", "mobilize", "mobilise", "seize",
+                         "fined"})  # the small model's lemma of "fined" is "fin"
+
+
+def _acts(tok: Any) -> bool:
+    return tok.lemma_.lower() in ACTION_CUES or tok.lower_ in ACTION_CUES
+
+
+def _only_acts_between(parsed: Any, text: str, start: int, end: int) -> bool:
+    """Nothing but punctuation, or a verb of doing, lies between ``start`` and ``end``."""
+    if not text[start:end].strip(" ,"):
+        return True
+    gap = parsed.char_span(start, end, alignment_mode="expand")
+    return gap is not None and len(gap) <= 3 and any(_acts(t) for t in gap)
 
 
 def _said(parsed: Any, text: str, atts: list[Attribution]) -> list[Attribution]:
@@ -646,6 +666,16 @@ def _said(parsed: Any, text: str, atts: list[Attribution]) -> list[Attribution]:
         if a.kind == "indirect":
             span = parsed.char_span(a.content[0], a.content[1], alignment_mode="expand")
             if span is not None and not any(t.is_alpha and not t.is_stop for t in span):
+                continue
+            cue = parsed.char_span(a.cue[0], a.cue[1], alignment_mode="expand") \
+                if a.cue else None
+            if cue is not None and len(cue) and _acts(cue[0]):
+                continue
+            if a.cue is None and a.source and 0 <= a.content[0] - a.source[1] <= 40 and \
+                    _only_acts_between(parsed, text, a.source[1], a.content[0]):
+                # a subject and its predicate read as source and content, with no word of
+                # saying between them: "A federal judge in Seattle blocked the order", "the
+                # Commission fined Meta 798 million euros"
                 continue
         out.append(a)
     return out
