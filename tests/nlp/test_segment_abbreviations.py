@@ -31,3 +31,17 @@ def test_a_closing_quote_split_off_by_the_parser_goes_back_to_its_sentence() -> 
     # a quote that opens the next sentence is left alone
     other = 'He said so. "We will," she replied.'
     assert _joined(other, [(0, 11), (12, len(other))]) == [(0, 11), (12, len(other))]
+
+
+def test_a_closing_quote_before_a_paragraph_break_stays_with_its_sentence() -> None:
+    """Second trial: the parser opened the next paragraph's sentence with the closing mark
+    ('… will be removed."' + blank line), and the paragraph split left '"' alone."""
+    from rhetorica.config import Settings
+    from rhetorica.document import Document
+    from rhetorica.pipeline import Pipeline
+
+    text = ('Noem praised the raid, writing that "criminal aliens will be found and removed."'
+            '\n\nWorthington Mayor Mike Kuhle said the city had not been told.')
+    doc = Pipeline(["parse", "segment"], Settings())(Document(text))
+    got = [s.text_in(text) for s in doc.layer("sentence")]
+    assert got == [text.split("\n\n")[0], text.split("\n\n")[1]]

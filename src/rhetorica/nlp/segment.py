@@ -49,6 +49,7 @@ class Segmenter:
         parsed = ensure_parsed(doc, self.settings)
         doc.remove_layer(LAYER)
         text = doc.text
+        spans: list[tuple[int, int]] = []
         for start, end in _joined(text, [(s.start_char, s.end_char) for s in parsed.sents]):
             # Split on blank lines inside a parser sentence (paragraph breaks).
             pieces, cursor = [], start
@@ -60,8 +61,16 @@ class Segmenter:
             pieces.append((cursor, end))
             for a, b in pieces:
                 a, b = _trimmed(text, a, b)
-                if b > a:
-                    doc.add_span(a, b, "sentence", layer=LAYER, source=self.name)
+                if b <= a:
+                    continue
+                if spans and set(text[a:b]) <= _TAIL and not text[spans[-1][1]:a].strip():
+                    # 'will be found and removed."' then a blank line: the parser opened
+                    # the next sentence with the closing mark
+                    spans[-1] = (spans[-1][0], b)
+                else:
+                    spans.append((a, b))
+        for a, b in spans:
+            doc.add_span(a, b, "sentence", layer=LAYER, source=self.name)
         return doc
 
 
