@@ -228,3 +228,16 @@ def test_acts_are_not_reported_speech(nlp):
     said = Attribution(at("the curfew would end"), at("The mayor"), at("said"), "indirect")
     uncued = Attribution(at("the curfew would end"), at("Trump"), None, "indirect")
     assert _said(parsed, text, [ordered, fined, said, uncued]) == [said, uncued]
+
+
+def test_relative_pronouns_and_named_departments_keep_their_speakers() -> None:
+    """Trial: "officials who said" gave the speaker "who"; "The Justice Department declined
+    to comment" after "a news conference in Salem" gave the speaker "Salem"."""
+    doc = Pipeline(["parse", "segment", "entities", "actors", "quotes"], Settings())(Document(
+        "Trump overrode objections from Oregon officials who said the city was calm. "
+        "Kotek spoke at a news conference in Salem. The Justice Department declined to "
+        "comment."))
+    speakers = {q.text_in(doc.text): q.attrs["speaker"] for q in doc.layer("quote")}
+    assert speakers["the city was calm"] == "Oregon officials"
+    assert "Salem" not in speakers.values()
+    assert any("Justice Department" in (s or "") for s in speakers.values())

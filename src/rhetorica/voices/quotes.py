@@ -411,7 +411,7 @@ def _resolve_speakers(parsed: Any, text: str, atts: list[Attribution]) -> None:
     words of the text; ``speaker`` becomes the name, ``attrs["resolved_from"]`` the words."""
     persons = [(e.start_char, e.text) for e in parsed.ents if e.label_ == "PERSON"]
     orgs = [(e.start_char, e.text) for e in parsed.ents
-            if e.label_ in ("ORG", "NORP", "GPE") and len(e.text) > 2]
+            if e.label_ in ("ORG", "NORP") and len(e.text) > 2]
     named: list[tuple[int, str]] = []  # speakers that are names, in text order
     for att in sorted(atts, key=lambda a: a.source[0] if a.source else a.content[0]):
         if att.source is None:
@@ -430,9 +430,18 @@ def _resolve_speakers(parsed: Any, text: str, atts: list[Attribution]) -> None:
                 att.attrs["resolved_from"] = words
                 att.speaker = prev.speaker
                 continue
+        if low in RELATIVES:  # "officials who said ...": the noun the clause is about
+            found = _antecedent(parsed, att.source[0])
+            if found:
+                att.attrs["resolved_from"] = words
+                att.speaker = found
+                continue
         if low in PERSON_PRONOUNS:
             pool = persons + [n for n in named if n[1][:1].isupper()]
-        elif low.split()[:1] == ["the"] and head in GENERIC_ORGS and len(low.split()) <= 3:
+        elif low.split()[:1] == ["the"] and head in GENERIC_ORGS and len(low.split()) <= 3 \
+                and not any(w[:1].isupper() for w in words.split()[1:]):
+            # "the department said" (not "The Justice Department", a name of its own): the
+            # organisation named before it, never a place
             pool = orgs
         if pool:
             before = [p for p in pool if p[0] < att.source[0]]
@@ -442,6 +451,26 @@ def _resolve_speakers(parsed: Any, text: str, atts: list[Attribution]) -> None:
                 continue
         if words[:1].isupper() and low not in PERSON_PRONOUNS:
             named.append((att.source[0], att.speaker))
+
+
+RELATIVES = frozenset({"who", "which", "that", "whom"})
+
+
+def _antecedent(parsed: Any, start: int) -> str | None:
+    """The noun phrase a relative pronoun at ``start`` stands for ("Oregon officials" in
+    "Oregon officials who said the city was calm")."""
+    span = parsed.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    clause = span[0].head
+    if clause.dep_ != "relcl":
+        return None
+    noun = clause.head
+    for chunk in parsed.noun_chunks:
+        if chunk.root == noun:
+            words = chunk.text
+            return words[4:] if words.lower().startswith("the ") else words
+    return noun.text
 
 
 def baseline_attributions(parsed: Any, text: str) -> list[Attribution]:
@@ -642,7 +671,11 @@ ACTION_CUES = frozenset({"order", "fine", "block", "direct", "override", "deploy
 
 
 def _acts(tok: Any) -> bool:
-    return tok.lemma_.lower() in ACTION_CUES or tok.lower_ in ACTION_CUES
+    """A verb of doing, whatever the small model makes of its lemma ('overriding')."""
+    low = tok.lower_
+    forms = {tok.lemma_.lower(), low, low.removesuffix("ing"), low.removesuffix("ing") + "e",
+             low.removesuffix("ed"), low.removesuffix("d"), low.removesuffix("s")}
+    return bool(forms & ACTION_CUES)
 
 
 def _only_acts_between(parsed: Any, text: str, start: int, end: int) -> bool:
