@@ -464,3 +464,16 @@ def test_report_says_when_offices_are_read_for_today(run_actors):
     dated = write_markdown([run_actors("Hegseth ordered troops to Portland.",
                                        date="2025-09-20")])
     assert "Offices as of 2025-09-20." in dated and "today:" not in dated
+
+
+def test_a_bare_group_word_and_an_acronym_are_the_actor_named_before(run_actors):
+    """Trial: "Agents" after "Federal agents", "CWU" after "Communication Workers Union"
+    were listed as actors of their own."""
+    doc = run_actors("Federal agents arrested 47 people at the plant. Agents blocked the exits. "
+                     "The Communication Workers Union said its members rejected the offer. "
+                     "The CWU called a strike.", date="2025-10-01")
+    rows = {a["id"]: a for a in doc.results["actors"]["actors"]}
+    assert rows["group:federal agents"]["mentions"] == 2 and "group:agents" not in rows
+    union = rows["unlinked:Communication Workers Union"]
+    assert union["mentions"] == 2 and union["role"] == "directs"
+    assert not any(k.endswith(":CWU") for k in rows)

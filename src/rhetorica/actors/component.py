@@ -162,6 +162,38 @@ def _not_places(mentions: list[Mention], parsed: Any) -> list[Mention]:
     return out
 
 
+_MINOR = frozenset({"of", "and", "the", "for", "on", "in", "&"})
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in _MINOR and w[:1].isalpha())
+
+
+def _same_names(mentions: list[Mention]) -> list[Mention]:
+    """One actor under two names: a bare group word after the group named in full
+    ("Agents blocked the exits" after "Federal agents arrested 47 people"), an acronym after
+    the name it abbreviates ("the CWU" after "the Communication Workers Union")."""
+    groups: list[str] = []
+    unlinked: list[str] = []
+    for m in mentions:
+        if m.actor is not None:
+            continue
+        if m.attrs.get("type") == "group":
+            word = m.name.lower().split()
+            fuller = [g for g in groups if len(word) == 1 and g.lower().split()[-1:] == word]
+            if fuller:
+                m.name = fuller[-1]
+            groups.append(m.name)
+        elif m.attrs.get("type") != "place":
+            name = m.name.strip()
+            if name.isupper() and 2 <= len(name) <= 6:
+                full = [u for u in unlinked if _initials(u) == name]
+                if full:
+                    m.name = full[-1]
+            unlinked.append(m.name)
+    return mentions
+
+
 def _qualifies(parsed: Any, m: Mention, root: Any) -> bool:
     """The named mention ``m`` lies before the group's head word and qualifies it, and is
     no actor of the knowledge base ("ICE agents" stay ICE, linked and sourced)."""
@@ -213,8 +245,8 @@ class Actors:
                                                      doc.meta.speaker), parsed)
         groups, absorbed = _group_mentions(parsed, mentions)
         mentions = [*(m for m in mentions if m.start not in absorbed), *groups]
-        mentions = sorted([*mentions, *_place_mentions(parsed, mentions)],
-                          key=lambda m: m.start)
+        mentions = _same_names(sorted([*mentions, *_place_mentions(parsed, mentions)],
+                                      key=lambda m: m.start))
         rows: dict[str, dict[str, Any]] = {}
         for m in mentions:
             span = parsed.char_span(m.start, m.end, alignment_mode="expand")

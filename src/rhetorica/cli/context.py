@@ -124,8 +124,9 @@ def actors(
 
     for d in docs:
         res = d.results["actors"]
-        table = Table(title=f"Actors (offices as of {safe(res['as_of'])}, "
-                            f"{safe(res['date_from'])} date)")
+        when = "today: the statement has no date" if res["date_from"] == "today" else \
+            "the statement's date"
+        table = Table(title=f"Actors (offices as of {safe(res['as_of'])}, {when})")
         for col in ("actor", "office", "role", "all roles", "mentions"):
             table.add_column(col)
         for a in res["actors"]:
