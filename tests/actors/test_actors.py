@@ -367,6 +367,8 @@ def test_roles_from_the_predicate_in_news_prose(run_actors, text, expected):
     ("Protesters blocked the road to the depot.", {"Protesters": "objects"}),
     ("Minister Alan Reed called the walkout reckless.", {"Alan Reed": "objects"}),
     ("Church groups demanded their release.", {"Church groups": "objects"}),
+    ("Thousands of Harbour Line workers walked out on Friday.",
+     {"Harbour Line workers": "objects"}),
 ])
 def test_roles_from_the_predicate_in_harder_news_prose(run_actors, text, expected):
     doc = run_actors(text, date="2025-10-01")
@@ -409,6 +411,9 @@ def test_names_end_before_amounts_titles_are_not_actors_and_cities_not_surnames(
     got = {s.text_in(doc.text): (s.label, s.attrs["actor_id"]) for s in doc.layer("actor")}
     assert got["Meta"] == ("targets", "unlinked:Meta")
     assert "Press" not in got and "Meta 798 million" not in got
+    doc = run_actors("Ashford Mayor Ruth Kane said the city had not been told.",
+                     date="2025-10-01")
+    assert [s.text_in(doc.text) for s in doc.layer("actor")] == ["Mayor Ruth Kane"]
     assert all(actor_id != "lloyd_austin" for _role, actor_id in got.values())
     # named in full first, the surname is the person again even where it reads as a place
     doc = run_actors("Lloyd Austin spoke in Texas. Later, Austin said the troops would stay.",

@@ -31,7 +31,8 @@ BARE_DEPARTMENTS = frozenset({"defense", "justice", "state", "homeland", "treasu
                               "security", "police", "congress"})
 OFFICE_WORDS = frozenset({"secretary", "spokesperson", "spokesman", "spokeswoman",
                           "director", "officer", "chief", "minister", "adviser", "advisor",
-                          "aide", "correspondent", "editor"})
+                          "aide", "correspondent", "editor", "mayor", "governor", "sheriff",
+                          "commissioner", "superintendent"})
 INSULT_LABELS = frozenset({"illegals", "aliens", "invaders", "thugs", "rioters", "looters",
                            "savages", "animals", "vermin", "criminals", "insurrectionists"})
 

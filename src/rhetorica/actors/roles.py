@@ -57,6 +57,7 @@ OBJECT_VERBS = frozenset([
     "blast", "halt", "bar", "enjoin", "veto", "dispute", "contest", "push_back",
     "rule_against", "appeal", "accuse", "overturn", "strike_down", "boycott", "picket",
     "march_against", "rally_against", "vote_against", "defy",
+    "walk_out",  # "thousands of Royal Mail workers walked out on Friday"
 ])
 SPEECH_VERBS = frozenset([
     "say", "tell", "state", "announce", "post", "write", "tweet", "claim", "argue", "add",
@@ -139,7 +140,9 @@ AIMED_VERBS = frozenset({"fire", "shoot", "aim", "hurl", "throw", "lunge", "swin
 def _lemma(tok: Any) -> str:
     lem = _LEMMA_FIX.get(tok.lower_, tok.lemma_.lower())
     for child in tok.children:
-        if child.dep_ == "prt":
+        # "walked out": the small model reads the particle as an adverb at times
+        if child.dep_ == "prt" or (child.dep_ == "advmod" and child.i == tok.i + 1
+                                   and child.lower_ in ("out", "off", "down", "up")):
             return f"{lem}_{child.lower_}"
     return lem
 
