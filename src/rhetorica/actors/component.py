@@ -13,8 +13,9 @@ from collections import Counter
 from typing import Any
 
 from rhetorica.actors.kb import KnowledgeBase, doc_day, get_kb
+from rhetorica.actors.places import place_role
 from rhetorica.actors.resolve import Mention, Resolver
-from rhetorica.actors.roles import COMMENTS, MENTIONED, place_role, primary_role, role_of
+from rhetorica.actors.roles import COMMENTS, MENTIONED, primary_role, role_of
 from rhetorica.config import Settings
 from rhetorica.document import Document
 from rhetorica.nlp.parse import ensure_parsed
