@@ -507,27 +507,22 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     return found
 
 
+# Phrases that say the subject's role whatever the verb: "called a strike", "took X into
+# custody", "went to court", "placed X under control", "faces charges", "added X to its
+# blacklist", "walked out in protest", "agreed to settle allegations"
+_PHRASES = ((_calls_action, DIRECTS), (_into_custody, EXECUTES), (_goes_to_court, OBJECTS),
+            (_under_control, DIRECTS), (_faces, TARGETS), (_blacklists, EXECUTES),
+            (_in_protest, OBJECTS), (_accused, TARGETS))
+
+
 def _positive_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     """The role ``verb`` gives its subject, read as asserted."""
-    if _calls_action(verb):
-        return DIRECTS, verb
-    if _into_custody(verb):
-        return EXECUTES, verb
-    if _goes_to_court(verb):
-        return OBJECTS, verb
-    if _under_control(verb):
-        return DIRECTS, verb
-    if _faces(verb):
-        return TARGETS, verb
-    if _blacklists(verb):
-        return EXECUTES, verb
-    if _in_protest(verb):
-        return OBJECTS, verb
+    for reads, role in _PHRASES:
+        if reads(verb):
+            return role, verb
     called_for = _called_for(verb)
     if called_for:
         return called_for, verb
-    if _accused(verb):
-        return TARGETS, verb
     if _in(verb, PUBLISHING) and any(c.dep_ in ("dobj", "obj") and _in(c, SPEECH_NOUNS)
                                      for c in verb.children):
         # "released a statement": speaking, not acting (unless it condemns: light verb)
