@@ -119,6 +119,9 @@ def _group_mentions(parsed: Any, mentions: list[Mention]
 
 
 PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
+# Words after a number that make it an amount, not part of a name ("Studio 54", "Local 1199")
+AMOUNT_WORDS = frozenset({"million", "billion", "thousand", "trillion", "euros", "dollars",
+                          "pounds", "percent", "%", "m", "bn"})
 
 
 def _place_mentions(parsed: Any, mentions: list[Mention]) -> list[Mention]:
@@ -236,7 +239,8 @@ class Actors:
             if doc.text[start:end].endswith(("'s", "’s")):
                 end -= 2
             for tok in ent:  # "Meta 798 million": the name ends where an amount begins
-                if tok.like_num and tok.idx > start:
+                if tok.like_num and tok.idx > start and tok.i + 1 < len(tok.doc) and \
+                        tok.doc[tok.i + 1].lower_ in AMOUNT_WORDS:
                     end = min(end, tok.idx)
                     break
             while end > start and doc.text[end - 1] in " .,;:'\"’":

@@ -666,12 +666,12 @@ NO_ONE = frozenset({"nobody", "no one", "no-one", "none", "noone", "nothing"})
 ACTION_CUES = frozenset({"order", "fine", "block", "direct", "override", "deploy", "send",
                          "sign", "ban", "arrest", "detain", "raid", "launch", "impose", "halt",
                          "bar", "overturn", "dispatch", "authorize", "authorise", "sue",
-                         "federalize", "federalise", "mobilize", "mobilise", "seize",
-                         "fined"})  # the small model's lemma of "fined" is "fin"
+                         "federalize", "federalise", "mobilize", "mobilise", "seize"})
 
 
 def _acts(tok: Any) -> bool:
-    """A verb of doing, whatever the small model makes of its lemma ('overriding')."""
+    """A verb of doing, whatever the small model makes of its lemma ('overriding', and
+    'fined', whose lemma it reads as 'fin')."""
     low = tok.lower_
     forms = {tok.lemma_.lower(), low, low.removesuffix("ing"), low.removesuffix("ing") + "e",
              low.removesuffix("ed"), low.removesuffix("d"), low.removesuffix("s")}
