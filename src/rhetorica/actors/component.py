@@ -234,17 +234,15 @@ class Actors:
             start, end = ent.start_char, ent.end_char
             if doc.text[start:end].lower().startswith("the "):
                 start += 4
+            for tok in ent:  # "Meta 798 million": the name ends where an amount begins
+                if tok.like_num and tok.idx > start and tok.i + 1 < len(tok.doc) and \
+                        tok.doc[tok.i + 1].lower_ in AMOUNT_WORDS:
+                    end = tok.idx
+                    break
             while end > start and doc.text[end - 1] in " .,;:'\"’":
                 end -= 1
             if doc.text[start:end].endswith(("'s", "’s")):
                 end -= 2
-            for tok in ent:  # "Meta 798 million": the name ends where an amount begins
-                if tok.like_num and tok.idx > start and tok.i + 1 < len(tok.doc) and \
-                        tok.doc[tok.i + 1].lower_ in AMOUNT_WORDS:
-                    end = min(end, tok.idx)
-                    break
-            while end > start and doc.text[end - 1] in " .,;:'\"’":
-                end -= 1
             if end > start and not _junk(ent, doc.text[start:end]):
                 entities.append((start, end, doc.text[start:end], _ENTITY_KINDS[ent.label_]))
         mentions = _not_places(self.resolver.resolve(doc.text, day, sentences, entities,

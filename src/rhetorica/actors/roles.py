@@ -228,12 +228,19 @@ def _calls_action(verb: Any) -> bool:
                                     and verb.head.lemma_.lower() in CALLED_ACTIONS))
 
 
+def _verb_prep_noun(verb: Any, verbs: tuple[str, ...], preps: tuple[str, ...],
+                    nouns: tuple[str, ...] | frozenset[str]) -> bool:
+    """``verb`` is one of ``verbs`` with a prepositional phrase ``prep noun`` among its
+    children: "took X into custody", "went to court", "placed X under control"."""
+    return verb.lemma_.lower() in verbs and any(
+        c.dep_ == "prep" and c.lower_ in preps and any(g.lemma_.lower() in nouns
+                                                      for g in c.children)
+        for c in verb.children)
+
+
 def _into_custody(verb: Any) -> bool:
     """'took X into custody', 'were taken into custody': an arrest in other words."""
-    return verb.lemma_.lower() in ("take", "place", "put") and any(
-        c.dep_ == "prep" and c.lower_ == "into" and any(g.lower_ == "custody"
-                                                        for g in c.children)
-        for c in verb.children)
+    return _verb_prep_noun(verb, ("take", "place", "put"), ("into",), ("custody",))
 
 
 # A court finding that says someone broke the law: "found that soldiers had broken federal
@@ -285,10 +292,7 @@ def _court(tok: Any) -> bool:
 
 def _goes_to_court(verb: Any) -> bool:
     """'went to court to stop it', 'took the state to court': a legal challenge."""
-    return verb.lemma_.lower() in ("go", "take", "head", "run", "rush") and any(
-        c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_.lower() == "court"
-                                                      for g in c.children)
-        for c in verb.children)
+    return _verb_prep_noun(verb, ("go", "take", "head", "run", "rush"), ("to",), ("court",))
 
 
 def _accused(verb: Any) -> bool:
@@ -304,10 +308,7 @@ def _accused(verb: Any) -> bool:
 
 def _on_leave(verb: Any) -> bool:
     """'was placed on administrative leave', 'suspended' in other words."""
-    return verb.lemma_.lower() in ("place", "put", "send") and any(
-        c.dep_ == "prep" and c.lower_ == "on" and any(g.lemma_.lower() == "leave"
-                                                      for g in c.children)
-        for c in verb.children)
+    return _verb_prep_noun(verb, ("place", "put", "send"), ("on",), ("leave",))
 
 
 def _purpose(verb: Any) -> list[Any]:
@@ -320,10 +321,8 @@ def _purpose(verb: Any) -> list[Any]:
 
 def _under_control(verb: Any) -> bool:
     """'placed the city's police under federal control': taking command of it."""
-    return verb.lemma_.lower() in ("place", "put", "bring", "take") and any(
-        c.dep_ == "prep" and c.lower_ in ("under", "over") and any(
-            g.lemma_.lower() in ("control", "command", "authority", "supervision")
-            for g in c.children) for c in verb.children)
+    return _verb_prep_noun(verb, ("place", "put", "bring", "take"), ("under", "over"),
+                           ("control", "command", "authority", "supervision"))
 
 
 def _as_accused(tok: Any) -> bool:
@@ -365,9 +364,7 @@ def _faces(verb: Any) -> bool:
     if lem in ("face", "confront") and any(c.lemma_.lower() in AGAINST_ONE
                                            for c in _children(verb, "dobj", "obj")):
         return True
-    return lem in ("be", "come", "remain", "fall") and any(
-        c.dep_ == "prep" and c.lower_ == "under" and any(
-            g.lemma_.lower() in AGAINST_ONE for g in c.children) for c in verb.children)
+    return _verb_prep_noun(verb, ("be", "come", "remain", "fall"), ("under",), AGAINST_ONE)
 
 
 def _called_for(verb: Any) -> str | None:
