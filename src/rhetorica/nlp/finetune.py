@@ -224,13 +224,17 @@ def export_int8(model: Any, final: Path, artefact_dir: Path, per_token: bool = F
                 outputs: tuple[str, ...] = ("logits",)) -> Path:
     """Export an (input_ids, attention_mask, token_type_ids) -> logits model (one row per
     input, or per token with ``per_token``) to ONNX with dynamic batch and length, quantise
-    it to int8 into ``artefact_dir/model.onnx`` and copy MiniLM's tokenizer beside it.
+    it to int8 into ``artefact_dir/model.onnx``, fuse its attention blocks
+    (:mod:`rhetorica.nlp.attention_fusion`) and copy MiniLM's tokenizer beside it.
     ``outputs`` names what the model returns when it returns more than the logits (a
     tagger's token states: ``("logits", "states")``)."""
     import shutil
+    import warnings
 
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from rhetorica.nlp.attention_fusion import FusionError, fuse_file
 
     model.eval()
     artefact_dir = Path(artefact_dir)
@@ -245,6 +249,10 @@ def export_int8(model: Any, final: Path, artefact_dir: Path, per_token: bool = F
         | {o: {0: "batch", 1: "seq"} if per_token else {0: "batch"} for o in outputs},
         opset_version=17, dynamo=False)
     quantize_dynamic(str(fp32), str(artefact_dir / "model.onnx"), weight_type=QuantType.QInt8)
+    try:  # one onnxruntime op per attention block: same logits, a third faster on CPU
+        fuse_file(artefact_dir / "model.onnx")
+    except FusionError as exc:  # a graph of another shape still runs, unfused
+        warnings.warn(f"attention left unfused: {exc}", stacklevel=2)
     shutil.copy(base_model_dir() / "tokenizer.json", artefact_dir / "tokenizer.json")
     return artefact_dir
 
