@@ -25,11 +25,12 @@ _COMPONENTS = {
     "context": "rhetorica.context.component:make_context",
 }
 
-# The ONNX models a component will use, by component name (see registry.warmers).
+# The models a component will use, by component name (see registry.warmers).
 _WARMERS = {
     "claims": "rhetorica.claims.ranker:warm",
     "rhetoric_model": "rhetorica.rhetoric.span_tagger:warm",
     "quotes": "rhetorica.voices.tagger:warm",
+    "context": "rhetorica.context.precedents:warm",
 }
 
 _STORES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -106,3 +107,36 @@ def test_estimators_fit_predict_score(tmp_path):
     assert any("traitors" in cue for cue in clf.cues(rows[0], k))
     again = TechniqueClassifier(c=10.0, seed=0).fit(rows, labels)
     assert (again.predict_proba(rows) == clf.predict_proba(rows)).all()  # seeded
+
+
+def test_numpy_scoring_equals_the_sparse_product_and_survives_save_and_load(tmp_path):
+    """Run time scores without scipy (0.1 s of every start): the same figures as the sparse
+    product scikit-learn trained on, before and after a save / load round trip."""
+    from rhetorica.rhetoric.model import (
+        RhetoricModel,
+        SpanTagger,
+        TechniqueClassifier,
+        _dense_t,
+        _matrix,
+        _scores,
+    )
+    from rhetorica.rhetoric.ptc import load_ptc, sentences
+
+    arts = load_ptc(write_sample(tmp_path / "ptc"))
+    texts = [a.text for a in arts]
+    sents = [sentences(t) for t in texts]
+    spans = [[(s, e) for s, e, _ in a.spans] for a in arts]
+    tagger = SpanTagger(c=10.0, seed=0).fit(texts, spans, sents)
+    rows = [r for a, sp in zip(arts, spans, strict=True)
+            for r in TechniqueClassifier.rows(a.text, sp)]
+    clf = TechniqueClassifier(c=10.0, seed=0).fit(rows, [t for a in arts for _, _, t in a.spans])
+    rows.append([])  # a row without features scores the intercept alone
+    sparse_product = (_matrix(rows) @ _dense_t(clf)).astype(np.float64)
+    assert np.allclose(_scores(rows, _dense_t(clf)), sparse_product, atol=1e-5)
+    assert not _scores(rows, _dense_t(clf))[-1].any()
+
+    RhetoricModel(tagger, clf, {}).save(tmp_path / "model")
+    back = RhetoricModel.load(tmp_path / "model")
+    assert np.allclose(back.classifier.predict_proba(rows), clf.predict_proba(rows), atol=1e-6)
+    feats = tagger.sentence_rows(texts[0], *sents[0][0])[1]
+    assert np.allclose(back.tagger.token_proba(feats), tagger.token_proba(feats), atol=1e-6)

@@ -292,12 +292,11 @@ def load_kb(extra: Iterable[str | Path] = ()) -> KnowledgeBase:
     return kb
 
 
-@lru_cache(maxsize=8)
-def cached_kb(extra: tuple[str, ...] = (), env: str = "") -> KnowledgeBase:
-    """Loaded once per process per (files, RHETORICA_KB value)."""
-    del env  # part of the cache key only
-    return load_kb(extra)
-
-
 def get_kb(extra: Iterable[str | Path] = ()) -> KnowledgeBase:
-    return cached_kb(tuple(str(p) for p in extra), os.environ.get(ENV_KB, ""))
+    """Loaded once per process per (files, RHETORICA_KB value), through
+    :func:`rhetorica.models.shared`: a pipeline warmer and a component that ask at once
+    share one load."""
+    from rhetorica.models import shared
+
+    files = tuple(str(p) for p in extra)
+    return shared("kb", (files, os.environ.get(ENV_KB, "")), lambda: load_kb(files))

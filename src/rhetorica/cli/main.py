@@ -6,6 +6,8 @@ Each module exposes ``register(app)``; heavy imports happen inside the commands 
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 
 import typer
@@ -55,6 +57,12 @@ def _root(
 
 for _module in COMMAND_MODULES:
     importlib.import_module(_module).register(app)
+
+# On its way out the interpreter searches every object that spaCy and the models made for
+# reference cycles: about 0.3 s of a one-sentence `analyze`. Registered first, this runs
+# after every other exit handler and leaves those objects to the end of the process, like
+# the memory they hold.
+atexit.register(gc.freeze)
 
 
 def main() -> None:

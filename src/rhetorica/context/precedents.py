@@ -440,6 +440,15 @@ class PrecedentIndex:
         return self.score(text, actors, date)[:k]
 
 
-@lru_cache(maxsize=2)
 def default_index(embedder: str = "wordllama") -> PrecedentIndex:
-    return PrecedentIndex(embedder=embedder)
+    """The bundled episodes indexed once per process (:func:`rhetorica.models.shared`)."""
+    from rhetorica.models import shared
+
+    return shared("precedent_index", embedder, lambda: PrecedentIndex(embedder=embedder))
+
+
+def warm(settings: Any) -> None:
+    """Index the episodes the ``context`` component will score (a pipeline warmer): their
+    WordLlama vectors are made in the background while spaCy loads."""
+    del settings  # the index does not depend on them
+    default_index()

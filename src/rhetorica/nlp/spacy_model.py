@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+import types
 from typing import Any
 
 
@@ -41,22 +42,43 @@ def abbreviation_boundaries(doc: Any) -> Any:
     return doc
 
 
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info``, importing spaCy's command line only when it is called."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
 def import_spacy() -> Any:
-    """The ``spacy`` module, imported without torch.
+    """The ``spacy`` module, imported without torch and without spaCy's command line.
 
     thinc imports torch whenever it is installed (the ``train`` extra), 1.3 s on every start
-    of the CLI, for layers our CNN pipeline never uses. While spaCy is first imported, torch
-    is hidden; afterwards ``import torch`` works again for the training code."""
+    of the CLI, for layers our CNN pipeline never uses; and ``import spacy`` imports its own
+    command line (``spacy.cli``: requests, httpx, jinja2, weasel; about 0.2 s) only to offer
+    ``spacy.info``. While spaCy is first imported, torch is hidden and ``spacy.cli.info`` is a
+    stand-in whose ``info`` imports the real one when called; afterwards both are removed, so
+    ``import torch`` and ``import spacy.cli`` load the real modules."""
     if "spacy" in sys.modules:
         return sys.modules["spacy"]
-    hide = "torch" not in sys.modules
-    if hide:
-        sys.modules["torch"] = None  # type: ignore[assignment]
+    standins: dict[str, Any] = {}
+    if "torch" not in sys.modules:
+        standins["torch"] = None
+    if "spacy.cli" not in sys.modules:
+        cli, info = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
+        info.info = _spacy_info  # type: ignore[attr-defined]
+        cli.info = info  # type: ignore[attr-defined]
+        cli.__path__ = []  # a package, so that ``from .cli.info import info`` resolves
+        standins.update({"spacy.cli": cli, "spacy.cli.info": info})
+    sys.modules.update(standins)
     try:
         import spacy
     finally:
-        if hide and sys.modules.get("torch", False) is None:
-            del sys.modules["torch"]
+        for name, module in standins.items():
+            if sys.modules.get(name, False) is module:
+                del sys.modules[name]
+    if isinstance(getattr(spacy, "cli", None), types.ModuleType) \
+            and spacy.cli is standins.get("spacy.cli"):
+        del spacy.cli  # ``spacy.cli`` is then the real package, imported on first use
     return spacy
 
 

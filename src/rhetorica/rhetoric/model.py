@@ -9,7 +9,8 @@ Two small linear models over hashed, human-readable features (see ``features``):
 Both follow scikit-learn (``fit`` / ``predict`` / ``score``, seeded). The artefact is a
 pruned sparse coefficient matrix in ``.npz`` plus a JSON card, not a pickle: small, safe to
 load, and each weight can be traced back to the feature that earned it, which is how every
-model span names its strongest cues.
+model span names its strongest cues. Scoring is plain numpy (a row's score is the sum of its
+features' weights), so run time imports neither scikit-learn nor scipy; training does.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any
 
 import numpy as np
 from murmurhash.mrmr import hash as murmur3_32
-from scipy import sparse
 
 from rhetorica.config import Settings
 from rhetorica.document import Document
@@ -46,36 +46,76 @@ def _index(feature: str) -> int:
     return abs(h) % N_FEATURES
 
 
-def _matrix(rows: Iterable[list[str]]) -> sparse.csr_matrix:
-    """One row per item, 1.0 in the column of each feature it has: presence, not counts
-    (a word used twice is not twice the evidence)."""
+def _columns(rows: Iterable[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's feature columns, concatenated, and where each row's run starts and ends
+    (CSR ``indices`` / ``indptr``). A feature counts once per row: presence, not counts (a
+    word used twice is not twice the evidence)."""
     indptr, indices = [0], []
     for row in rows:
-        cols = sorted({_index(f) for f in row})
-        indices.extend(cols)
+        indices.extend(sorted({_index(f) for f in row}))
         indptr.append(len(indices))
+    return np.asarray(indices, dtype=np.intp), np.asarray(indptr, dtype=np.intp)
+
+
+def _matrix(rows: Iterable[list[str]]) -> Any:
+    """The rows as the sparse 0/1 matrix scikit-learn trains on."""
+    from scipy import sparse
+
+    indices, indptr = _columns(rows)
     return sparse.csr_matrix((np.ones(len(indices), np.float32), indices, indptr),
                              shape=(len(indptr) - 1, N_FEATURES))
 
 
-def _prune(coef: np.ndarray, keep: int) -> sparse.csr_matrix:
+@dataclass(frozen=True)
+class Weights:
+    """Pruned weights, (classes x features) in CSR arrays: what ``weights.npz`` holds."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    def dense_t(self) -> np.ndarray:
+        """(features x classes), float32: a row's scores gather its features' rows."""
+        out = np.zeros((self.shape[1], self.shape[0]), np.float32)
+        for cls in range(self.shape[0]):
+            run = slice(self.indptr[cls], self.indptr[cls + 1])
+            out[self.indices[run], cls] = self.data[run]
+        return out
+
+
+def _prune(coef: np.ndarray, keep: int) -> Weights:
     """Keep the ``keep`` largest weights: most hashed columns carry noise-level weight,
     and dropping them keeps the artefact around a megabyte at almost no cost in F1."""
     flat = np.abs(coef).ravel()
     if keep < flat.size:
         cut = np.partition(flat, flat.size - keep)[flat.size - keep]
         coef = np.where(np.abs(coef) >= cut, coef, 0.0)
-    return sparse.csr_matrix(coef.astype(np.float32))
+    coef = np.atleast_2d(coef.astype(np.float32))
+    cols = [np.flatnonzero(row) for row in coef]
+    indptr = np.concatenate([[0], np.cumsum([len(c) for c in cols])]).astype(np.int32)
+    indices = np.concatenate(cols).astype(np.int32)
+    return Weights(coef[np.arange(len(cols)).repeat(np.diff(indptr)), indices], indices,
+                   indptr, (coef.shape[0], coef.shape[1]))
 
 
 def _dense_t(est: Any) -> np.ndarray:
-    """The weights as a dense (features x classes) array, built once: sparse x dense is
-    several times faster than sparse x sparse, for 1 MB (tagger) / 15 MB (classifier)."""
+    """The weights as a dense (features x classes) array, built once (1 MB for the tagger,
+    15 MB for the classifier): gathering rows of it is the whole of scoring."""
     cached = est.__dict__.get("_dense")
     if cached is None or cached[0] is not est.coef_:
-        cached = (est.coef_, np.ascontiguousarray(est.coef_.T.toarray()))
+        cached = (est.coef_, est.coef_.dense_t())
         est.__dict__["_dense"] = cached
     return cached[1]
+
+
+def _scores(rows: list[list[str]], weights: np.ndarray) -> np.ndarray:
+    """(rows x classes): each row's sum of its features' weights, i.e. the product of the
+    rows' 0/1 feature matrix with ``weights`` (features x classes)."""
+    indices, indptr = _columns(rows)
+    running = np.zeros((len(indices) + 1, weights.shape[1]), np.float64)
+    np.cumsum(weights[indices], axis=0, out=running[1:])
+    return running[indptr[1:]] - running[indptr[:-1]]
 
 
 # -- span identification -------------------------------------------------------------------
@@ -87,7 +127,7 @@ class SpanTagger:
         self.c, self.threshold, self.min_tokens, self.gap = c, threshold, min_tokens, gap
         self.smooth = smooth  # moving-average window over token probabilities
         self.seed, self.keep = seed, keep
-        self.coef_: sparse.csr_matrix | None = None
+        self.coef_: Weights | None = None
         self.intercept_ = 0.0
 
     @staticmethod
@@ -119,7 +159,7 @@ class SpanTagger:
     def token_proba(self, feats: list[list[str]]) -> np.ndarray:
         if not feats:
             return np.zeros(0)
-        z = np.asarray(_matrix(feats) @ _dense_t(self)).ravel() + self.intercept_
+        z = _scores(feats, _dense_t(self)).ravel() + self.intercept_
         return 1.0 / (1.0 + np.exp(-z))
 
     def decode(self, toks: Sequence[F.Tok], proba: np.ndarray) -> list[tuple[int, int, float]]:
@@ -180,7 +220,7 @@ class TechniqueClassifier:
     def __init__(self, c: float = 1.0, seed: int = 0, keep: int = 150_000) -> None:
         self.c, self.seed, self.keep = c, seed, keep
         self.classes_: list[str] = list(TECHNIQUES)
-        self.coef_: sparse.csr_matrix | None = None
+        self.coef_: Weights | None = None
         self.intercept_: np.ndarray = np.zeros(len(TECHNIQUES))
 
     @staticmethod
@@ -208,7 +248,7 @@ class TechniqueClassifier:
     def predict_proba(self, rows: list[list[str]]) -> np.ndarray:
         if not rows:
             return np.zeros((0, len(self.classes_)))
-        z = np.asarray(_matrix(rows) @ _dense_t(self)) + self.intercept_
+        z = _scores(rows, _dense_t(self)) + self.intercept_
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
@@ -220,15 +260,9 @@ class TechniqueClassifier:
         pred = self.predict(rows)
         return float(np.mean([p == g for p, g in zip(pred, labels, strict=True)])) if pred else 0.0
 
-    def _dense_row(self, cls: int) -> np.ndarray:
-        cache = self.__dict__.setdefault("_rows", {})
-        if cls not in cache:  # one dense row per class, built on first use (1 MB each)
-            cache[cls] = self.coef_.getrow(cls).toarray().ravel()
-        return cache[cls]
-
     def cues(self, row: list[str], cls: int, top: int = 3) -> list[str]:
         """The features that pushed hardest towards class ``cls``, in readable form."""
-        weights = self._dense_row(cls)
+        weights = _dense_t(self)[:, cls]
         scored = sorted(((weights[_index(f)], f) for f in set(row) if _telling(f)),
                         reverse=True)
         return [_readable(f) for w, f in scored[:top] if w > 0]
@@ -303,13 +337,12 @@ class RhetoricModel:
         p = card["si_params"]
         tagger = SpanTagger(threshold=p["threshold"], gap=p["gap"], min_tokens=p["min_tokens"],
                             smooth=int(p.get("smooth", 1)))
-        tagger.coef_ = sparse.csr_matrix((w["si_data"], w["si_indices"], w["si_indptr"]),
-                                         shape=(1, N_FEATURES))
+        tagger.coef_ = Weights(w["si_data"], w["si_indices"], w["si_indptr"], (1, N_FEATURES))
         tagger.intercept_ = float(w["si_intercept"][0])
         clf = TechniqueClassifier()
         clf.classes_ = list(card["classes"])
-        clf.coef_ = sparse.csr_matrix((w["tc_data"], w["tc_indices"], w["tc_indptr"]),
-                                      shape=(len(clf.classes_), N_FEATURES))
+        clf.coef_ = Weights(w["tc_data"], w["tc_indices"], w["tc_indptr"],
+                            (len(clf.classes_), N_FEATURES))
         clf.intercept_ = w["tc_intercept"]
         return cls(tagger, clf, card)
 
