@@ -93,8 +93,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--no-store", action="store_true", help="Analyse only (store=false).")
     ap.add_argument("--pipeline", default="", help="Comma-separated components (default: all).")
-    ap.add_argument("--processes", type=int, default=1,
-                    help="serve --processes (0: analyse inside the server process).")
+    ap.add_argument("--processes", type=int, default=None,
+                    help="serve --processes (0: analyse inside the server process; "
+                         "default: serve's own, one per core, at most 2).")
     args = ap.parse_args()
 
     import httpx
@@ -107,7 +108,7 @@ def main() -> None:
         env.pop("RHETORICA_TOKEN", None)
         server = subprocess.Popen(
             [sys.executable, "-m", "rhetorica.cli.main", "serve", "--port", str(port),
-             "--processes", str(args.processes),
+             *(["--processes", str(args.processes)] if args.processes is not None else []),
              *(["--pipeline", args.pipeline] if args.pipeline else [])],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:

@@ -241,3 +241,36 @@ def test_relative_pronouns_and_named_departments_keep_their_speakers() -> None:
     assert speakers["the city was calm"] == "Oregon officials"
     assert "Salem" not in speakers.values()
     assert any("Justice Department" in (s or "") for s in speakers.values())
+
+
+def test_the_tagger_reads_only_texts_that_can_report_speech(monkeypatch) -> None:
+    """Without a quotation mark or a reporting word there is no one's words to find; the
+    tagger, trained on PolNeAR's broad cues, read votes and numbers there as attributions
+    ("63 percent of voters chose not to vote")."""
+    from rhetorica.config import Settings
+    from rhetorica.document import Document
+    from rhetorica.nlp.spacy_model import load_spacy
+    from rhetorica.pipeline import Pipeline
+    from rhetorica.voices import tagger as tagger_module
+    from rhetorica.voices.quotes import may_report_speech
+
+    nlp = load_spacy()
+    for text, may in (("Crime rose 40% in 2024 and our streets are a war zone.", False),
+                      ("The senator voted against the budget three times.", False),
+                      ("Crime rose, according to the mayor.", True),
+                      ("Officials declined to comment on the raids.", True),
+                      ("The sign read “closed” all week.", True),
+                      ("Jobs are up, he said.", True)):
+        assert may_report_speech(nlp(text), text) is may, text
+
+    calls = []
+    real, _ = tagger_module.default_tagger()
+    if real is None:
+        pytest.skip("attribution tagger artefact missing")
+    monkeypatch.setattr(type(real), "tag", lambda self, text: calls.append(text) or [])
+    pipe = Pipeline(["parse", "segment", "entities", "actors", "quotes"], Settings())
+    quiet = pipe(Document("63 percent of the American people chose not to vote in 2022."))
+    assert calls == [] and not quiet.layer("quote")
+    assert quiet.results["quotes"]["reader"] == "rules"
+    said = pipe(Document("Turnout fell to 37 percent, the clerk said."))
+    assert len(calls) == 1 and said.results["quotes"]["reader"] == "tagger+rules"

@@ -151,6 +151,34 @@ def test_concurrent_requests_through_the_worker_are_batched_correctly(app):
         assert all(0 <= s.start < s.end <= len(doc.text) for s in doc.spans)
 
 
+def test_waiting_analyses_are_shared_between_the_worker_processes():
+    from rhetorica.web.services import batch_size
+
+    assert batch_size(20, 2, 32) == 10 and batch_size(21, 2, 32) == 11
+    assert batch_size(20, 0, 32) == 20 and batch_size(100, 1, 32) == 32
+    assert batch_size(1, 4, 32) == 1 and batch_size(100, 2, 8) == 8
+
+
+def test_a_worker_process_runs_each_onnx_model_on_one_thread(tmp_path, monkeypatch):
+    """It shares the cores with the HTTP process: one intra-op thread per session."""
+    from rhetorica.claims.ranker import artefact_dir
+    from rhetorica.config import Settings
+    from rhetorica.nlp import onnx_session
+    from rhetorica.web import services
+
+    monkeypatch.setattr(onnx_session, "PROCESS_THREADS", None)
+    monkeypatch.setattr(services, "_PROCESS_STATE", {})
+    model = artefact_dir() / "model.onnx"
+
+    def threads(**kw):
+        return onnx_session.open_session(model, **kw).get_session_options().intra_op_num_threads
+
+    assert threads() == 0  # onnxruntime's default: one per core
+    services._init_process(Settings(db=str(tmp_path / "w.db"), pipeline=("segment",)))
+    assert onnx_session.PROCESS_THREADS == 1
+    assert threads() == 1 and threads(threads=2) == 2
+
+
 @pytest.mark.slow
 def test_worker_process_mode_analyses_in_another_process(tmp_path):
     """`serve --processes 1`: the pipeline runs in a spawned process, results come back whole."""

@@ -37,3 +37,13 @@ def test_serve_reports_a_busy_port(monkeypatch):
         result = CliRunner().invoke(app, ["serve", "--port", str(port)])
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_serve_runs_one_analysis_worker_per_core_up_to_two(monkeypatch):
+    import os
+
+    from rhetorica.cli.serve import default_processes
+
+    for cores, workers in ((1, 1), (2, 2), (16, 2)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert default_processes() == workers

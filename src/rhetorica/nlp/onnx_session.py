@@ -16,13 +16,20 @@ from typing import Any
 
 import numpy as np
 
+# Intra-op threads of the sessions this process opens when a caller names none (None:
+# onnxruntime's default, one per core). A worker process that shares the cores with others
+# sets 1 (see rhetorica.web.services): a sentence's few dozen tokens are too little work to
+# split, and handing it between two threads cost the web worker 10-15 % more CPU per request.
+PROCESS_THREADS: int | None = None
+
 
 def open_session(model: Path, threads: int | None = None) -> Any:
     """An onnxruntime CPU session for ``model``: all graph optimisations, no spinning
-    threads, ``threads`` intra-op threads (None: onnxruntime's default, one per core)."""
+    threads, ``threads`` intra-op threads (None: :data:`PROCESS_THREADS`)."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
+    threads = threads or PROCESS_THREADS
     if threads:
         opts.intra_op_num_threads = threads
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

@@ -18,7 +18,7 @@ from typing import Any
 from rhetorica.config import Settings
 from rhetorica.document import Document, Span
 from rhetorica.nlp.parse import ensure_parsed
-from rhetorica.voices.quotes import Attribution, read_attributions
+from rhetorica.voices.quotes import Attribution, may_report_speech, read_attributions
 
 LAYER = "quote"
 AUTHOR = "author"
@@ -96,6 +96,9 @@ class Quotes:
         last: tuple[str, str | None] = ("", None)
         tagger = _tagger() if self.settings.quote_tagger else None
         doc.results["quotes"] = {"reader": "tagger+rules" if tagger else "rules"}
+        if tagger is not None and not may_report_speech(parsed, doc.text):
+            doc.results["quotes"] = {"reader": "rules",
+                                     "tagger": "not run: no quotation mark or reporting word"}
         atts = read_attributions(parsed, doc.text, tagger)
         for att in atts:
             if _authors_own(att, atts, doc.text):

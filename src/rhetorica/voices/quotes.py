@@ -49,6 +49,16 @@ OBJECT_CUES = frozenset({
     "reject", "praise", "blame", "condemn", "demand", "endorse", "dispute", "blast",
     "welcome", "announce", "predict", "acknowledge", "admit", "reveal",
 })
+# Marks that open or close a quotation (single quotes double as apostrophes: left out).
+QUOTE_MARKS = frozenset('"“”«»„')
+# Words that report what someone says, holds or intends: the cue verbs, and PolNeAR's
+# frequent cues beyond them ("according to", "in a statement", "declined to comment",
+# "seemed", "refused"). Acts ("voted", "sponsored", "approved") are not among them.
+REPORTING_WORDS = CUE_VERBS | OBJECT_CUES | frozenset({
+    "accord", "according", "seem", "appear", "point", "talk", "speak", "statement",
+    "interview", "comment", "decline", "refuse", "refer", "express", "view", "consider",
+    "criticism", "concern", "decide", "attack", "release", "see", "push", "seek",
+})
 # Verbs that take what is said as their object after a colon or in a quote only.
 QUOTE_ONLY = frozenset({"describe", "call", "ask", "question"})
 OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’"}
@@ -646,12 +656,24 @@ def _join_split_quotes(atts: list[Attribution]) -> list[Attribution]:
     return out
 
 
+def may_report_speech(parsed: Any, text: str) -> bool:
+    """Whether a text holds a quotation mark or a reporting word (:data:`REPORTING_WORDS`).
+
+    Without either there is no one's words for the tagger to find, yet it finds some: of
+    3,000 LIAR statements, 1,385 have neither, and on 184 of those the tagger still read an
+    attribution; the 40 we read were votes, bills, numbers and fragments ("63 percent of
+    the American people chose not to vote"), none of them anyone's words."""
+    return any(c in QUOTE_MARKS for c in text) or any(
+        t.lemma_.lower() in REPORTING_WORDS or t.lower_ in REPORTING_WORDS for t in parsed)
+
+
 def read_attributions(parsed: Any, text: str, tagger: Any | None = None) -> list[Attribution]:
     """The attributions of a text: the parse rules alone, or with ``tagger`` (an
     :class:`~rhetorica.voices.tagger.AttributionTagger`) the tagger's spans completed by
-    the rules; speakers resolved either way."""
+    the rules, where the text may report speech (:func:`may_report_speech`); speakers
+    resolved either way."""
     rules = find_attributions(parsed, text)
-    if tagger is None:
+    if tagger is None or not may_report_speech(parsed, text):
         return _said(parsed, text, rules)
     atts = attributions_from_tags(tagger.tag(text), text, rules)
     _resolve_speakers(parsed, text, atts)
