@@ -98,13 +98,20 @@ def verify(
     except StoreError as exc:
         fail(str(exc), EXIT_STORE)
     with store:
-        if store.stats()["passages"] == 0:
+        from rhetorica.evidence.cross_encoder import ModelArtefactError, default_cross_encoder
+        from rhetorica.evidence.embed import get_embedder
+        from rhetorica.evidence.verify import Verifier
+        from rhetorica.models import preload
+
+        # The stance model and the query embedder open while SQLite reads the corpus (a
+        # failure is left for the main thread to meet and report).
+        preload([default_cross_encoder, *([lambda: get_embedder(embedder)]
+                                          if mode != "bm25" else [])])
+        stats = store.stats()
+        if stats["passages"] == 0:
             fail(f"the evidence corpus in {url} is empty; add documents with "
                  "`rhetorica corpus add`", EXIT_INPUT)
-        from rhetorica.evidence.cross_encoder import ModelArtefactError
-        from rhetorica.evidence.verify import Verifier
-
-        if embedder not in store.stats()["embeddings"] and mode != "bm25":
+        if embedder not in stats["embeddings"] and mode != "bm25":
             fail(f"the corpus has no {embedder!r} vectors; add documents with "
                  f"`rhetorica corpus add --embedder {embedder}` or pass --mode bm25", 2)
         try:
