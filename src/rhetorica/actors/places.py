@@ -17,8 +17,8 @@ from rhetorica.actors.roles import (
     MENTIONED,
     PATIENT_NOUNS,
     TARGETS,
-    _clause_role,
-    _in,
+    clause_role,
+    lemma_in,
     role_of,
 )
 
@@ -64,19 +64,19 @@ def place_role(span: Any) -> tuple[str, str]:
         # "the city of Portland joined the suit", "the streets of Minneapolis"
         unit = head.head
         if unit.lemma_.lower() in ("city", "state", "town", "county", "village", "province"):
-            role, why = _clause_role(unit)
+            role, why = clause_role(unit)
             if role != MENTIONED:
                 return role, f"the {unit.text} of {tok.text}: {why}"
         return place_role_of_token(unit) or (MENTIONED, why)
-    if dep in ("dobj", "obj") and _in(head, OCCUPYING):
+    if dep in ("dobj", "obj") and lemma_in(head, OCCUPYING):
         return TARGETS, f"object of '{head.text}'"
     return place_role_of_token(tok) or (MENTIONED, why)
 
 
 def place_role_of_token(tok: Any) -> tuple[str, str] | None:
     """Targeted where forces are sent to, arrive in or act in the place ``tok``."""
-    if tok.dep_ in ("dobj", "obj") and (_in(tok.head, OCCUPYING) or (
-            _in(tok.head, ARRIVING) and _forces(tok.head))):
+    if tok.dep_ in ("dobj", "obj") and (lemma_in(tok.head, OCCUPYING) or (
+            lemma_in(tok.head, ARRIVING) and _forces(tok.head))):
         return TARGETS, f"object of '{tok.head.text}'"  # "the first troops to reach X"
     if tok.dep_ != "pobj" or tok.head.lower_ not in PLACE_PREPS | {"for"}:
         return None
@@ -85,11 +85,11 @@ def place_role_of_token(tok: Any) -> tuple[str, str] | None:
     if gov.dep_ == "amod" and gov.head.pos_ == "NOUN":
         gov = gov.head  # "roving patrols across Southern California"
     if gov.pos_ in ("VERB", "AUX") and prep.lower_ != "for":
-        if (_in(gov, DIRECT_VERBS) or _forces(gov)) and prep.lower_ in (
+        if (lemma_in(gov, DIRECT_VERBS) or _forces(gov)) and prep.lower_ in (
                 "to", "into", "across", "onto"):
             # "sent troops to X", "blocked the deployment of troops to X"
             return TARGETS, f"'{gov.text} … {prep.text} {tok.text}'"
-        if (_in(gov, ARRIVING) or _in(gov, OCCUPYING) or gov.lemma_.lower() in (
+        if (lemma_in(gov, ARRIVING) or lemma_in(gov, OCCUPYING) or gov.lemma_.lower() in (
                 "arrest", "detain", "patrol", "raid", "deploy")) and _forces(gov):
             return TARGETS, f"'{gov.text} {prep.text} {tok.text}'"  # troops arrived in X
         return None

@@ -147,7 +147,9 @@ def _lemma(tok: Any) -> str:
     return lem
 
 
-def _in(tok: Any, *sets: frozenset[str]) -> bool:
+def lemma_in(tok: Any, *sets: frozenset[str]) -> bool:
+    """Whether the word's lemma, or its corrected lemma ("fined", "sued"), is in any of
+    ``sets``: the one test every role and place rule makes of a verb or noun."""
     lem = _lemma(tok)
     base = _LEMMA_FIX.get(tok.lower_, tok.lemma_.lower())
     return any(lem in s or base in s for s in sets)
@@ -186,11 +188,11 @@ def _opposes(verb: Any) -> bool:
         if c.dep_ in ("dobj", "obj") and c.lemma_.lower() in ("vote", "ballot") and any(
                 g.dep_ == "prep" and g.lower_ == "against" for g in c.children):
             return True
-        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i < verb.i and _in(c, OBJECT_VERBS):
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i < verb.i and lemma_in(c, OBJECT_VERBS):
             return True  # "Defying a request from X, the council voted ..."
         if c.dep_ == "advcl" and c.lemma_.lower() in ("call", "label", "brand", "deem") \
                 and c is not verb and not _children(c, "nsubj") and _opposes(c) and \
-                not _in(verb, DIRECT_VERBS, EXECUTE_VERBS) and verb.dep_ != "ccomp":
+                not lemma_in(verb, DIRECT_VERBS, EXECUTE_VERBS) and verb.dep_ != "ccomp":
             # (a verb that says what its subject did keeps it: in "Trump ordered the Guard
             # into service ..., calling the move a crisis" the parser hangs the other
             # side's words on "ordered"; in "X said the agency had held them ..., calling
@@ -478,7 +480,7 @@ def _announced_act(verb: Any, depth: int) -> tuple[str, Any] | None:
                CHARACTERISING and not _children(a, "nsubj") and _opposes(a)
                for a in c.children):
             return OBJECTS, c  # "said the agency had held them …, calling it a disgrace"
-        if _in(c, YIELDING) and (_negated(c) or any(
+        if lemma_in(c, YIELDING) and (_negated(c) or any(
                 a.dep_ == "aux" and a.lower_ in ("wo", "won't") for a in c.children)):
             return OBJECTS, c
         subj = _children(c, "nsubj")
@@ -489,7 +491,7 @@ def _announced_act(verb: Any, depth: int) -> tuple[str, Any] | None:
                 return (DIRECTS if person else EXECUTES), found[1]
         future = any(a.dep_ == "aux" and a.lower_ in ("will", "would", "'ll", "shall")
                      for a in c.children)
-        if future and _children(c, "nsubjpass") and _in(c, TARGET_VERBS) \
+        if future and _children(c, "nsubjpass") and lemma_in(c, TARGET_VERBS) \
                 and _office_holder(verb):
             return DIRECTS, c
     return None
@@ -499,7 +501,7 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     """Role of the grammatical subject of ``verb`` (following 'vowed to sue' and 'and sued');
     refusing help or compliance objects ('said city police would not assist the Guard')."""
     found = _positive_role(verb, depth)
-    if found is not None and _negated(verb) and _in(verb, COOPERATING):
+    if found is not None and _negated(verb) and lemma_in(verb, COOPERATING):
         return OBJECTS, verb
     return found
 
@@ -520,12 +522,12 @@ def _positive_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     called_for = _called_for(verb)
     if called_for:
         return called_for, verb
-    if _in(verb, PUBLISHING) and any(c.dep_ in ("dobj", "obj") and _in(c, SPEECH_NOUNS)
+    if lemma_in(verb, PUBLISHING) and any(c.dep_ in ("dobj", "obj") and lemma_in(c, SPEECH_NOUNS)
                                      for c in verb.children):
         # "released a statement": speaking, not acting (unless it condemns: light verb)
         return _light_verb_role(verb) or (COMMENTS, verb)
     wanted = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-    if _in(verb, REQUESTS) and wanted is not None and any(
+    if lemma_in(verb, REQUESTS) and wanted is not None and any(
             c.dep_ in ("dobj", "obj") for c in verb.children):
         # "urged the commission to open an inquiry": asks it done; "asked a judge to halt
         # the raids": objects to them
@@ -540,24 +542,24 @@ def _positive_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
             c.lemma_.lower() in BARRIERS for c in _children(verb, "dobj", "obj")) and any(
             t.lemma_.lower() in FORCE_NOUNS for c in _children(verb, "nsubj") for t in c.subtree):
         return EXECUTES, verb  # "agents blocked the plant's exits" (protesters object)
-    if _in(verb, ADOPTING):
+    if lemma_in(verb, ADOPTING):
         for obj in _children(verb, "dobj", "obj"):
             role = _noun_role(obj)
             if role and role != COMMENTS:  # "joined the lawsuit", "backed a ban"
                 return role, obj
-    if _in(verb, OBJECT_VERBS) or _opposes(verb):
+    if lemma_in(verb, OBJECT_VERBS) or _opposes(verb):
         return OBJECTS, verb
-    if _in(verb, DIRECT_VERBS):
+    if lemma_in(verb, DIRECT_VERBS):
         return DIRECTS, verb
     if verb.lemma_.lower() in ("demand", "seek", "call_for") and any(
             c.lemma_.lower() in DEPARTURES for c in _children(verb, "dobj", "obj")):
         return OBJECTS, verb  # "to demand the resignation of the president"
     if verb.lemma_.lower() in ("demand", "insist") and (any(
-            _in(c, TARGET_VERBS, DIRECT_VERBS, EXECUTE_VERBS) for c in _children(
-                verb, "ccomp")) or any(_in(c, PATIENT_NOUNS) for c in _children(
+            lemma_in(c, TARGET_VERBS, DIRECT_VERBS, EXECUTE_VERBS) for c in _children(
+                verb, "ccomp")) or any(lemma_in(c, PATIENT_NOUNS) for c in _children(
                 verb, "dobj", "obj"))):
         return DIRECTS, verb  # "demanded that he be charged", "demanded his arrest"
-    if _in(verb, EXECUTE_VERBS):
+    if lemma_in(verb, EXECUTE_VERBS):
         for c in _purpose(verb):  # "marched through downtown to protest the arrival"
             found = _subject_role(c, depth + 1) if depth < 3 else None
             # "moved to federalize the Guard": what it moved to do
@@ -572,11 +574,11 @@ def _positive_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
                 found = _subject_role(child, depth + 1)
                 if found:
                     return found
-    if _in(verb, LIGHT_VERBS):
+    if lemma_in(verb, LIGHT_VERBS):
         found = _light_verb_role(verb)
         if found:
             return found
-    if _in(verb, SPEECH_VERBS):
+    if lemma_in(verb, SPEECH_VERBS):
         # "Apple said it would appeal": the speaker announcing its own act
         for c in _reported_clauses(verb):  # "... and that she would seek an injunction"
             if any(s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in (
@@ -639,13 +641,13 @@ def _noun_role(noun: Any) -> str | None:
                 role = _noun_role(obj)
                 if role:
                     return role
-    if _in(noun, EXEC_NOUNS):
+    if lemma_in(noun, EXEC_NOUNS):
         return EXECUTES
-    if _in(noun, DIRECT_NOUNS):
+    if lemma_in(noun, DIRECT_NOUNS):
         return DIRECTS
-    if _in(noun, OBJECT_NOUNS):
+    if lemma_in(noun, OBJECT_NOUNS):
         return OBJECTS
-    if _in(noun, SPEECH_NOUNS):
+    if lemma_in(noun, SPEECH_NOUNS):
         return COMMENTS
     return None
 
@@ -663,18 +665,18 @@ def role_of(span: Any) -> tuple[str, str]:
         if head is tok:
             break
         if dep in ("compound", "nmod") and head.lemma_.lower() in CURRENCIES and \
-                head.dep_ in ("dobj", "obj") and _in(head.head, TARGET_VERBS):
+                head.dep_ in ("dobj", "obj") and lemma_in(head.head, TARGET_VERBS):
             # "fined Apple 500 million euros", read as a name inside the amount
             return TARGETS, f"fined or charged ('{head.head.text} {tok.text}')"
         if dep in ("compound", "poss", "nmod", "amod") and head.pos_ in ("NOUN", "PROPN"):
             role = _noun_role(head)
             if role:
                 return role, f"{dep} of '{head.text}'"
-            if _in(head, AGENT_NOUNS) or dep == "compound":
+            if lemma_in(head, AGENT_NOUNS) or dep == "compound":
                 tok = head
                 continue
             if dep == "poss":  # "an investigation into X's billing practices"
-                inherited, why = _clause_role(head)
+                inherited, why = clause_role(head)
                 if inherited == TARGETS:
                     return TARGETS, f"'{tok.text}'s {head.text}': {why}"
             break
@@ -691,12 +693,12 @@ def role_of(span: Any) -> tuple[str, str]:
         # Los Angeles Police Department": the role of the
         # people who speak or act for it
         if dep == "pobj" and head.lower_ in ("for", "of", "from", "with") and head.head.pos_ in (
-                "NOUN", "PROPN", "NUM", "PRON") and _in(head.head, AGENT_NOUNS,
+                "NOUN", "PROPN", "NUM", "PRON") and lemma_in(head.head, AGENT_NOUNS,
                                                         QUANTITY_NOUNS):
             tok = head.head
             continue
         break
-    role, why = _clause_role(tok)
+    role, why = clause_role(tok)
     if role not in (MENTIONED, COMMENTS):
         return role, why
     for rel in tok.children:  # "Newsom, who remained defiant, ..."
@@ -708,16 +710,16 @@ def role_of(span: Any) -> tuple[str, str]:
             if found:
                 return found[0], f"subject of '{found[1].text}' (relative clause)"
         if any(c.dep_ == "nsubjpass" and c.lower_ in ("who", "which", "that")
-               for c in rel.children) and _in(rel, TARGET_VERBS, OBJECT_VERBS):
+               for c in rel.children) and lemma_in(rel, TARGET_VERBS, OBJECT_VERBS):
             return TARGETS, f"passive subject of '{rel.text}' (relative clause)"
         if any(c.dep_ in ("dobj", "obj") and c.lower_ in ("whom", "which", "that", "who")
-               for c in rel.children) and _in(rel, TARGET_VERBS, DESIGNATING):
+               for c in rel.children) and lemma_in(rel, TARGET_VERBS, DESIGNATING):
             # "the gang, which Washington has designated a terrorist organization"
             return TARGETS, f"object of '{rel.text}' (relative clause)"
     return role, why
 
 
-def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
+def clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
     """The role the clause gives the noun ``tok`` (subject, passive subject, object,
     agent, or a noun phrase around it)."""
     dep, head = tok.dep_, tok.head
@@ -738,25 +740,25 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                     return found[0], f"'{c.text} …' with '{head.text}'"
         for c in head.children:  # "Deported in March, X was returned ..."
             if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < tok.i and \
-                    _in(c, TARGET_VERBS):
+                    lemma_in(c, TARGET_VERBS):
                 return TARGETS, f"'{c.text} …' said of it"
     elif dep == "nsubjpass":
         if _into_custody(head) or _on_leave(head):
             return TARGETS, f"taken into custody or put on leave ('{head.text}')"
         for c in head.children:
             if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < tok.i and \
-                    _in(c, TARGET_VERBS):
+                    lemma_in(c, TARGET_VERBS):
                 return TARGETS, f"'{c.text} …' said of it"
         if _under_control(head):
             return TARGETS, f"placed under control ('{head.text}')"
-        if _in(head, DESIGNATING):
+        if lemma_in(head, DESIGNATING):
             return TARGETS, f"passive subject of '{head.text}'"
-        if _in(head, DIRECT_VERBS):
+        if lemma_in(head, DIRECT_VERBS):
             return EXECUTES, f"passive subject of '{head.text}'"
-        if _in(head, TARGET_VERBS, OBJECT_VERBS, EXECUTE_VERBS):
+        if lemma_in(head, TARGET_VERBS, OBJECT_VERBS, EXECUTE_VERBS):
             return TARGETS, f"passive subject of '{head.text}'"
         for c in _children(head, "conj"):  # "was forced to the ground and handcuffed"
-            if c.tag_ == "VBN" and _in(c, TARGET_VERBS) and not _children(c, "nsubjpass"):
+            if c.tag_ == "VBN" and lemma_in(c, TARGET_VERBS) and not _children(c, "nsubjpass"):
                 return TARGETS, f"passive subject of '{c.text}'"
     elif dep == "pobj":
         prep = head
@@ -769,22 +771,22 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                 # "Rayfield, joined by the city of Portland, asked ...", "the FCC, led by
                 # Brendan Carr, threatened ...": the role of those it joins or leads (but
                 # "the raid, led by the FBI": the noun says what is done)
-                return _clause_role(verb.head, depth + 1)
+                return clause_role(verb.head, depth + 1)
             if verb.dep_ == "advcl" and verb.lemma_.lower() == "join":
                 # "Mayor Brandt, joined by the tenants' union, asked a judge ...", the
                 # participle hung on the main verb: the role its subject has
                 found = _subject_role(verb.head)
                 if found:
                     return found[0], f"joined '{found[1].text}'"
-            if verb.dep_ == "acl" and _in(verb.head, SPEECH_NOUNS):
+            if verb.dep_ == "acl" and lemma_in(verb.head, SPEECH_NOUNS):
                 return COMMENTS, f"'{verb.head.text} {verb.text} by {tok.text}'"
-            if _in(verb, DIRECT_VERBS) or _calls_action(verb):
+            if lemma_in(verb, DIRECT_VERBS) or _calls_action(verb):
                 return DIRECTS, f"agent of passive '{verb.text}'"
-            if _in(verb, OBJECT_VERBS):
+            if lemma_in(verb, OBJECT_VERBS):
                 return OBJECTS, f"agent of passive '{verb.text}'"
-            if _in(verb, EXECUTE_VERBS, TARGET_VERBS):
+            if lemma_in(verb, EXECUTE_VERBS, TARGET_VERBS):
                 return EXECUTES, f"agent of passive '{verb.text}'"
-            if _in(verb, SPEECH_VERBS):
+            if lemma_in(verb, SPEECH_VERBS):
                 return COMMENTS, f"agent of passive '{verb.text}'"
             if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
                 # a verb that says nothing itself: "the lawsuit, brought by the ACLU":
@@ -792,15 +794,15 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                 role = _noun_role(verb.head)
                 if role:
                     return role, f"'{verb.head.text} {verb.text} by {tok.text}'"
-        if prep.lower_ in ("into", "against") and _in(prep.head, LIGHT_VERBS) and any(
+        if prep.lower_ in ("into", "against") and lemma_in(prep.head, LIGHT_VERBS) and any(
                 c.dep_ in ("dobj", "obj") and _noun_role(c) for c in prep.head.children):
             # "opened an investigation into X", with "into" read as the verb's
             return TARGETS, f"'{prep.head.text} … {prep.text} {tok.text}'"
         if prep.lower_ == "to" and prep.head.lower_ == "according":
             return COMMENTS, "'according to'"
-        if prep.lower_ == "at" and _in(prep.head, AIMED_VERBS):
+        if prep.lower_ == "at" and lemma_in(prep.head, AIMED_VERBS):
             return TARGETS, f"'{prep.head.text} … at {tok.text}'"
-        if prep.lower_ in ("to", "from", "for") and _in(prep.head, WITHHOLDING):
+        if prep.lower_ in ("to", "from", "for") and lemma_in(prep.head, WITHHOLDING):
             return TARGETS, f"'{prep.head.text} … {prep.text} {tok.text}'"
         if prep.lower_ == "from" and prep.head.lemma_.lower() in RECEIVING:
             # "drew a sharp rebuke from X", "received an order from X": X did the noun
@@ -811,9 +813,9 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
         noun = prep.head
         if noun.pos_ in ("NOUN", "PROPN"):
             role = _noun_role(noun)
-            if prep.lower_ == "of" and _in(noun, PATIENT_NOUNS):  # the arrest of X
+            if prep.lower_ == "of" and lemma_in(noun, PATIENT_NOUNS):  # the arrest of X
                 return TARGETS, f"'{noun.text} of {tok.text}'"
-            if prep.lower_ == "by" and _in(noun, PATIENT_NOUNS):  # the firing by the board
+            if prep.lower_ == "by" and lemma_in(noun, PATIENT_NOUNS):  # the firing by the board
                 return EXECUTES, f"'{noun.text} by {tok.text}'"
             if prep.lower_ == "by" and noun.lemma_.lower() in DIRECTED_NOUNS:
                 return DIRECTS, f"'{noun.text} by {tok.text}'"
@@ -831,19 +833,19 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
             if role and prep.lower_ in ("of", "by", "from"):
                 return role, f"'{noun.text} {prep.text} {tok.text}'"  # the objection of X
             if prep.lower_ in ("of", "from") and depth < 2 and noun.dep_ in (
-                    "dobj", "obj", "nsubjpass") and not _in(noun.head, OBJECT_VERBS):
+                    "dobj", "obj", "nsubjpass") and not lemma_in(noun.head, OBJECT_VERBS):
                 # (but "criticised the treatment of migrants" is not against migrants)
                 # "the records of X", "subpoenaed records from X's factory"
-                inherited, why = _clause_role(noun, depth + 1)
+                inherited, why = clause_role(noun, depth + 1)
                 if inherited == TARGETS:
                     return TARGETS, f"'{noun.text} of {tok.text}': {why}"
     elif dep in ("dobj", "obj", "dative"):
         if _into_custody(head) or _on_leave(head):
             return TARGETS, f"taken into custody or put on leave ('{head.text}')"
-        if _under_control(head) or _named_as_accused(head) or _in(head, DESIGNATING) or \
+        if _under_control(head) or _named_as_accused(head) or lemma_in(head, DESIGNATING) or \
                 _blacklists(head):
             return TARGETS, f"object of '{head.text}'"
-        if _in(head, PREVENTING):  # "barred federal officers from firing tear gas"
+        if lemma_in(head, PREVENTING):  # "barred federal officers from firing tear gas"
             for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "from"):
                 for act in _children(prep, "pcomp"):
                     found = _subject_role(act, 2)
@@ -851,11 +853,11 @@ def _clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                         # "from deploying" (no object): the ones who would be deployed
                         role = found[0] if _children(act, "dobj", "obj") else EXECUTES
                         return role, f"'{head.text} {tok.text} from {act.text}'"
-        if head.dep_ == "xcomp" and _in(head.head, REFUSALS):
+        if head.dep_ == "xcomp" and lemma_in(head.head, REFUSALS):
             return MENTIONED, f"object of a refused '{head.text}'"
-        if _in(head, TARGET_VERBS, OBJECT_VERBS):  # "banned the group": acted against
+        if lemma_in(head, TARGET_VERBS, OBJECT_VERBS):  # "banned the group": acted against
             return TARGETS, f"object of '{head.text}'"
-        if _in(head, DIRECT_VERBS):  # "ordered troops to ...": sent to do it
+        if lemma_in(head, DIRECT_VERBS):  # "ordered troops to ...": sent to do it
             return EXECUTES, f"object of '{head.text}'"
     return MENTIONED, "no grammatical cue"
 

@@ -46,7 +46,9 @@ WEIGHTS = {
 BIAS = -1.0
 
 
-def _cues(sent) -> list[str]:
+def sentence_cues(sent) -> list[str]:
+    """The typed cues of a parsed sentence (number, named entity, reported action,
+    comparison, opinion...) that the explanation shows and the cue baseline scores."""
     cues: list[str] = []
     if any(t.like_num for t in sent) or any(e.label_ in NUM_ENTS for e in sent.ents):
         cues.append("number")
@@ -115,7 +117,7 @@ class CheckWorthiness:
             span = parsed.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None:
                 continue
-            cues = _cues(span)
+            cues = sentence_cues(span)
             kind = classify_tokens(span, doc.text[sent.start:sent.end])
             raw = model_scores[n] if n < len(model_scores) and model_scores[n] >= 0 \
                 else score_cues(cues)

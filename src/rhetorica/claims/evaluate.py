@@ -84,7 +84,7 @@ def trivial_scores(texts: Sequence[str]) -> np.ndarray:
 
 def heuristic_scores(texts: Sequence[str]) -> np.ndarray:
     """The hand-weighted cue scorer over a spaCy parse of each sentence (the old default)."""
-    from rhetorica.claims.checkworthiness import _cues, score_cues
+    from rhetorica.claims.checkworthiness import score_cues, sentence_cues
     from rhetorica.config import Settings
     from rhetorica.nlp.spacy_model import load_spacy
 
@@ -92,7 +92,7 @@ def heuristic_scores(texts: Sequence[str]) -> np.ndarray:
     out = []
     for d in nlp.pipe(texts, batch_size=256):
         sents = list(d.sents)
-        cues = sorted({c for s in sents for c in _cues(s)}) if sents else []
+        cues = sorted({c for s in sents for c in sentence_cues(s)}) if sents else []
         out.append(score_cues(cues))
     return np.asarray(out)
 

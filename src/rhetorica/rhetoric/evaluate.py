@@ -159,7 +159,7 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
         clf = model.classifier
         keys = sorted(span_count)
         by_art = {a.id: a for a in test}
-        from rhetorica.rhetoric.model import _mean_by_class
+        from rhetorica.rhetoric.model import mean_by_class
 
         pred_tc: list[tuple[str, int, int, str]] = []
         by_tagger: list[tuple[str, int, int, str]] = []
@@ -174,7 +174,7 @@ def _score(test: list[Article], model: Any, lexicon: bool, notes: list[str]) -> 
                 if tagger is not None:
                     pt = readings[art_id].technique_proba(s, e)
                     by_tagger += [(art_id, s, e, t) for t in top_k(list(TECHNIQUES), pt, k)]
-                    both = _mean_by_class(p, clf.classes_, pt)
+                    both = mean_by_class(p, clf.classes_, pt)
                     by_both += [(art_id, s, e, t) for t in top_k(clf.classes_, both, k)]
         systems_tc["technique classifier (linear)"] = pred_tc
         if tagger is not None:

@@ -427,7 +427,7 @@ class RhetoricModelComponent:
         proba = clf.predict_proba(rows)
         existing = doc.layer(LAYER)
         for (s, e, p_si, p_tagger), row, p_linear in zip(found, rows, proba, strict=True):
-            p = p_linear if p_tagger is None else _mean_by_class(p_linear, clf.classes_,
+            p = p_linear if p_tagger is None else mean_by_class(p_linear, clf.classes_,
                                                                  p_tagger)
             k = int(p.argmax())
             if clf.classes_[k] == "Repetition" and "rep=1" in row:
@@ -455,7 +455,7 @@ class RhetoricModelComponent:
         return doc
 
 
-def _mean_by_class(p_linear: np.ndarray, classes: Sequence[str],
+def mean_by_class(p_linear: np.ndarray, classes: Sequence[str],
                    p_tagger: np.ndarray) -> np.ndarray:
     """The two technique readings averaged, in the linear classifier's class order."""
     order = [TECHNIQUES.index(c) for c in classes]
