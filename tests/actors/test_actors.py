@@ -373,6 +373,9 @@ def _assert_roles(run_actors, text: str, expected: dict[str, str]) -> None:
     ("Church groups demanded their release.", {"Church groups": "objects"}),
     ("Thousands of Harbour Line workers walked out on Friday.",
      {"Harbour Line workers": "objects"}),
+    # refusing to speak is read like the withheld comment; refusing to act objects
+    ("Mayor Ivo Brandt refused to comment on the evictions.", {"Ivo Brandt": "comments"}),
+    ("Mayor Ivo Brandt refused to enforce the evictions.", {"Ivo Brandt": "objects"}),
 ])
 def test_roles_from_the_predicate_in_harder_news_prose(run_actors, text, expected):
     _assert_roles(run_actors, text, expected)

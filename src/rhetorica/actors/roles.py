@@ -360,6 +360,13 @@ AGAINST_ONE = frozenset({"charge", "lawsuit", "suit", "investigation", "probe", 
 PATIENT_TITLES = frozenset({"target", "victim", "defendant", "suspect", "detainee"})
 
 
+def _declines_to_speak(verb: Any) -> bool:
+    """'refused to comment', 'declined to say how many': a refusal to speak is no objection;
+    it is read like the comment it withholds (our sets label "declined to comment" so)."""
+    return verb.lemma_.lower() in REFUSALS and any(
+        c.dep_ == "xcomp" and lemma_in(c, SPEECH_VERBS) for c in verb.children)
+
+
 def _faces(verb: Any) -> bool:
     """'faces charges', 'came under investigation', 'is under indictment'."""
     lem = verb.lemma_.lower()
@@ -506,12 +513,14 @@ def _subject_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     return found
 
 
-# Phrases that say the subject's role whatever the verb: "called a strike", "took X into
-# custody", "went to court", "placed X under control", "faces charges", "added X to its
-# blacklist", "walked out in protest", "agreed to settle allegations"
-_PHRASES = ((_calls_action, DIRECTS), (_into_custody, EXECUTES), (_goes_to_court, OBJECTS),
-            (_under_control, DIRECTS), (_faces, TARGETS), (_blacklists, EXECUTES),
-            (_in_protest, OBJECTS), (_accused, TARGETS))
+# Phrases that say the subject's role whatever the verb: "refused to comment", "called a
+# strike", "took X into custody", "went to court", "placed X under control", "faces
+# charges", "added X to its blacklist", "walked out in protest", "agreed to settle
+# allegations"
+_PHRASES = ((_declines_to_speak, COMMENTS), (_calls_action, DIRECTS),
+            (_into_custody, EXECUTES), (_goes_to_court, OBJECTS), (_under_control, DIRECTS),
+            (_faces, TARGETS), (_blacklists, EXECUTES), (_in_protest, OBJECTS),
+            (_accused, TARGETS))
 
 
 def _positive_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
@@ -530,9 +539,8 @@ def _positive_role(verb: Any, depth: int = 0) -> tuple[str, Any] | None:
     if lemma_in(verb, REQUESTS) and wanted is not None and any(
             c.dep_ in ("dobj", "obj") for c in verb.children):
         # "urged the commission to open an inquiry": asks it done; "asked a judge to halt
-        # the raids": objects to them
-        # a judge to halt the raids": objects to them; asking a court for anything is a
-        # legal challenge ("asked the Texas Supreme Court to remove him")
+        # the raids": objects to them; asking a court for anything is a legal challenge
+        # ("asked the Texas Supreme Court to remove him")
         found = _subject_role(wanted, depth + 1) if depth < 3 else None
         if (found and found[0] == OBJECTS) or any(_court(c) for c in _children(
                 verb, "dobj", "obj")):
