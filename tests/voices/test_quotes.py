@@ -274,3 +274,24 @@ def test_the_tagger_reads_only_texts_that_can_report_speech(monkeypatch) -> None
     assert quiet.results["quotes"]["reader"] == "rules"
     said = pipe(Document("Turnout fell to 37 percent, the clerk said."))
     assert len(calls) == 1 and said.results["quotes"]["reader"] == "tagger+rules"
+
+
+def test_no_attribution_reaches_across_a_paragraph_or_from_a_headline() -> None:
+    """A new user's article: the governor's second quote was credited to the president
+    named in the next paragraph ('The president had written…'), a quote ran on over a blank
+    line into the next paragraph's quote, and a title-case headline became a speaker."""
+    text = ("Governor Rejects Call for Federal Troops in Harlow\n\n"
+            '"Harlow is not a war zone," Governor Ana Ruiz told reporters. "I will not '
+            'allow soldiers to patrol our streets."\n\n'
+            'The president had written on social media that Harlow was "a killing field." '
+            'He added that the Guard "will stay as long as it takes."\n\n'
+            '"The city is calm," Mayor Ivo Brandt said.')
+    doc = Pipeline(["parse", "segment", "entities", "actors", "quotes"], Settings())(
+        Document(text))
+    quotes = {text[s.start:s.end]: s.attrs for s in doc.layer("quote")}
+    second = '"I will not allow soldiers to patrol our streets."'
+    assert "Ruiz" in (quotes[second]["speaker"] or "") and quotes[second].get("cue") is None
+    assert all("\n\n" not in q for q in quotes), list(quotes)
+    assert not any(s.start < text.index("\n") for s in doc.layer("quote"))  # the headline
+    calm = next(a for q, a in quotes.items() if q.startswith('"The city is calm'))
+    assert "Brandt" in calm["speaker"]

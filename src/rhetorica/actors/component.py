@@ -19,6 +19,7 @@ from rhetorica.actors.roles import COMMENTS, MENTIONED, primary_role, role_of
 from rhetorica.config import Settings
 from rhetorica.document import Document
 from rhetorica.nlp.parse import ensure_parsed
+from rhetorica.nlp.segment import on_headline
 
 LAYER = "actor"
 _ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation"}
@@ -55,14 +56,7 @@ def _junk(ent: Any, text: str) -> bool:
         return True
     # a name of three or more words on a headline line ("Trump Orders Crackdown on
     # Protesters"): title case hides the verb from the tagger
-    doc_text = ent.doc.text
-    line_start = doc_text.rfind("\n", 0, ent.start_char) + 1
-    line_end = doc_text.find("\n", ent.end_char)
-    line = doc_text[line_start:line_end if line_end >= 0 else len(doc_text)].strip()
-    caps = [w for w in line.split() if w[:1].isalpha()]
-    headline = len(caps) >= 4 and not line.endswith((".", "?", "!", ":")) and \
-        sum(w[:1].isupper() for w in caps) >= 0.8 * len(caps)
-    return headline and len(words) >= 3
+    return len(words) >= 3 and on_headline(ent.doc.text, ent.start_char)
 
 
 # Heads of noun phrases that name a collective or unnamed actor in news: "federal agents",

@@ -39,6 +39,27 @@ def _joined(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+# Words title case leaves in lower case ("Call for Federal Troops in Chicago").
+_TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "and", "but", "or", "nor", "for", "of",
+                                "in", "on", "at", "to", "by", "as", "with", "from", "into"})
+
+
+def on_headline(text: str, pos: int) -> bool:
+    """Whether character ``pos`` lies on a headline line: four or more words, at least
+    four in five of those beyond short function words capitalised, and no closing
+    punctuation ("Trump Orders Crackdown
+    on Protesters", "Governor Rejects Call for Federal Troops in Chicago"). Title case hides
+    the verb from the tagger and the parser, so such a line yields junk names, speakers and
+    quotes ("Rejects Call")."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start:end if end >= 0 else len(text)].strip()
+    words = [w for w in line.split() if w[:1].isalpha()]
+    content = [w for w in words if w.lower() not in _TITLE_SMALL_WORDS]
+    return len(words) >= 4 and not line.endswith((".", "?", "!", ":")) and bool(content) \
+        and sum(w[:1].isupper() for w in content) >= 0.8 * len(content)
+
+
 class Segmenter:
     name = "segment"
 

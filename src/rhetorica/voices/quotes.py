@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rhetorica.nlp.segment import on_headline
+
 # Speech and cognition verbs that introduce what someone says or holds (lemmas).
 CUE_VERBS = frozenset({
     "say", "tell", "state", "announce", "post", "write", "tweet", "claim", "argue", "add",
@@ -209,11 +211,20 @@ def _near_quote_cue(ix: _Index, text: str, q: tuple[int, int]) -> tuple[Any, Any
     # whichever sentence the parser put it in
     after = []
     for t in ix.tokens_from(b):
-        if t.text in (".", "!", "?", "“", '"', "”") or len(after) >= 10:
+        if t.text in (".", "!", "?", "“", '"', "”") or len(after) >= 10 \
+                or _PARAGRAPH.search(t.text_with_ws):
             break
         after.append(t)
-    # '"…," X said' right after the quote first, then the closest cue before it
-    for t in after[:4] + list(reversed(before[-12:])) + after[4:10]:
+    # '"…," X said' right after the quote first, then the closest cue before it. A quote
+    # that ends its sentence ('…order!" The president added that…') takes a cue before it
+    # first ('Trump wrote: "…"'), and one after it only when that clause says nothing else
+    # ('"…." Pritzker said'), never from the next sentence
+    if re.search(r"[.!?][\"”’»]?\s*$", text[a:b]):
+        order = list(reversed(before[-12:])) + [t for t in after[:4] if not any(
+            c.dep_ in ("ccomp", "xcomp", "dobj", "obj") for c in t.children)]
+    else:
+        order = after[:4] + list(reversed(before[-12:])) + after[4:10]
+    for t in order:
         if t.lemma_.lower() in CUE_VERBS and t.pos_ in ("VERB", "AUX"):
             subj = _subject(t)
             if subj is None:  # "said Mayor Bass" (inverted): the noun after the verb
@@ -497,6 +508,7 @@ def baseline_attributions(parsed: Any, text: str) -> list[Attribution]:
 
 _GLUE = re.compile(r"[\s\"“”‘’'«»„,]*")  # what may separate two pieces of one tagged content
 _SENT_END = re.compile(r"[.!?][\"”’»]?\s+[\"“‘«]?[A-Z]")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")  # a blank line: no attribution reaches across it
 _NOT_A_SOURCE = frozenset({"the", "a", "an", "this", "that", "these", "those", "of", "and",
                            "or", "to", "in", "on", "at", "for", "by", "with", ""})
 PAIR_REACH = 160  # characters: farthest a cue or source may lie from its content
@@ -508,14 +520,17 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 def _nearest(spans: list[tuple[int, int]], to: tuple[int, int], text: str,
              reach: int = PAIR_REACH) -> tuple[int, int] | None:
-    """The closest span within ``reach`` characters, not across a sentence end."""
+    """The closest span within ``reach`` characters, not across a sentence end or a
+    paragraph break."""
     best = None
     for s in spans:
         d = _gap(s, to)
         if d > reach:
             continue
-        between = text[min(s[1], to[1]):max(s[0], to[0])] if d else ""
-        if _SENT_END.search(between):
+        # from the last characters of the earlier span (a quote that ends a sentence,
+        # '…neighborhoods."', holds its own full stop) to the later one's first letter
+        between = text[max(0, min(s[1], to[1]) - 2):max(s[0], to[0]) + 1] if d else ""
+        if _SENT_END.search(between) or _PARAGRAPH.search(between):
             continue
         if best is None or d < best[0]:
             best = (d, s)
@@ -612,12 +627,14 @@ def _content_groups(tags: list[tuple[str, int, int]], text: str,
     for part, a, b in tags:
         if part != "CONTENT":
             continue
+        if (brk := _PARAGRAPH.search(text, a, b)) is not None:
+            b = brk.start()  # content ends with its paragraph
         a, b = _trim(text, a, b)
         if b <= a or not re.search(r"\w", text[a:b]):
             continue
-        if groups:
+        # a new paragraph starts new content
+        if groups and not _PARAGRAPH.search(gap := text[groups[-1][-1][1]:a]):
             last = groups[-1][-1]
-            gap = text[last[1]:a]
             tagged = any(last[1] <= x and y <= a for x, y in parts)
             # a sentence end shows only with the next span's first letters: 'Monday. "We'
             ends = _SENT_END.search(text[last[1]:a + 2])
@@ -674,10 +691,13 @@ def read_attributions(parsed: Any, text: str, tagger: Any | None = None) -> list
     resolved either way."""
     rules = find_attributions(parsed, text)
     if tagger is None or not may_report_speech(parsed, text):
-        return _said(parsed, text, rules)
-    atts = attributions_from_tags(tagger.tag(text), text, rules)
-    _resolve_speakers(parsed, text, atts)
-    return _said(parsed, text, atts)
+        atts = rules
+    else:
+        atts = attributions_from_tags(tagger.tag(text), text, rules)
+        _resolve_speakers(parsed, text, atts)
+    # a headline reports no one's words: its title case hides the verb ("Governor Rejects
+    # Call for Federal Troops" read as 'Rejects Call' saying 'Federal Troops')
+    return [a for a in _said(parsed, text, atts) if not on_headline(text, a.content[0])]
 
 
 # Words that name no one: "Nobody believes her" reports no one's words.
