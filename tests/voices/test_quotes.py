@@ -153,6 +153,24 @@ def test_a_reported_claim_is_checked_for_what_was_said_with_the_speaker_as_claim
     assert _checked_md(item["claim"])[0].startswith("checked: “Los Angeles is occupied")
 
 
+def test_quote_first_and_short_reports_get_their_claimant_and_a_denial_is_not_flipped(
+) -> None:
+    """From a new user's trial: '"Violent crime is at a 30-year low," Bowser said' kept no
+    claimant (the quote marks lay outside the claim's words), nor did 'Governor X said the
+    city was calm' (what was said under half the sentence); 'denied that the city had asked
+    for help' was checked as the mayor's claim that it had."""
+    text = ('"Violent crime is at a 30-year low," Mayor Ivo Brandt said. '
+            "Governor Ana Ruiz said the port was calm. "
+            "Mayor Ivo Brandt denied that the city had asked for federal help.")
+    doc = Pipeline(settings=Settings())(Document(text))
+    got = {c.attrs.get("checkable_text"): c.attrs for c in doc.layer("claim")}
+    assert "Brandt" in got["Violent crime is at a 30-year low."]["claimant"]
+    assert "Ruiz" in got["The port was calm."]["claimant"]
+    denied = got["It is not true that the city had asked for federal help."]
+    assert "Brandt" in denied["claimant"] and denied["polarity"] == "negated"
+    assert "The city had asked for federal help." not in got
+
+
 def test_a_claim_that_only_quotes_a_phrase_stays_the_authors() -> None:
     text = "The mayor's plan, which she called \"a fresh start\", cut the budget by 40%."
     doc = Pipeline(settings=Settings())(Document(text))

@@ -195,36 +195,64 @@ class Voices:
                 if layer != "rhetoric":
                     quoted = q is not None and q.label != "mention"
                     claimant = span.attrs["voice"] if quoted else doc.meta.speaker
-                    reported = None if quoted else _reported_in(span, index.quotes)
+                    reported = None if quoted else _reported_in(span, index.quotes, doc.text)
                     if reported is not None:
                         claimant = _report(span, reported, doc.text) or claimant
+                        if "checkable_text" in span.attrs:  # the polarity of what was said
+                            span.attrs["polarity"] = polarity(
+                                parsed, *_unquoted(doc.text, reported.start, reported.end))
                     if claimant:
                         span.attrs["claimant"] = claimant
         return doc
 
 
-REPORTED_SHARE = 0.5  # of a claim's characters: above it, the claim is mostly the report
+# Of a claim's characters: a claim is the report of an attribution when what was said, who
+# said it and the reporting verb make up most of it ("Governor Ana Ruiz said the city was
+# calm."), and what was said is a fair part of it (not "Trump said so").
+REPORTED_SHARE = 0.6
+CONTENT_SHARE = 0.3
+_MARKS = "\"“”‘’'«»„ ,"
 
 
-def _reported_in(span: Span, quotes: list[Span]) -> Span | None:
-    """The attribution a claim mostly consists of ("Trump claimed that LA is occupied"):
-    its content lies inside the claim, makes up most of it, and its source is in the claim
-    too (a claim that only contains a quote among its own words is the author's)."""
+def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
+    """A quote's words without the marks, spaces and commas around them."""
+    while start < end and text[start] in _MARKS:
+        start += 1
+    while end > start and text[end - 1] in _MARKS:
+        end -= 1
+    return start, end
+
+
+def _reported_in(span: Span, quotes: list[Span], text: str) -> Span | None:
+    """The attribution a claim mostly consists of ("Trump claimed that LA is occupied",
+    '"Crime is at a 30-year low," Bowser said'): its content (quote marks aside) and its
+    source lie inside the claim and, with the cue, make up most of it (a claim that only
+    contains a quote among its own words is the author's)."""
     pieces = span.attrs.get("pieces") or [(span.start, span.end)]  # an atomic claim's
+    total = sum(b - a for a, b in pieces)
 
     def inside(a: int | None, b: int | None) -> bool:
         return a is not None and b is not None and any(x <= a and b <= y for x, y in pieces)
 
     best = None
     for q in quotes:
-        if q.label == "mention" or not inside(q.start, q.end) \
-                or not inside(q.attrs.get("source_start"), q.attrs.get("source_end")):
+        if q.label == "mention":
             continue
-        if (q.end - q.start) < REPORTED_SHARE * sum(b - a for a, b in pieces):
+        a, b = _unquoted(text, q.start, q.end)
+        src = (q.attrs.get("source_start"), q.attrs.get("source_end"))
+        if not inside(a, b) or not inside(*src):
+            continue
+        cue = (q.attrs.get("cue_end") or 0) - (q.attrs.get("cue_start") or 0)
+        said = (b - a) + (src[1] - src[0]) + max(0, cue)  # type: ignore[operator]
+        if said < REPORTED_SHARE * total or (b - a) < CONTENT_SHARE * total:
             continue
         if best is None or q.end - q.start > best.end - best.start:
             best = q
     return best
+
+
+# Reporting verbs by which the speaker holds what follows false.
+_DENIAL = re.compile(r"(?i)(?:den(?:y|ied|ies|ying)|reject|dismiss|refut|disput)")
 
 
 def _report(span: Span, q: Span, text: str) -> str | None:
@@ -232,10 +260,16 @@ def _report(span: Span, q: Span, text: str) -> str | None:
     (``checkable_text``), the rest of the sentence is the attribution (``attribution``:
     "Trump claimed"), and the claimant is the speaker. Returns the speaker."""
     said = text[q.start:q.end].strip(" \"“”‘’'")
+    clause = re.match(r"(?:that|whether|if)\s+", said) is not None
     said = re.sub(r"^(?:that|whether|if)\s+", "", said)
     if not said:
         return None
-    said = said[0].upper() + said[1:]
+    if _DENIAL.match(str(q.attrs.get("cue") or "")):
+        if not clause:
+            return None  # "denied the report": no proposition of the claimant's to check
+        # "denied that the city had asked for help": the claimant holds the opposite
+        said = "It is not true that " + said
+    said = said[0].upper() + said[1:].rstrip(" ,;:")
     if said[-1] not in ".!?":
         said += "."
     pieces = span.attrs.get("pieces") or [(span.start, span.end)]
