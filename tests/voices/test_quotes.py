@@ -69,6 +69,9 @@ def test_according_to_gives_source_and_content(nlp) -> None:
     ("A judge prevented the troops from entering the city.", "entering", "negated", "fact"),
     ("They left without invoking the Act.", "invoking", "negated", "fact"),
     ("The Guard was deployed without troops from Texas.", "troops", "negated", "fact"),
+    ("The president threatened to send troops into the city.", "send", "asserted", "future"),
+    ("He may have no choice but to send in the troops.", "send", "asserted", "possibility"),
+    ("He may say that troops were sent.", "sent", "asserted", "fact"),
 ])
 def test_polarity_and_modality(nlp, sentence: str, word: str, pol: str, mod: str) -> None:
     doc = nlp(sentence)
@@ -103,6 +106,9 @@ def test_voices_split_the_tone_and_claims_get_their_claimant() -> None:
     ("A curfew must be imposed tonight.", [("curfew:demanded", "medium")]),
     ("No curfew was imposed.", []),
     ("The governor refused to impose a curfew.", []),
+    ("The president threatened to send active-duty troops into Harlow.",
+     [("troops_deployed:threatened", "medium")]),
+    ("The president sent active-duty troops into Harlow.", [("troops_deployed", "high")]),
 ])
 def test_watch_hits_fire_only_for_events_reported_as_done(nlp, sentence: str,
                                                           labels: list) -> None:

@@ -22,7 +22,9 @@ CONDITION = frozenset({"if", "unless"})
 DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "disprove", "debunk"})
 # "set to begin", "plans to send", "is expected to": the event is ahead
 FUTURE_HEADS = frozenset({"set", "plan", "expect", "schedule", "poise", "due", "prepare",
-                          "intend", "go", "about"})
+                          "intend", "go", "about",
+                          # "threatened to send troops", "vowed to sue": a threat or promise
+                          "threaten", "vow", "promise", "pledge", "offer"})
 # "vowed that it would expand": a promise or threat reported
 COMMISSIVE = frozenset({"vow", "promise", "pledge", "threaten", "warn", "announce", "say"})
 # "needs to investigate", "demanded that they leave", "called for troops to withdraw"
@@ -177,6 +179,10 @@ def modality(parsed: Any, start: int, end: int) -> str:
     if any(a in POSSIBLE for a in aux):
         if "would" in aux and any(a.lemma_.lower() in COMMISSIVE for a in ancestors[:1]):
             return "future"  # "vowed that the operation would expand"
+        return "possibility"
+    # a subjectless event under a modal verb: "may have no choice but to send the troops"
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and any(
+            c.dep_ == "aux" and c.lower_ in POSSIBLE for a in ancestors for c in a.children):
         return "possibility"
     bare = verb.tag_ == "VB" and verb.dep_ in ("ROOT", "ccomp", "conj") and not any(
         c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ in ("aux", "auxpass")
