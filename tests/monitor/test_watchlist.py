@@ -74,8 +74,12 @@ def test_exclude_vetoes_negations_and_hypotheticals(watch_pipe):
     for text in ("We have no plans to deploy the National Guard.",
                  "If the unrest continues, we may send troops.",
                  "Nobody is talking about martial law; that is not on the table.",
-                 "The president could invoke the Insurrection Act, aides said."):
+                 "The president has no plans to invoke the Insurrection Act."):
         assert _analyse(watch_pipe, text).layer("indicator") == [], text
+    # the Insurrection Act held out as a possibility is its own, lower alert (issue 15),
+    # not nothing: the clause's modality decides, the watchlist no longer vetoes it
+    could = _analyse(watch_pipe, "The president could invoke the Insurrection Act, aides said.")
+    assert [s.label for s in could.layer("indicator")] == ["insurrection_act:threatened"]
 
 
 def test_token_pattern_uses_lemmas(watch_pipe):

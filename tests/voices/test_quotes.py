@@ -109,6 +109,11 @@ def test_voices_split_the_tone_and_claims_get_their_claimant() -> None:
     ("The president threatened to send active-duty troops into Harlow.",
      [("troops_deployed:threatened", "medium")]),
     ("The president sent active-duty troops into Harlow.", [("troops_deployed", "high")]),
+    ("The president threatened to invoke the Insurrection Act.",
+     [("insurrection_act:threatened", "high")]),
+    ("Aides are weighing whether to invoke the Insurrection Act.",
+     [("insurrection_act:threatened", "high")]),
+    ("The president has no plans to invoke the Insurrection Act.", []),
 ])
 def test_watch_hits_fire_only_for_events_reported_as_done(nlp, sentence: str,
                                                           labels: list) -> None:
