@@ -62,3 +62,23 @@ def test_tagged_content_nobody_is_said_to_say_stays_the_authors() -> None:
     at = text.index
     tags = [("CONTENT", at("is an"), at("! Masked")), ("CUE", at("do"), at("do") + 2)]
     assert attributions_from_tags(tags, text, []) == []
+
+
+def test_a_word_is_labelled_by_its_first_piece() -> None:
+    """'Pri|tzker' read as SOURCE then CONTENT gave the content 'tzker': spans now start and
+    end on word boundaries, the word taking its first piece's label."""
+    import numpy as np
+
+    from rhetorica.voices.tagger import AttributionTagger
+
+    text = "Pritzker argued, firmly."
+    pieces = [(0, 3), (3, 6), (6, 8), (9, 15), (15, 16), (17, 23), (23, 24)]
+    want = ["B-SOURCE", "B-CONTENT", "I-CONTENT", "B-CUE", "O", "B-CONTENT", "O"]
+    logits = np.full((len(pieces), len(LABELS)), -5.0)
+    for i, lab in enumerate(want):
+        logits[i, LABELS.index(lab)] = 5.0
+    tagger = AttributionTagger.__new__(AttributionTagger)
+    tagger.labels = list(LABELS)
+    tagger.piece_logits = lambda _text: (pieces, logits)  # type: ignore[method-assign]
+    assert [(p, text[a:b]) for p, a, b in tagger.tag(text)] == [
+        ("SOURCE", "Pritzker"), ("CUE", "argued"), ("CONTENT", "firmly")]

@@ -44,13 +44,22 @@ class AttributionTagger(TokenTagger):
 
     def tag(self, text: str) -> list[tuple[str, int, int]]:
         """Labelled spans, in text order: a span opens at B-X (or an I-X after another
-        label) and runs over the following I-X pieces."""
+        label) and runs over the following I-X pieces. A word is labelled by its first
+        piece, so spans start and end on word boundaries ("Pri|tzker" read as a source and
+        a content gave the content "tzker")."""
         offsets, logits = self.piece_logits(text)
         best = logits.argmax(axis=1) if len(logits) else []
         out: list[tuple[str, int, int]] = []
         cur: list = []  # [part, start, end]
+        word, prev_end = "O", -1
         for (a, b), k in zip(offsets, best, strict=True):
             lab = self.labels[int(k)]
+            if a == prev_end and 0 < a < len(text) and text[a - 1].isalnum() \
+                    and text[a].isalnum():  # the rest of a word: its first piece's label
+                lab = "O" if word == "O" else "I-" + word.split("-", 1)[1]
+            else:
+                word = lab
+            prev_end = b
             if lab == "O":
                 if cur:
                     out.append(tuple(cur))  # type: ignore[arg-type]
