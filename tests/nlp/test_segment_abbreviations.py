@@ -21,6 +21,21 @@ def test_a_sentence_starts_after_an_abbreviation_only_before_an_opener(
     assert all("Multiple" not in e.text for e in doc.ents)
 
 
+def test_an_abbreviation_that_opens_a_line_ends_no_sentence() -> None:
+    """New-user trial: 'D.C.' at the start of a heading and of a paragraph came out as a
+    sentence of its own, so the mayor named after it had no role ("no grammatical cue")."""
+    from rhetorica.document import Document
+    from rhetorica.pipeline import Pipeline
+
+    text = ("D.C. Police Takeover: What We Know\n\n"
+            "D.C. Mayor Muriel Bowser disputed the claim. Troops arrived in D.C. Police "
+            "watched.")
+    doc = Pipeline(["parse", "segment"], Settings())(Document(text))
+    assert [s.text_in(text) for s in doc.layer("sentence")] == [
+        "D.C. Police Takeover: What We Know", "D.C. Mayor Muriel Bowser disputed the claim.",
+        "Troops arrived in D.C.", "Police watched."]
+
+
 def test_a_closing_quote_split_off_by_the_parser_goes_back_to_its_sentence() -> None:
     """New-user trial: a lone '"' came out as a sentence (and a check-worthy claim)."""
     from rhetorica.nlp.segment import _joined

@@ -33,11 +33,16 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,}$")
 
 def abbreviation_boundaries(doc: Any) -> Any:
     """spaCy component (before the parser): a sentence starts after an abbreviation such as
-    "L.A.", "U.S." or "D.C." when the next word is one that opens sentences, not names."""
+    "L.A.", "U.S." or "D.C." when the next word is one that opens sentences, not names; one
+    that opens a line or the text ("D.C. Mayor Muriel Bowser disputed the claim") never
+    ends a sentence by itself."""
     for i in range(1, len(doc)):
         prev, tok = doc[i - 1], doc[i]
-        if _ABBREVIATION.match(prev.text) and tok.text[:1].isupper() \
-                and tok.lower_ in SENTENCE_OPENERS:
+        if not (_ABBREVIATION.match(prev.text) and tok.text[:1].isupper()):
+            continue
+        if i == 1 or doc[i - 2].is_space or "\n" in doc[i - 2].whitespace_:
+            tok.is_sent_start = False  # nothing before it on its line to end
+        elif tok.lower_ in SENTENCE_OPENERS:
             tok.is_sent_start = True
     return doc
 
