@@ -198,3 +198,17 @@ def test_weighing_the_lexicon_twice_changes_nothing():
     once = [(s.start, s.label, s.score, s.explanation) for s in doc.layer("rhetoric")]
     comp(doc)
     assert [(s.start, s.label, s.score, s.explanation) for s in doc.layer("rhetoric")] == once
+
+
+def test_a_span_of_function_words_alone_is_not_shown():
+    """New-user trial: the tagger's stray pieces 'the', 'if', 'does' were shown as
+    repetition and loaded language, raising a quoted speaker's intensity."""
+    from rhetorica.config import Settings
+    from rhetorica.pipeline import Pipeline
+    from rhetorica.rhetoric.model import RhetoricModelComponent
+
+    text = "We will act if the governor does nothing, and these thugs will pay."
+    doc = Pipeline(["parse"])(Document(text))
+    RhetoricModelComponent(Settings(), span_tagger=_FixedTagger(["if", "does", "thugs"]))(doc)
+    shown = [s.text_in(text) for s in doc.layer("rhetoric") if s.source == "rhetoric.model"]
+    assert shown == ["thugs"]

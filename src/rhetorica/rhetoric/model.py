@@ -16,6 +16,7 @@ features' weights), so run time imports neither scikit-learn nor scipy; training
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -420,6 +421,11 @@ class RhetoricModelComponent:
             _weigh_lexicon(doc, reading)
             found = [(s, e, p, reading.technique_proba(s, e))
                      for s, e, p, *_ in reading.spans(tagger.show_threshold)]
+        # a span of nothing but function words ("the", "if", "does") persuades no one: the
+        # tagger's stray pieces on real articles, shown as loaded language or repetition
+        stop = stop_words()
+        found = [f for f in found if any(w.lower() not in stop
+                                         for w in re.findall(r"\w+", doc.text[f[0]:f[1]]))]
         if not found:
             return doc
         clf = self.model.classifier
