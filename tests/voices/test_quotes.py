@@ -324,3 +324,15 @@ def test_no_attribution_reaches_across_a_paragraph_or_from_a_headline() -> None:
     assert not any(s.start < text.index("\n") for s in doc.layer("quote"))  # the headline
     calm = next(a for q, a in quotes.items() if q.startswith('"The city is calm'))
     assert "Brandt" in calm["speaker"]
+
+
+def test_a_speaker_is_the_name_after_titles_or_in_apposition() -> None:
+    """New-user trial: 'Illinois Gov. JB Pritzker' and 'JB Pritzker' were two speakers, and
+    'a White House spokesperson, Karoline Leavitt,' was not Leavitt."""
+    text = ('According to a city hall spokesperson, Ana Ruiz, the order was "fully lawful." '
+            "Harlow Gov. Ivo Brandt said the troops were not needed. "
+            "A spokesperson for the mayor said the curfew would end on Friday.")
+    doc = Pipeline(["parse", "segment", "entities", "actors", "quotes"], Settings())(
+        Document(text))
+    speakers = [q.attrs["speaker"] for q in doc.layer("quote")]
+    assert speakers == ["Ana Ruiz", "Ivo Brandt", "A spokesperson for the mayor"]

@@ -24,6 +24,12 @@ LAYER = "quote"
 AUTHOR = "author"
 
 
+# Capitalised words and abbreviations before a name in a source: "Illinois Gov.", "Defense
+# Secretary", "White House Press Secretary" (not "a spokesperson for").
+_TITLE_WORDS = re.compile(r"(?!(?:The|A|An)\s)(?:[A-Z][\w.'’-]*\s+)+")
+_APPOSED_NAME = re.compile(r",\s*([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})\s*[,)]")
+
+
 def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str | None]:
     """(speaker name, KB id or None) for an attribution's source.
 
@@ -36,9 +42,20 @@ def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str 
         return "", None
     a, b = att.source
     words = text[a:b].strip()
+    # a described source with its name in apposition: "a White House spokesperson, Karoline
+    # Leavitt, said" (the source read ends at the comma)
+    named = _APPOSED_NAME.match(text, b)
+    if named and words and (words[:1].islower() or words.split()[0] in ("A", "An")):
+        for s in actors:
+            if s.start == named.start(1):
+                return str(s.attrs.get("name") or text[s.start:s.end]), (
+                    s.attrs.get("actor_id") if s.attrs.get("linked") else None)
+        return named.group(1), None
     for s in actors:
-        if not (s.start < b and a < s.end) or s.start > a + 1:
+        if not (s.start < b and a < s.end):
             continue
+        if s.start > a + 1 and not (s.end >= b - 1 and _TITLE_WORDS.fullmatch(text[a:s.start])):
+            continue  # "Illinois Gov. JB Pritzker": titles before the name are not the speaker
         name = str(s.attrs.get("name") or text[s.start:s.end])
         if s.end < b - 1 and text[s.end:b].strip():
             rest = text[s.end:b].strip()
