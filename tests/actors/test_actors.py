@@ -376,6 +376,10 @@ def _assert_roles(run_actors, text: str, expected: dict[str, str]) -> None:
     # refusing to speak is read like the withheld comment; refusing to act objects
     ("Mayor Ivo Brandt refused to comment on the evictions.", {"Ivo Brandt": "comments"}),
     ("Mayor Ivo Brandt refused to enforce the evictions.", {"Ivo Brandt": "objects"}),
+    # an act denied targets no one; speech is on a platform or a topic, not against it
+    ("The Guard was not deployed.", {"National Guard": "mentioned"}),
+    ("In a post on Truth Social, Mayor Ivo Brandt wrote that the port was closed.",
+     {"Truth Social": "mentioned", "Ivo Brandt": "comments"}),
 ])
 def test_roles_from_the_predicate_in_harder_news_prose(run_actors, text, expected):
     _assert_roles(run_actors, text, expected)

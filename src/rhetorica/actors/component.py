@@ -49,6 +49,8 @@ def _junk(ent: Any, text: str) -> bool:
     words = low.split()
     if len(words) == 1 and (low in BARE_DEPARTMENTS or low in INSULT_LABELS):
         return True
+    if all(w in INSULT_LABELS or w in ("and", "or", "&") for w in words):
+        return True  # "Illegals and Criminals"
     if len(words) == 1 and ent.root.dep_ == "compound" and \
             ent.root.head.lemma_.lower() in OFFICE_WORDS:
         return True  # "Press secretary Karoline Leavitt": part of a title, not an actor

@@ -18,6 +18,7 @@ from rhetorica.actors.roles import (
     PATIENT_NOUNS,
     TARGETS,
     clause_role,
+    denied,
     lemma_in,
     role_of,
 )
@@ -53,6 +54,15 @@ def place_role(span: Any) -> tuple[str, str]:
     role, why = role_of(span)
     if role != MENTIONED:
         return role, why
+    role, why = _place_role(span, why)
+    verb = span.root.head.head if span.root.head.dep_ == "prep" else span.root.head
+    if role == TARGETS and denied(verb):
+        return MENTIONED, f"{why}, denied"  # "troops never entered Portland"
+    return role, why
+
+
+def _place_role(span: Any, why: str) -> tuple[str, str]:
+    """:func:`place_role` where the grammar gives the place no role of its own."""
     tok = span.root
     while tok.dep_ in ("appos", "conj", "compound") and tok.head is not tok and \
             tok.head.ent_type_ in ("GPE", "LOC", "FAC"):

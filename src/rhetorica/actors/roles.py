@@ -729,7 +729,24 @@ def role_of(span: Any) -> tuple[str, str]:
 
 def clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
     """The role the clause gives the noun ``tok`` (subject, passive subject, object,
-    agent, or a noun phrase around it)."""
+    agent, or a noun phrase around it). An act denied ("Los Angeles is not occupied",
+    "troops never entered the city") targets no one: the noun is only mentioned."""
+    role, why = _asserted_clause_role(tok, depth)
+    if role in (TARGETS, EXECUTES) and tok.dep_ in ("nsubjpass", "dobj", "obj") \
+            and denied(tok.head):  # "were not sent": neither sent nor sending
+        return MENTIONED, f"{why}, denied"
+    return role, why
+
+
+def denied(verb: Any) -> bool:
+    """Whether the clause of ``verb`` says its act did not happen ("is not occupied",
+    "never entered")."""
+    return any(c.dep_ == "neg" or (c.lower_ == "never" and c.dep_ == "advmod")
+               for c in verb.children)
+
+
+def _asserted_clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
+    """:func:`clause_role`, the clause read as asserted."""
     dep, head = tok.dep_, tok.head
     if dep in ("nsubj", "csubj"):
         found = _subject_role(head)
@@ -834,7 +851,9 @@ def clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
                         if found and found[0] != COMMENTS:
                             return found[0], f"'{noun.text} {prep.text} {tok.text} to " \
                                              f"{acl.text}'"
-            if role and prep.lower_ in TARGET_PREPS:  # "an investigation into X"
+            # "an investigation into X"; not what speech is on ("a post on Truth Social",
+            # "a statement on the raids": where it appeared, what it is about)
+            if role and role != COMMENTS and prep.lower_ in TARGET_PREPS:
                 return TARGETS, f"'{noun.text} {prep.text} {tok.text}'"
             if role == DIRECTS and prep.lower_ in ("of", "from", "by"):
                 return DIRECTS, f"'{noun.text} {prep.text} {tok.text}'"  # at the request of
