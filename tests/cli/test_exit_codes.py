@@ -230,3 +230,16 @@ def test_the_cli_skips_the_interpreters_last_search_for_cycles():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["0", "True"]
+
+
+def test_analyze_refuses_a_date_that_is_none_and_two_formats(monkeypatch, capsys, tmp_path):
+    """New-user trial: '--date notadate' was stored as the date (offices then read for
+    today) and '-f pdf --json' silently wrote JSON."""
+    path = tmp_path / "s.txt"
+    path.write_text("Crime rose by 40% last year.", encoding="utf-8")
+    code, _, err = run_cli(monkeypatch, capsys, "analyze", str(path), "--no-store",
+                           "--date", "notadate")
+    assert code == 2 and "--date 'notadate' is not a date" in err
+    code, _, err = run_cli(monkeypatch, capsys, "analyze", str(path), "--no-store",
+                           "-f", "html", "--json")
+    assert code == 2 and "two formats" in err

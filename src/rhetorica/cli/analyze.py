@@ -11,6 +11,7 @@ from rhetorica.cli.common import (
     EXIT_INPUT,
     EXIT_STORE,
     cli_settings,
+    date_option,
     err,
     fail,
     say,
@@ -55,7 +56,10 @@ def analyze(
     from rhetorica.ingest.statements import read_statements
     from rhetorica.store import StoreError, open_store
 
+    if as_json and fmt not in ("markdown", "json"):  # -f's default is markdown
+        fail(f"--json and --format {fmt} ask for two formats; give one", 2)
     fmt = "json" if as_json else fmt
+    date = date_option(date, "--date")
     if fmt not in registry.formats:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(registry.formats.names())}", 2)
     if include_unreviewed and fmt != "claimreview":
