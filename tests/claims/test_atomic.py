@@ -81,3 +81,16 @@ def test_rerun_is_idempotent(run):
 
     AtomicClaims(Settings())(doc)
     assert len(atoms(doc)) == n
+
+
+def test_an_atomic_claim_is_built_only_from_its_claims_words(run):
+    """New-user trial: a headline, a byline and a lede the parser read as one sentence gave
+    three atomic claims, each the text of all three paragraphs."""
+    text = ("Harlow Council Cuts Bus Funding\n\nBy Staff Reporter\n\n"
+            "HARLOW — The council cut bus funding by 20 percent on Monday.")
+    doc = run(text)
+    assert_offsets(doc)
+    for atom in atoms(doc):
+        claim = doc.text[atom.attrs["claim"][0]:atom.attrs["claim"][1]]
+        assert "\n" not in atom.attrs["text"]
+        assert all(w.strip(".,") in claim for w in atom.attrs["text"].split()), atom.attrs

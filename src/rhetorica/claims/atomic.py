@@ -241,7 +241,11 @@ class AtomicClaims:
                 continue
             index = 0
             for sent in span.sents:
-                for atom in split_sentence(sent, resolver):
+                # the claim's own part of the parser's sentence: a headline, a byline and a
+                # lede the parser read as one sentence are three claims, each built only
+                # from its own words
+                part = parsed[max(sent.start, span.start):min(sent.end, span.end)]
+                for atom in split_sentence(part, resolver):
                     atom.pieces = [(max(a, claim.start), min(b, claim.end))
                                    for a, b in atom.pieces if b > claim.start and a < claim.end]
                     if not atom.pieces:
