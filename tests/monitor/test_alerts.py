@@ -11,6 +11,7 @@ import pytest
 
 from rhetorica.monitor.alerts import Alert, SinkError, SmtpConfig, SmtpSink, WebhookSink
 from rhetorica.monitor.watcher import JumpRule, normalize_date
+from rhetorica.monitor.watchlist import load_watchlist
 from tests.monitor.conftest import STREAM
 from tests.monitor.test_replay import EXPECTED
 
@@ -184,3 +185,25 @@ def test_normalize_date():
     assert normalize_date("Tue, 03 Jun 2025 20:00:00 GMT") == "2025-06-03T20:00:00Z"
     assert normalize_date("1748937600") == "2025-06-03T08:00:00Z"
     assert normalize_date("last tuesday") is None
+
+
+def test_an_alert_says_whose_words_hold_the_hit(make_watcher, tmp_path):
+    """New-user trial: every alert had "speaker": null, even the Insurrection Act threat a
+    reporter quoted from the president."""
+    from rhetorica.config import Settings
+    from rhetorica.monitor.watcher import watch_pipeline
+
+    feed = tmp_path / "items.jsonl"
+    feed.write_text(json.dumps({
+        "id": "a1", "date": "2026-06-08", "text":
+        'The president wrote: "We will invoke the Insurrection Act if the Governor does not '
+        'restore order!" Governor Ana Ruiz said the city was calm.'}) + "\n", "utf-8")
+    pipe = watch_pipeline(load_watchlist(), Settings(pipeline=(
+        "parse", "segment", "entities", "actors", "quotes", "rhetoric", "tone")))
+    watcher, store = make_watcher([feed], pipeline=pipe)
+    watcher.run(once=True)
+    (payload, message), = store.query(
+        "SELECT payload_json, message FROM alerts WHERE kind = 'indicator_first'")
+    said = json.loads(payload)
+    assert said["indicator"] == "insurrection_act:threatened"
+    assert "Trump" in said["voice"] and "in the words of" in message

@@ -339,6 +339,9 @@ class Watcher:
         base = {"document_id": saved.document_id, "item_key": item.key, "source": source.uri,
                 "speaker": speaker, "url": doc.meta.url, "title": doc.meta.title}
         alerts: list[int] = []
+        from rhetorica.voices.component import VoiceIndex
+
+        voices = VoiceIndex(doc)  # whose words hold each hit: the item's author or a quote
         for span in doc.layer(LAYER):
             base_id, _, status = span.label.partition(":")
             ind = self.watchlist.get(base_id)
@@ -351,7 +354,10 @@ class Watcher:
                  span.attrs.get("severity", "medium"), date, span.start, span.end,
                  span.attrs.get("method", ""), span.score, evidence))
             title = (ind.title if ind else base_id) + (f" ({status})" if status else "")
-            payload = {**base, "indicator": span.label, "title": title,
+            voice = voices.voice(*(span.attrs.get("at") or (span.start, span.end)))
+            said = f" — in the words of {voice}" if voice not in ("author", "mention") \
+                else (f" — {speaker}" if speaker else "")
+            payload = {**base, "voice": voice, "indicator": span.label, "title": title,
                        "topic": span.attrs.get("topic"), "evidence": evidence,
                        "method": span.attrs.get("method"), "score": span.score,
                        "start": span.start, "end": span.end}
@@ -360,7 +366,7 @@ class Watcher:
                 "message, payload_json) VALUES ('indicator_first',?,?,?,?,?,?,?)",
                 (span.label, date, item_id, saved.document_id,
                  span.attrs.get("severity", "medium"),
-                 f"first {title!r} ({span.label})" + (f" — {speaker}" if speaker else ""),
+                 f"first {title!r} ({span.label})" + said,
                  json.dumps(payload, ensure_ascii=False, default=str)))
             if cur.rowcount:
                 alerts.append(int(cur.lastrowid))

@@ -332,6 +332,8 @@ class IndicatorMatcher:
                     continue  # "no curfew was imposed": nothing to watch
                 label, severity, detail = hit.indicator, hit.severity, hit.detail
                 attrs = {"topic": hit.topic, "severity": severity, "method": hit.method}
+                if hit.at is not None:  # the matched words (the span is their sentence)
+                    attrs["at"] = list(hit.at)
                 if status:
                     label, severity = f"{hit.indicator}:{status}", lower(hit.severity)
                     detail += f"; {status}, not reported as done"
