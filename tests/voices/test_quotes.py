@@ -336,3 +336,15 @@ def test_a_speaker_is_the_name_after_titles_or_in_apposition() -> None:
         Document(text))
     speakers = [q.attrs["speaker"] for q in doc.layer("quote")]
     assert speakers == ["Ana Ruiz", "Ivo Brandt", "A spokesperson for the mayor"]
+
+
+def test_a_trailing_according_to_leaves_the_speaker_who_argued() -> None:
+    """New-user trial: 'Pritzker argued that crime fell…, according to city data' made
+    "city data" the speaker of the governor's argument."""
+    text = ("Governor Ana Ruiz argued that crime had fallen by 30 percent, according to city "
+            "data. Crime fell by a third, according to the police.")
+    doc = Pipeline(["parse", "segment", "entities", "actors", "quotes"], Settings())(
+        Document(text))
+    speakers = {q.text_in(text): q.attrs["speaker"] for q in doc.layer("quote")}
+    assert "Ruiz" in speakers["that crime had fallen by 30 percent"]
+    assert "police" in speakers["Crime fell by a third"]

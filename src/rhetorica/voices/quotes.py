@@ -363,6 +363,12 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
 
     for sent in ix.sents:
         acc = _according_to(sent)
+        root = sent.root
+        # "Pritzker argued that crime fell, according to city data": the speaker is the one
+        # who argued; a trailing "according to" names where the figure comes from
+        if acc and acc[0].idx - sent.start_char >= 3 and root.lemma_.lower() in CUE_VERBS \
+                and any(c.dep_ == "nsubj" for c in root.children):
+            acc = None
         if acc and not quoted(acc[0].idx):
             t, src_tok = acc
             src = _np_span(src_tok)
