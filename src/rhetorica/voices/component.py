@@ -112,11 +112,11 @@ class Quotes:
         actors = doc.layer("actor")
         last: tuple[str, str | None] = ("", None)
         tagger = _tagger() if self.settings.quote_tagger else None
-        doc.results["quotes"] = {"reader": "tagger+rules" if tagger else "rules"}
-        if tagger is not None and not may_report_speech(parsed, doc.text):
-            doc.results["quotes"] = {"reader": "rules",
-                                     "tagger": "not run: no quotation mark or reporting word"}
-        atts = read_attributions(parsed, doc.text, tagger)
+        reads = tagger is not None and may_report_speech(parsed, doc.text)
+        doc.results["quotes"] = {"reader": "tagger+rules" if reads else "rules"}
+        if tagger is not None and not reads:
+            doc.results["quotes"]["tagger"] = "not run: no quotation mark or reporting word"
+        atts = read_attributions(parsed, doc.text, tagger if reads else None)
         for att in atts:
             if _authors_own(att, atts, doc.text):
                 continue
