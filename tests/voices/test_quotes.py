@@ -331,11 +331,14 @@ def test_a_speaker_is_the_name_after_titles_or_in_apposition() -> None:
     'a White House spokesperson, Karoline Leavitt,' was not Leavitt."""
     text = ('According to a city hall spokesperson, Ana Ruiz, the order was "fully lawful." '
             "Harlow Gov. Ivo Brandt said the troops were not needed. "
-            "A spokesperson for the mayor said the curfew would end on Friday.")
+            "A spokesperson for the mayor said the curfew would end on Friday. "
+            "A spokesperson for the port, who spoke on condition of anonymity, said the "
+            "cranes had stopped.")
     doc = Pipeline(["parse", "segment", "entities", "actors", "quotes"], Settings())(
         Document(text))
     speakers = [q.attrs["speaker"] for q in doc.layer("quote")]
-    assert speakers == ["Ana Ruiz", "Ivo Brandt", "A spokesperson for the mayor"]
+    assert speakers == ["Ana Ruiz", "Ivo Brandt", "A spokesperson for the mayor",
+                        "A spokesperson for the port"]
 
 
 def test_a_trailing_according_to_leaves_the_speaker_who_argued() -> None:

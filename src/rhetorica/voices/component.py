@@ -27,6 +27,7 @@ AUTHOR = "author"
 # Capitalised words and abbreviations before a name in a source: "Illinois Gov.", "Defense
 # Secretary", "White House Press Secretary" (not "a spokesperson for").
 _TITLE_WORDS = re.compile(r"(?!(?:The|A|An)\s)(?:[A-Z][\w.'’-]*\s+)+")
+_ASIDE = re.compile(r",\s+(?:who|which|whom|whose|speaking|according)\b")
 _APPOSED_NAME = re.compile(r",\s*([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})\s*[,)]")
 
 
@@ -41,7 +42,9 @@ def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str 
     if att.source is None:
         return "", None
     a, b = att.source
-    words = text[a:b].strip()
+    # "A spokesperson for the Justice Department, who spoke on condition of anonymity": the
+    # speaker is the description, not the clause about it
+    words = _ASIDE.split(text[a:b].strip(), 1)[0]
     # a described source with its name in apposition: "a White House spokesperson, Karoline
     # Leavitt, said" (the source read ends at the comma)
     named = _APPOSED_NAME.match(text, b)
