@@ -151,6 +151,24 @@ def test_serve_under_loopback_load_loses_nothing(server):
              "codes": {str(c): codes.count(c) for c in set(codes)}, "stored": len(keys)}))
 
 
+def _children(pid: int) -> list[int]:
+    """The server's analysis workers (spawned Python processes), from /proc."""
+    try:
+        kids = [int(k) for k in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return [k for k in kids if "spawn_main" in Path(f"/proc/{k}/cmdline").read_text(
+        errors="replace")]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_kill_9_of_the_server_under_load_keeps_every_acknowledged_document(server):
     """A 200 answer is a promise: after kill -9 of the server mid-load, every acknowledged
     document is in the store, and nothing that was never sent is."""
@@ -167,9 +185,15 @@ def test_kill_9_of_the_server_under_load_keeps_every_acknowledged_document(serve
         futures = [pool.submit(send, item) for item in plan]
         while sum(f.done() and f.result()[2] == 200 for f in futures) < 20:
             time.sleep(0.05)
+        workers = _children(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         results = [f.result() for f in futures]
     proc.wait(timeout=30)
+    # its analysis workers (a few hundred MB each) end with it instead of living on
+    deadline = time.monotonic() + 20
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert workers and not any(_alive(w) for w in workers), workers
     acked = {content_key(b["text"], b["speaker"], b["date"])
              for _, b, code, _ in results if code == 200}
     sent = {content_key(b["text"], b["speaker"], b["date"]) for _, b in plan}

@@ -307,9 +307,24 @@ _PROCESS_STATE: dict[str, Any] = {}
 def _init_process(settings: Settings) -> None:
     from rhetorica.nlp import onnx_session
 
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
+                     name="rhetorica-parent-watch").start()
     onnx_session.PROCESS_THREADS = 1  # this worker shares the cores with the HTTP process
     _PROCESS_STATE["settings"] = settings
     _PROCESS_STATE["pipelines"] = {tuple(settings.pipeline): Pipeline(settings=settings)}
+
+
+PARENT_CHECK_S = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the server that started it is gone: a server killed outright
+    (kill -9, the OOM killer) cannot shut its pool down, and its workers, a few hundred MB
+    each, would otherwise live on as orphans."""
+    while True:
+        time.sleep(PARENT_CHECK_S)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _ping(_: int) -> int:
