@@ -91,10 +91,15 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform says)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cores or 1
+
+
 def default_processes(n_docs: int, min_docs_per_process: int = 200) -> int:
     """Use more cores only when there is enough work to repay starting the workers."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, n_docs // min_docs_per_process))
+    return max(1, min(usable_cores(), n_docs // min_docs_per_process))
 
 
 def analyze_text(text: str, settings: Settings | None = None, **meta: Any) -> Document:

@@ -741,8 +741,8 @@ def clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:
 def denied(verb: Any) -> bool:
     """Whether the clause of ``verb`` says its act did not happen ("is not occupied",
     "never entered")."""
-    return any(c.dep_ == "neg" or (c.lower_ == "never" and c.dep_ == "advmod")
-               for c in verb.children)
+    return _negated(verb) or any(c.lower_ == "never" and c.dep_ == "advmod"
+                                 for c in verb.children)
 
 
 def _asserted_clause_role(tok: Any, depth: int = 0) -> tuple[str, str]:

@@ -82,7 +82,6 @@ def serve(
 def default_processes() -> int:
     """Analysis worker processes when ``--processes`` is not given: one per core, at most
     two (each holds its own copy of the models)."""
-    import os
+    from rhetorica.pipeline import usable_cores
 
-    return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1))
+    return min(2, usable_cores())

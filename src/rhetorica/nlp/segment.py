@@ -47,10 +47,9 @@ _TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "and", "but", "or", "nor", "fo
 def on_headline(text: str, pos: int) -> bool:
     """Whether character ``pos`` lies on a headline line: four or more words, at least
     four in five of those beyond short function words capitalised, and no closing
-    punctuation ("Trump Orders Crackdown
-    on Protesters", "Governor Rejects Call for Federal Troops in Chicago"). Title case hides
-    the verb from the tagger and the parser, so such a line yields junk names, speakers and
-    quotes ("Rejects Call")."""
+    punctuation ("Trump Orders Crackdown on Protesters", "Governor Rejects Call for Federal
+    Troops in Chicago"). Title case hides the verb from the tagger and the parser, so such a
+    line yields junk names, speakers and quotes ("Rejects Call")."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     line = text[start:end if end >= 0 else len(text)].strip()

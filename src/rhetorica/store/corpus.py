@@ -610,13 +610,13 @@ def vector_matrix(rows: Sequence[Any], sources: Sequence[Any], generation: int) 
         vecs = np.frombuffer(buf, dtype="<f2").reshape(len(rows), dim).astype(np.float32)
     else:
         vecs = np.zeros((0, 1), dtype=np.float32)
-    dates: dict[str, int] = {}  # a document's passages share its date: parse each once
+    # a document's passages share its date: each distinct date is parsed once
+    dates = {d: date_int(d) for d in {r["published"] for r in rows}}
     matrix = VectorMatrix(
         ids=np.fromiter((r["passage_id"] for r in rows), dtype=np.int64, count=len(rows)),
         vectors=vecs,
-        published=np.fromiter((dates[d] if (d := r["published"]) in dates
-                               else dates.setdefault(d, date_int(d)) for r in rows),
-                              dtype=np.int32, count=len(rows)),
+        published=np.fromiter((dates[r["published"]] for r in rows), dtype=np.int32,
+                              count=len(rows)),
         source=np.fromiter((r["source"] for r in rows), dtype=np.int32, count=len(rows)),
         source_ids={r["name"]: int(r["id"]) for r in sources},
         generation=generation)
