@@ -182,6 +182,14 @@ def test_quote_first_and_short_reports_get_their_claimant_and_a_denial_is_not_fl
     assert "The city had asked for federal help." not in got
 
 
+def test_a_quote_after_that_is_checked_without_its_marks() -> None:
+    text = ('Senator Mark Ellis said the figures were misleading, adding that "violent crime '
+            'is up in every major city."')
+    doc = Pipeline(settings=Settings())(Document(text))
+    checked = [c.attrs.get("checkable_text") for c in doc.layer("claim")]
+    assert "Violent crime is up in every major city." in checked, checked
+
+
 def test_a_claim_that_only_quotes_a_phrase_stays_the_authors() -> None:
     text = "The mayor's plan, which she called \"a fresh start\", cut the budget by 40%."
     doc = Pipeline(settings=Settings())(Document(text))

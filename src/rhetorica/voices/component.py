@@ -279,9 +279,10 @@ def _report(span: Span, q: Span, text: str) -> str | None:
     """Record on a claim that it reports ``q``: the checkable text is what was said
     (``checkable_text``), the rest of the sentence is the attribution (``attribution``:
     "Trump claimed"), and the claimant is the speaker. Returns the speaker."""
-    said = text[q.start:q.end].strip(" \"“”‘’'")
+    said = text[q.start:q.end].strip(_MARKS)
     clause = re.match(r"(?:that|whether|if)\s+", said) is not None
-    said = re.sub(r"^(?:that|whether|if)\s+", "", said)
+    # 'adding that "violent crime is up."': the marks after "that" go too
+    said = re.sub(r"^(?:that|whether|if)\s+", "", said).strip(_MARKS)
     if not said:
         return None
     if _DENIAL.match(str(q.attrs.get("cue") or "")):

@@ -41,7 +41,9 @@ class Services:
         self.store.close()
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    # async: FastAPI runs a plain ``def`` dependency on its thread pool, a thread hand-off
+    # per request for an attribute read
     return request.app.state.services
 
 
