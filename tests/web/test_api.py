@@ -120,6 +120,12 @@ def test_clear_one_line_errors(client):
     r = client.post("/api/v1/analyze", json={"text": "x", "speaker": "s" * 600})
     assert r.status_code == 422 and "speaker" in r.json()["error"]["message"]
     assert client.get("/api/v1/nowhere").json()["error"]["code"] == "not_found"
+    r = client.post("/api/v1/analyze", json={"text": "x", "date": "last Tuesday"})
+    assert r.status_code == 400 and r.json()["error"]["message"] == \
+        "date: 'last Tuesday' is not a date (use YYYY-MM-DD)"
+    r = client.post("/api/v1/analyze", json={"text": "Rates rose.", "date": "3 March 2024",
+                                              "store": False})
+    assert r.status_code == 200 and r.json()["document"]["meta"]["date"] == "2024-03-03"
 
 
 def test_info_and_openapi_cover_every_analysis(client):

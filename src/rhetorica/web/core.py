@@ -72,6 +72,15 @@ def make_document(svc: Services, text: str, meta: dict[str, str | None]) -> Docu
         raise InputError("text", "is empty (nothing to analyse)")
     clean = {k: (clean_text(v.strip(), k, 500) or None) if isinstance(v, str) else None
              for k, v in meta.items() if k in META_FIELDS}
+    if clean.get("date"):
+        # as the CLI's --date: a date that reads as none would later drop the statement
+        # from every dated view (timelines, baselines, verify's as-of) without a word
+        from rhetorica.ingest.dates import normalise_date
+
+        iso = normalise_date(clean["date"])
+        if iso is None:
+            raise InputError("date", f"{clean['date']!r} is not a date (use YYYY-MM-DD)")
+        clean["date"] = iso
     return Document(text, DocumentMeta(**clean, origin="web"))
 
 
