@@ -94,3 +94,52 @@ def test_an_atomic_claim_is_built_only_from_its_claims_words(run):
         claim = doc.text[atom.attrs["claim"][0]:atom.attrs["claim"][1]]
         assert "\n" not in atom.attrs["text"]
         assert all(w.strip(".,") in claim for w in atom.attrs["text"].split()), atom.attrs
+
+
+def test_no_name_is_put_where_the_text_does_not_make_it_clear(run):
+    """From a new user's trial: '"He is not a criminal," said Maria Lopez' of her husband
+    became "Maria Lopez is not a criminal"; "deport them ALL" after "criminals pouring
+    across the border" became "deport Democrats"; "the city" became the neighbourhood named
+    last although the article was about another city."""
+    quoted = '"They took him in handcuffs," said Maria Santos, 36. "He is not a criminal."'
+    doc = run(quoted)
+    assert all(a.attrs["resolved"] == [] for a in atoms(doc)), [a.attrs for a in atoms(doc)]
+    crowd = ("Democrats met on Monday. Smugglers keep bringing migrants across the "
+             "river every night. We will stop them and deport them by June.")
+    doc = run(crowd)
+    atom = next(a for a in atoms(doc) if "deport" in a.attrs["text"])
+    assert "Democrats" not in atom.attrs["text"] and atom.attrs["resolved"] == []
+    person = ("Councillor Dana Webb met the victim's husband on Monday. "
+              "He said the city owed the family 20,000 dollars.")
+    doc = run(person)
+    atom = next(a for a in atoms(doc) if "20,000" in a.attrs["text"])
+    assert atom.attrs["text"].startswith("He said")
+    cities = ("Police in Denver reported 12 burglaries in May. Most stores reopened in "
+              "June. Officials in Boulder reported none. The city spent 3 million dollars on "
+              "street lights in 2024.")  # Denver before the two sentences read for "the city"
+    doc = run(cities)
+    atom = next(a for a in atoms(doc) if "million" in a.attrs["text"])
+    assert atom.attrs["resolved"] == [] and atom.attrs["text"].startswith("The city")
+
+
+def test_a_lede_read_with_its_headline_keeps_its_words_in_order_without_the_dateline(run):
+    """The parser read a headline and a lede as one sentence, hung the lede's second verb
+    on the headline's and walked a non-projective subtree out of order: the claim lost
+    'had exploded, citing...' and another moved 'to Portland' after 'the move'."""
+    text = ("Mayor disputes claim that Riverton murders have 'exploded'\n\n"
+            "RIVERTON (Wire) — Mayor Ann Cole on Thursday rejected a claim that homicides in "
+            'the city had "exploded," citing police data showing that murders fell 32 percent '
+            "in the first eight months of the year.")
+    doc = run(text)
+    assert_offsets(doc)
+    lede = [a for a in atoms(doc) if "32 percent" in a.attrs["text"]]
+    assert lede and lede[0].attrs["text"].startswith("Mayor Ann Cole on Thursday rejected")
+    assert "exploded" in lede[0].attrs["text"]
+    for atom in atoms(doc):
+        words = atom.attrs["text"].rstrip(".").split()
+        source = " ".join(doc.text[a:b] for a, b in atom.attrs["pieces"])
+        at = 0
+        for w in (w for w in words if w in source and len(w) > 3):
+            at = source.find(w, at)
+            assert at >= 0, (w, atom.attrs["text"])  # each word after the one before
+            at += len(w)

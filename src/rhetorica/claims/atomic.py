@@ -21,6 +21,7 @@ from typing import Any
 from rhetorica.claims.claim_types import classify_tokens
 from rhetorica.config import Settings
 from rhetorica.document import Document
+from rhetorica.ingest.passages import dateline_length
 from rhetorica.nlp.parse import ensure_parsed
 
 LAYER = "atomic_claim"
@@ -38,6 +39,21 @@ DESCRIPTIONS = {
     "union": {"ORG"}, "army": {"ORG", "NORP"},
 }
 WINDOW_SENTENCES = 2
+# Common nouns for people: "her husband", "a spokesperson", "the mayor" may be whom "he" or
+# "she" means, and spaCy names no entity for them, so one of them before the pronoun makes
+# the named person no longer the only candidate.
+PERSON_NOUNS = frozenset({
+    "man", "woman", "men", "women", "boy", "girl", "child", "husband", "wife", "son",
+    "daughter", "mother", "father", "brother", "sister", "parent", "friend", "neighbor",
+    "neighbour", "officer", "agent", "official", "spokesperson", "spokesman", "spokeswoman",
+    "worker", "employee", "resident", "teacher", "student", "judge", "lawyer", "attorney",
+    "senator", "mayor", "governor", "president", "secretary", "director", "chief", "leader",
+    "candidate", "voter", "protester", "witness", "victim", "suspect", "owner", "manager",
+    "doctor", "nurse", "soldier", "member", "aide", "adviser", "advisor", "critic",
+    "supporter", "alderman", "councillor", "councilman", "councilwoman", "commissioner",
+    "minister", "lawmaker", "representative", "executive", "analyst", "researcher",
+    "professor", "activist", "organizer", "organiser", "detainee", "immigrant", "person",
+})
 
 
 @dataclass
@@ -77,26 +93,48 @@ class Resolver:
     """Finds the unambiguous antecedent of a pronoun or definite description, if any."""
 
     def __init__(self, parsed: Any) -> None:
+        from rhetorica.voices.quotes import quote_spans
+
         # spaCy rebuilds Doc.text from every token on each access: read it once (it was
         # read per atomic claim, which made long documents quadratic).
         self.text = parsed.text
         self.ents = list(parsed.ents)
+        # Inside a quotation the speaker's "he" and "they" are the speaker's people ("He is
+        # not a criminal," said Maria Lopez of her husband): never resolved from the article.
+        self.quoted = quote_spans(self.text)
+        self.in_entity = {t for e in self.ents for t in range(e.start, e.end)}
+        # "Lakeview, Ohio" names one place: the state after the comma only qualifies it.
+        self.named = [e for k, e in enumerate(self.ents) if not (
+            k > 0 and e.label_ == "GPE" and self.ents[k - 1].label_ == "GPE"
+            and self.text[self.ents[k - 1].end_char:e.start_char].strip() == ",")]
         self.sents = list(parsed.sents)
         self.sent_index = {}
         for i, s in enumerate(self.sents):
             for t in s:
                 self.sent_index[t.i] = i
 
-    def antecedent(self, tok: Any, labels: set[str]) -> Any:
+    def _competitor(self, tok: Any, first: int, labels: set[str]) -> bool:
+        """A nameless candidate between the window's start and ``tok``: a noun for people
+        before "he"/"she", a plural noun before "they"/"them" ("violent criminals pouring
+        across the border ... deport them")."""
+        doc = tok.doc
+        for t in doc[first:tok.i]:
+            if t.i in self.in_entity or t.pos_ != "NOUN":
+                continue
+            if "PERSON" in labels and t.lemma_.lower() in PERSON_NOUNS:
+                return True
+            if "PERSON" not in labels and t.tag_ == "NNS" and t.dep_ in {
+                    "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "attr"}:
+                return True
+        return False
+
+    def antecedent(self, tok: Any, labels: set[str], rivals: bool = True) -> Any:
         si = self.sent_index.get(tok.i, 0)
         first = self.sents[max(0, si - WINDOW_SENTENCES)].start
-        cands = [e for e in self.ents
+        if rivals and self._competitor(tok, first, labels):
+            return None
+        cands = [e for e in self.named
                  if e.label_ in labels and first <= e.start and e.end <= tok.i]
-        # "Lakeview, Ohio" names one place: the state after the comma only qualifies it.
-        doc_text = self.text
-        cands = [e for k, e in enumerate(cands) if not (
-            k > 0 and e.label_ == "GPE" and cands[k - 1].label_ == "GPE"
-            and doc_text[cands[k - 1].end_char:e.start_char].strip() == ",")]
         if not cands:
             return None
         names: list[Any] = []
@@ -110,6 +148,8 @@ class Resolver:
 
     def resolve(self, tok: Any) -> tuple[Any, str] | None:
         w = tok.lower_
+        if any(a < tok.idx < b for a, b in self.quoted):
+            return None
         if tok.pos_ == "PRON" and w in PERSON_PRONOUNS:
             suffix = "'s" if w == "her" and tok.tag_ == "PRP$" else PERSON_PRONOUNS[w]
             ent = self.antecedent(tok, {"PERSON"})
@@ -119,9 +159,18 @@ class Resolver:
             return (ent, GROUP_PRONOUNS[w]) if ent is not None else None
         if tok.lower_ in DESCRIPTIONS and tok.pos_ == "NOUN" and tok.i > 0 and \
                 tok.doc[tok.i - 1].lower_ == "the" and not tok.ent_type_:
-            ent = self.antecedent(tok, DESCRIPTIONS[tok.lower_])
-            return (ent, "") if ent is not None else None
+            ent = self.antecedent(tok, DESCRIPTIONS[tok.lower_], rivals=False)
+            if ent is None or self._named_before(ent, tok):
+                return None
+            return ent, ""
         return None
+
+    def _named_before(self, ent: Any, tok: Any) -> bool:
+        """Another entity of ``ent``'s kind anywhere earlier in the text: "the city" after
+        "Chicago ... the Austin neighborhood" may be either, whatever the last two
+        sentences name."""
+        return any(e.label_ == ent.label_ and e.end <= tok.i and not _same_entity(e.text, ent.text)
+                   for e in self.named)
 
 
 def _clause_heads(sent: Any) -> list[Any]:
@@ -131,18 +180,37 @@ def _clause_heads(sent: Any) -> list[Any]:
         h = todo.pop(0)
         heads.append(h)
         todo.extend(c for c in h.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
-                    and c.i >= sent.start and c.i < sent.end)
+                    and c.i >= sent.start and c.i < sent.end and _joined(h, c))
     return sorted(heads, key=lambda t: t.i)
+
+
+def _joined(head: Any, conj: Any) -> bool:
+    """Whether a word joins the two clauses ("and", "but", a semicolon): a "conj" with
+    none between is the parser's misreading ('rejected a claim that homicides had
+    "exploded," citing data' made "exploded" a second clause of "rejected")."""
+    return any(c.dep_ in {"cc", "preconj"} or c.text == ";"
+               for c in head.children if head.i < c.i < conj.i)
 
 
 def _subject(head: Any) -> list[Any]:
     for c in head.children:
         if c.dep_ in SUBJ_DEPS:
-            return list(c.subtree)
+            return sorted(c.subtree, key=lambda t: t.i)
     return []
 
 
 def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
+    roots = [t for t in sent if t.head.i == t.i or not sent.start <= t.head.i < sent.end]
+    if len(roots) > 1:
+        # The parser joined this claim to a neighbour (a headline read into the lede) and
+        # its words hang from several heads outside it: no clause structure to trust, so
+        # the claim stays whole rather than losing the words under the other heads.
+        toks = [t for t in sent if not t.is_space]
+        while toks and toks[-1].dep_ == "punct" and toks[-1].text not in {".", "!", "?"}:
+            toks.pop()
+        if not any(t.is_alpha for t in toks):
+            return []
+        return [_build([], toks, resolver, (sent.start_char, sent.end_char))]
     heads = _clause_heads(sent)
     claims: list[AtomicClaim] = []
     prev_subject: list[Any] = []
@@ -153,7 +221,10 @@ def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
         for other in heads:
             if other.i != h.i and other.i in {t.i for t in h.subtree}:
                 excluded |= {t.i for t in other.subtree}
-        toks = [t for t in h.subtree if t.i not in excluded and sent.start <= t.i < sent.end]
+        # in reading order: spaCy walks a non-projective subtree out of order ("the move to
+        # Portland under federal orders, 'an unlawful provocation'")
+        toks = sorted((t for t in h.subtree if t.i not in excluded
+                       and sent.start <= t.i < sent.end), key=lambda t: t.i)
         # Drop the coordinating word and punctuation that joined the clauses.
         while toks and (toks[0].dep_ in {"cc", "punct"} or toks[0].lower_ in {"and", "but"}):
             toks.pop(0)
@@ -236,7 +307,9 @@ class AtomicClaims:
         for claim in doc.layer("claim"):
             if not claim.attrs.get("checkable", True):
                 continue
-            span = parsed.char_span(claim.start, claim.end, alignment_mode="expand")
+            # a lede's dateline ("CHICAGO (Wire) — ") is where, not what, the claim says
+            start = claim.start + dateline_length(doc.text[claim.start:claim.end])
+            span = parsed.char_span(start, claim.end, alignment_mode="expand")
             if span is None:
                 continue
             index = 0
@@ -246,8 +319,8 @@ class AtomicClaims:
                 # from its own words
                 part = parsed[max(sent.start, span.start):min(sent.end, span.end)]
                 for atom in split_sentence(part, resolver):
-                    atom.pieces = [(max(a, claim.start), min(b, claim.end))
-                                   for a, b in atom.pieces if b > claim.start and a < claim.end]
+                    atom.pieces = [(max(a, start), min(b, claim.end))
+                                   for a, b in atom.pieces if b > start and a < claim.end]
                     if not atom.pieces:
                         continue
                     toks = [t for t in span if any(a <= t.idx < b for a, b in atom.pieces)]

@@ -84,6 +84,12 @@ def dateline(text: str) -> str | None:
     return m.group(0).strip().rstrip("—–-").strip() if m else None
 
 
+def dateline_length(text: str) -> int:
+    """Characters of the dateline (with its dash and space) that opens ``text``; 0 if none."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
 def passage_context(passage: str, title: str | None, lead: str | None) -> str:
     """What a reader of the passage knows from its article: the title and the dateline.
 
