@@ -359,3 +359,40 @@ def test_a_trailing_according_to_leaves_the_speaker_who_argued() -> None:
     speakers = {q.text_in(text): q.attrs["speaker"] for q in doc.layer("quote")}
     assert "Ruiz" in speakers["that crime had fallen by 30 percent"]
     assert "police" in speakers["Crime fell by a third"]
+
+
+def test_a_new_users_wire_story_credits_each_claim_to_its_speaker() -> None:
+    """From a new user's trial of wire copy: a quote continuing in its paragraph took the
+    next paragraph's 'According to the police'; 'He said' right after Alderman Lopez was
+    credited to the mayor he criticised (and read as what "the city" said); a quote begun in
+    the sentence before, or followed by the speaker's age and a relative clause, left the
+    claim without claimant; 'did not say how long' became a claim 'How long the troops
+    would remain.'."""
+    text = (
+        '"The figures are not in dispute. Burglaries are down, thefts are down," Mayor '
+        'Nora Hale said on Monday. "What the governor is doing is theatre."\n\n'
+        "According to the Riverton Police Department, the city recorded 118 burglaries "
+        "this year.\n\n"
+        'Alderman Tom Reyes, a frequent critic of Hale, said the mayor was "celebrating too '
+        'early." He said the city should ask for state help.\n\n'
+        '"I still lock my door twice," said Ada Moss, 61, who has lived on Elm Street for '
+        "forty years.\n\n"
+        "A spokeswoman for the governor, Lina Park, did not say how long the patrols would "
+        "last.")
+    doc = Pipeline(settings=Settings())(Document(text))
+    quotes = {doc.text[q.start:q.end]: q.attrs for q in doc.layer("quote")}
+    theatre = next(v for k, v in quotes.items() if "theatre" in k)
+    assert "Hale" in theatre["speaker"], theatre
+    assert "He said" not in quotes
+    claims = {doc.text[c.start:c.end]: c.attrs for c in doc.layer("claim")}
+
+    def claim(words: str) -> dict:
+        return next(v for k, v in claims.items() if words in k)
+
+    assert "Reyes" in claim("should ask for state help")["claimant"]
+    down = claim("Burglaries are down")
+    assert "Hale" in down["claimant"]
+    assert down["checkable_text"] == "Burglaries are down, thefts are down."
+    assert "Moss" in claim("lock my door")["claimant"]
+    patrols = claim("how long the patrols")
+    assert "checkable_text" not in patrols and "claimant" not in patrols

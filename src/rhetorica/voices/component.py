@@ -54,6 +54,11 @@ def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str 
                 return str(s.attrs.get("name") or text[s.start:s.end]), (
                     s.attrs.get("actor_id") if s.attrs.get("linked") else None)
         return named.group(1), None
+    if "same_speaker" in att.attrs:
+        # "he" right after a named speaker is that speaker (the actors layer reads him as
+        # the last person named, who may be the one the speaker criticised): their actor
+        at = att.attrs["same_speaker"]
+        a, b = at, at + len(att.speaker)
     for s in actors:
         if not (s.start < b and a < s.end):
             continue
@@ -215,12 +220,13 @@ class Voices:
                 if layer != "rhetoric":
                     quoted = q is not None and q.label != "mention"
                     claimant = span.attrs["voice"] if quoted else doc.meta.speaker
-                    reported = None if quoted else _reported_in(span, index.quotes, doc.text)
+                    reported = None if quoted else _reported_in(span, index.quotes, doc.text,
+                                                                parsed)
                     if reported is not None:
-                        claimant = _report(span, reported, doc.text) or claimant
+                        q, said = reported
+                        claimant = _report(span, q, said, doc.text) or claimant
                         if "checkable_text" in span.attrs:  # the polarity of what was said
-                            span.attrs["polarity"] = polarity(
-                                parsed, *_unquoted(doc.text, reported.start, reported.end))
+                            span.attrs["polarity"] = polarity(parsed, *said)
                     if claimant:
                         span.attrs["claimant"] = claimant
         return doc
@@ -243,13 +249,20 @@ def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _reported_in(span: Span, quotes: list[Span], text: str) -> Span | None:
+def _reported_in(span: Span, quotes: list[Span], text: str, parsed: Any = None
+                 ) -> tuple[Span, tuple[int, int]] | None:
     """The attribution a claim mostly consists of ("Trump claimed that LA is occupied",
-    '"Crime is at a 30-year low," Bowser said'): its content (quote marks aside) and its
-    source lie inside the claim and, with the cue, make up most of it (a claim that only
-    contains a quote among its own words is the author's)."""
+    '"Crime is at a 30-year low," Bowser said'), with the part of what was said that lies in
+    the claim (quote marks aside): a quote begun in the sentence before ('"The numbers are
+    not in dispute. Homicides are down," Johnson said') counts from the claim's start. What
+    was said, who said it and the reporting verb make up most of the claim, a description of
+    the speaker after them included ('said Denise Harper, 54, who has lived there for three
+    decades'); a claim that only contains a quote among its own words is the author's. With
+    ``parsed``, what was said must be a proposition: "did not say how long the troops would
+    stay" and 'called the raid "cruel"' report no claim to check."""
     pieces = span.attrs.get("pieces") or [(span.start, span.end)]  # an atomic claim's
     total = sum(b - a for a, b in pieces)
+    lo, hi = min(a for a, _ in pieces), max(b for _, b in pieces)
 
     def inside(a: int | None, b: int | None) -> bool:
         return a is not None and b is not None and any(x <= a and b <= y for x, y in pieces)
@@ -258,28 +271,47 @@ def _reported_in(span: Span, quotes: list[Span], text: str) -> Span | None:
     for q in quotes:
         if q.label == "mention":
             continue
-        a, b = _unquoted(text, q.start, q.end)
+        a, b = _unquoted(text, max(q.start, lo), q.end)
         src = (q.attrs.get("source_start"), q.attrs.get("source_end"))
-        if not inside(a, b) or not inside(*src):
+        cue = (q.attrs.get("cue_start"), q.attrs.get("cue_end"))
+        if not inside(a, b) or not inside(*src) or (q.start < lo and not inside(*cue)):
             continue
-        cue = (q.attrs.get("cue_end") or 0) - (q.attrs.get("cue_start") or 0)
-        said = (b - a) + (src[1] - src[0]) + max(0, cue)  # type: ignore[operator]
-        if said < REPORTED_SHARE * total or (b - a) < CONTENT_SHARE * total:
+        said = (b - a) + (src[1] - src[0]) + max(0, (cue[1] or 0) - (cue[0] or 0))  # type: ignore[operator]
+        own = total  # the claim's words, less a description of the speaker after them
+        if src[0] >= b and (cue[0] is None or cue[0] >= b):  # '"…," said X, 54, who …'
+            said = max(said, hi - a)
+            own -= max(0, hi - max(src[1], cue[1] or 0))  # type: ignore[type-var]
+        if said < REPORTED_SHARE * total or (b - a) < CONTENT_SHARE * own:
             continue
-        if best is None or q.end - q.start > best.end - best.start:
-            best = q
+        if parsed is not None and not _proposition(parsed, a, b):
+            continue
+        if best is None or b - a > best[1][1] - best[1][0]:
+            best = (q, (a, b))
     return best
+
+
+_WH = frozenset({"how", "whether", "what", "when", "why", "who", "where", "which", "if"})
+
+
+def _proposition(parsed: Any, start: int, end: int) -> bool:
+    """What was said is a statement: it has a verb and is no embedded question."""
+    words = parsed.char_span(start, end, alignment_mode="expand")
+    if words is None or not len(words):
+        return False
+    first = next((t for t in words if t.lower_ != "that"), words[0])
+    return first.lower_ not in _WH and any(t.pos_ in ("VERB", "AUX") for t in words)
 
 
 # Reporting verbs by which the speaker holds what follows false.
 _DENIAL = re.compile(r"(?i)(?:den(?:y|ied|ies|ying)|reject|dismiss|refut|disput)")
 
 
-def _report(span: Span, q: Span, text: str) -> str | None:
+def _report(span: Span, q: Span, content: tuple[int, int], text: str) -> str | None:
     """Record on a claim that it reports ``q``: the checkable text is what was said
-    (``checkable_text``), the rest of the sentence is the attribution (``attribution``:
-    "Trump claimed"), and the claimant is the speaker. Returns the speaker."""
-    said = text[q.start:q.end].strip(_MARKS)
+    (``content``, its part in the claim: ``checkable_text``), the rest of the sentence is
+    the attribution (``attribution``: "Trump claimed"), and the claimant is the speaker.
+    Returns the speaker."""
+    said = text[content[0]:content[1]].strip(_MARKS)
     clause = re.match(r"(?:that|whether|if)\s+", said) is not None
     # 'adding that "violent crime is up."': the marks after "that" go too
     said = re.sub(r"^(?:that|whether|if)\s+", "", said).strip(_MARKS)
@@ -294,11 +326,12 @@ def _report(span: Span, q: Span, text: str) -> str | None:
     if said[-1] not in ".!?":
         said += "."
     pieces = span.attrs.get("pieces") or [(span.start, span.end)]
-    around = [text[max(a, span.start):min(b, q.start)] for a, b in pieces if a < q.start] + \
-        ["…"] + [text[max(a, q.end):b] for a, b in pieces if b > q.end]
+    around = [text[max(a, span.start):min(b, content[0])] for a, b in pieces
+              if a < content[0]] + \
+        ["…"] + [text[max(a, content[1]):b] for a, b in pieces if b > content[1]]
     attribution = " ".join(" ".join(around).split())
     span.attrs["checkable_text"] = said
-    span.attrs["attribution"] = attribution.strip(" …,.")
+    span.attrs["attribution"] = attribution.strip(" …,." + _MARKS)
     speaker = q.attrs.get("speaker")
     if q.attrs.get("speaker_id"):
         span.attrs["speaker_id"] = q.attrs["speaker_id"]
