@@ -65,3 +65,26 @@ def test_questions_are_not_checkable(nlp, text, kind):
     got = classify_tokens(nlp(text))
     assert got["type"] == kind
     assert got["checkable"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("The county did not respond to a request for comment on the figures.", True),
+        ("A spokeswoman declined to be named, citing office policy.", True),
+        ("The firm did not respond to questions about whether anyone would be charged.", True),
+        ("The councillors could not be reached for comment on Sunday.", True),
+        ("Ms Hart declined to comment.", True),
+        # the same words outside the sentence's head clause, or about the world
+        ("The mayor closed the bridge in May, according to two officials who were not "
+         "authorized to speak publicly.", False),
+        ("The senator did not respond to the flooding for three weeks.", False),
+        ("The company refused to pay the 2 million dollar fine.", False),
+    ],
+)
+def test_notes_on_the_reporting_are_not_claims(nlp, text, note):
+    """From a new user's trial: "The White House did not respond to a request for comment"
+    ranked as a check-worthy claim at 0.80."""
+    kind = classify_tokens(nlp(text))
+    assert (kind["type"] == "procedural") is note, kind
+    assert kind["checkable"] is not note

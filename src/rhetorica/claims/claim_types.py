@@ -25,7 +25,7 @@ TYPES = (
     "policy",
     "quote",
 )
-NOT_CHECKABLE = ("opinion", "rhetorical_question", "question")
+NOT_CHECKABLE = ("opinion", "rhetorical_question", "question", "procedural")
 
 NUM_ENTS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
 QUANTITY_WORDS = {"doubled", "tripled", "halved", "double", "triple", "half", "majority",
@@ -71,6 +71,38 @@ RHETORICAL_PATTERNS = ("how can", "how could", "how dare", "who would", "who cou
                        "why should", "why would", "what kind of", "who needs", "is it any",
                        "since when", "who cares", "what did you expect", "is that what")
 FACT_ENTS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "LAW", "EVENT", "FAC"}
+
+
+# A newsroom's account of its own reporting asserts nothing about the world: "The White
+# House did not respond to a request for comment", "The spokesperson declined to be named",
+# "Officials could not be reached". Read from the clause that heads the sentence, so "X
+# signed the order, according to officials who were not authorized to speak" stays a claim.
+NO_ANSWER = {"respond", "reply", "return", "comment", "answer"}
+REQUEST_NOUNS = {"comment", "request", "question", "message", "email", "call", "inquiry",
+                 "enquiry"}
+DECLINED = {"decline", "refuse"}
+WITHHELD = {"comment", "name", "identify", "elaborate", "say", "discuss", "provide", "answer",
+            "specify", "give", "confirm", "disclose", "reveal", "release"}
+
+
+def procedural(toks: Sequence[Any]) -> str | None:
+    """The words that make a sentence a note on the reporting, if it is one."""
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i == t.i or t.head.i not in inside]
+    if len(roots) != 1:
+        return None
+    root = roots[0]
+    lem = root.lemma_.lower()
+    negated = any(c.dep_ == "neg" for c in root.children)
+    if negated and lem in NO_ANSWER and (lem in {"comment", "answer"} or any(
+            t.lemma_.lower() in REQUEST_NOUNS for t in root.subtree)):
+        return root.text
+    if lem in DECLINED and any(c.dep_ == "xcomp" and c.lemma_.lower() in WITHHELD
+                               for c in root.children):
+        return root.text
+    if lem == "reach" and negated and any(c.dep_ == "auxpass" for c in root.children):
+        return root.text  # "could not be reached (for comment)"
+    return None
 
 
 def classify_tokens(tokens: Sequence[Any], text: str | None = None) -> dict[str, Any]:
@@ -126,6 +158,11 @@ def classify_tokens(tokens: Sequence[Any], text: str | None = None) -> dict[str,
         hit("quote", '"')
 
     types = [t for t in TYPES if t in why]
+    note = procedural(toks)
+    if note is not None:
+        why["procedural"] = [note]
+        return {"type": "procedural", "types": ["procedural", *types], "checkable": False,
+                "why": why}
     question = text.rstrip().endswith("?")
     factual = bool(set(types) - {"prediction"}) or bool(ents & FACT_ENTS)
     if question:
