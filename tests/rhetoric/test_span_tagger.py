@@ -65,3 +65,17 @@ def test_states_are_not_kept_past_the_memory_bound(monkeypatch) -> None:
     offsets, logits, states = tagger.piece_outputs("A long sentence of many more pieces.", True)
     assert states is None and len(logits) == len(offsets)
     assert isinstance(tagger, RhetoricSpanTagger)
+
+
+def test_pieces_of_one_word_read_apart_give_that_word_once() -> None:
+    """From a new user's trial: 'fearmongering' shown twice at the same offsets, its first
+    and last word pieces above the threshold and the middle one below."""
+    text = "fearmongering, plain"
+    offsets = [(0, 4), (4, 7), (7, 13), (13, 14), (15, 20)]
+    width = 1 + 2 * len(TECHNIQUES)
+    proba = np.zeros((5, width))
+    proba[:, 0] = [0.1, 0.8, 0.2, 0.9, 0.9]  # P(outside) per piece
+    proba[:, 1] = 1.0 - proba[:, 0]  # the rest: B- of the first technique
+    spans = Reading(text, offsets, proba).spans(0.5)
+    assert [(a, b) for a, b, *_ in spans] == [(0, 13)]
+    assert spans[0][2] == 0.9  # the stronger of the two readings (0.9 and 0.8)

@@ -396,3 +396,22 @@ def test_a_new_users_wire_story_credits_each_claim_to_its_speaker() -> None:
     assert "Moss" in claim("lock my door")["claimant"]
     patrols = claim("how long the patrols")
     assert "checkable_text" not in patrols and "claimant" not in patrols
+
+
+def test_a_label_the_clause_talks_about_stays_asserted_under_its_negation() -> None:
+    """From a new user's trial: "we will not surrender our cities to these vermin" marked
+    the dehumanising label negated; the speaker uses it all the same."""
+    from rhetorica.voices.modality import presupposed
+
+    nlp = load_spacy()
+    text = "We will not surrender our cities to these vermin."
+    doc = nlp(text)
+    at = text.index("these vermin")
+    assert presupposed(doc, at, at + len("these vermin"))
+    for said, words in (("They are not vermin.", "vermin"),
+                        ("This is not an invasion.", "an invasion")):
+        at = said.index(words)
+        assert not presupposed(nlp(said), at, at + len(words)), said
+    piped = Pipeline(settings=Settings())(Document(text))
+    labels = [s for s in piped.layer("rhetoric") if "vermin" in piped.text[s.start:s.end]]
+    assert labels and all(s.attrs["polarity"] == "asserted" for s in labels)

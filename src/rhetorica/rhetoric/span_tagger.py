@@ -115,11 +115,16 @@ class Reading:
                     self.begins[j] and self.starts[j] > self.ends[j - 1]):
                 j += 1
             a, b = _whole_words(self.text, int(self.starts[i]), int(self.ends[j - 1]))
+            span_p = round(float(self.inside[i:j].mean()), 3)
+            if out and a < out[-1][1]:
+                # a word piece read as a new beginning inside a word ("fear" "##mongering")
+                # widens to the same word: one span, not the word twice
+                a, b, span_p = min(a, out[-1][0]), max(b, out[-1][1]), max(span_p, out[-1][2])
+                out.pop()
             if b > a:
                 p = self.technique_proba(a, b)
                 k = int(p.argmax())
-                out.append((a, b, round(float(self.inside[i:j].mean()), 3), TECHNIQUES[k],
-                            round(float(p[k]), 3)))
+                out.append((a, b, span_p, TECHNIQUES[k], round(float(p[k]), 3)))
             i = j
         return out
 

@@ -205,7 +205,7 @@ class Voices:
         self.settings = settings
 
     def __call__(self, doc: Document) -> Document:
-        from rhetorica.voices.modality import modality, polarity
+        from rhetorica.voices.modality import modality, polarity, presupposed
 
         parsed = ensure_parsed(doc, self.settings)
         index = VoiceIndex(doc)
@@ -215,7 +215,8 @@ class Voices:
                 span.attrs["voice"] = index.voice(span.start, span.end)
                 if q is not None and q.attrs.get("speaker_id"):
                     span.attrs["speaker_id"] = q.attrs["speaker_id"]
-                span.attrs["polarity"] = polarity(parsed, span.start, span.end)
+                span.attrs["polarity"] = "asserted" if layer == "rhetoric" and presupposed(
+                    parsed, span.start, span.end) else polarity(parsed, span.start, span.end)
                 span.attrs["modality"] = modality(parsed, span.start, span.end)
                 if layer != "rhetoric":
                     quoted = q is not None and q.label != "mention"

@@ -135,6 +135,25 @@ def polarity(parsed: Any, start: int, end: int) -> str:
     return "asserted"
 
 
+ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "conj"})
+INDEFINITE = frozenset({"a", "an", "any", "no", "some"})
+
+
+def presupposed(parsed: Any, start: int, end: int) -> bool:
+    """The words name something the clause talks about ("these vermin", "the thugs") rather
+    than say what it is: "we will not surrender our cities to these vermin" denies the
+    surrender, not the label, which the speaker uses all the same. A label as the predicate
+    ("they are not vermin") or an indefinite one ("not a police state") is not."""
+    toks = _tokens(parsed, start, end)
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i == t.i or t.head.i not in inside]
+    if len(roots) != 1:
+        return False
+    root = roots[0]
+    return root.pos_ in ("NOUN", "PROPN") and root.dep_ in ARGUMENTS and any(
+        c.dep_ in ("det", "poss") and c.lower_ not in INDEFINITE for c in root.children)
+
+
 def modality(parsed: Any, start: int, end: int) -> str:
     """How the clause holding these words presents them (see the module docstring)."""
     toks = _tokens(parsed, start, end)
