@@ -143,3 +143,28 @@ def test_a_datelines_town_is_not_repetition(pipe):
     doc = pipe(Document(text))
     assert not [s for s in doc.layer("rhetoric")
                 if s.label == "repetition" and s.start < text.index("—")]
+
+
+@pytest.mark.parametrize(("text", "label", "words"), [
+    # from a new user's trial: forms a word list could not hold
+    ("Only we can Make America Proud Again.", "slogan", "Make America Proud Again"),
+    ("Either you back our officers or you back the mob.", "black_and_white",
+     "Either you back our officers or you"),
+    ("Shifty Adam and his friends leaked it.", "name_calling", "Shifty Adam"),
+    ("The Fake News Media will not report it.", "name_calling", "Fake News"),
+    ("The Radical Left Democrats opened the floodgates.", "name_calling", "Radical Left"),
+    ("The Radical Left Democrats opened the floodgates.", "flood_frame", "floodgates"),
+])
+def test_lexicon_patterns_and_epithets_before_a_camp(pipe, text, label, words):
+    got = {(lab, w) for *_, lab, w in _spans(pipe(Document(text)), "rhetoric.lexicon")}
+    assert (label, words) in got, got
+
+
+@pytest.mark.parametrize("text", [
+    "She won the Fake News Awards last year.",  # a name that runs past the hit
+    "Either Tuesday or Wednesday works for the council.",
+    "They moved to Little Rock in May.",
+])
+def test_names_and_plain_choices_stay_clear(pipe, text):
+    got = _spans(pipe(Document(text)), "rhetoric.lexicon")
+    assert not {lab for *_, lab, _ in got} & {"name_calling", "black_and_white"}, got

@@ -7,7 +7,7 @@ reader can see *why* a phrase was marked. The lexicon is a YAML file users can e
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -39,6 +39,8 @@ class Lexicon:
     entries: dict[str, Entry]
     words: dict[str, list[str]]  # label -> single words
     phrases: dict[str, list[str]]  # label -> multi-word phrases
+    patterns: dict[str, list[list[dict[str, Any]]]] = field(default_factory=dict)
+    # label -> spaCy Matcher token patterns, for forms a word list cannot hold
 
 
 def _read_yaml(path: Path | None) -> dict[str, Any]:
@@ -60,6 +62,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     entries: dict[str, Entry] = {}
     words: dict[str, list[str]] = {}
     phrases: dict[str, list[str]] = {}
+    patterns: dict[str, list[list[dict[str, Any]]]] = {}
     for raw in data["entries"]:
         label = raw["label"]
         entries[label] = Entry(label, raw["family"], raw["explanation"].strip(), raw.get("ptc"))
@@ -68,7 +71,12 @@ def load_lexicon(path: str | None = None) -> Lexicon:
             (phrases if " " in term else words).setdefault(label, []).append(term.lower())
         for term in raw.get("phrases") or []:
             phrases.setdefault(label, []).append(term.lower())
-    return Lexicon(families, entries, words, phrases)
+        for pattern in raw.get("patterns") or []:
+            if not isinstance(pattern, list) or not all(isinstance(t, dict) for t in pattern):
+                raise ValueError(f"lexicon entry {label!r}: a pattern is a list of token "
+                                 "mappings (spaCy Matcher syntax)")
+            patterns.setdefault(label, []).append(pattern)
+    return Lexicon(families, entries, words, phrases, patterns)
 
 
 class RhetoricLexicon:
@@ -87,6 +95,8 @@ class RhetoricLexicon:
                                      [{"LEMMA": {"IN": terms}}]])
         for label, terms in self.lexicon.phrases.items():
             self.phrases.add(label, [nlp.make_doc(t) for t in terms])
+        for label, pats in self.lexicon.patterns.items():
+            self.matcher.add(label, pats)
         self.precision = load_precision()
 
     def __call__(self, doc: Document) -> Document:
@@ -210,7 +220,7 @@ def _in_name(doc: Any, start: int, end: int) -> bool:
         return False
 
     def capital(i: int) -> bool:
-        return 0 <= i < len(doc) and _capitalised(doc[i]) and not (
+        return 0 <= i < len(doc) and _capitalised(doc[i]) and doc[i].lower_ != "the" and not (
             doc[i].is_sent_start and not (i + 1 < len(doc) and _capitalised(doc[i + 1])))
 
     left, right = start - 1, end
@@ -219,7 +229,16 @@ def _in_name(doc: Any, start: int, end: int) -> bool:
     if right < len(doc) and doc[right].lower_ in {"of", "for", "and", "against", "on"} \
             and capital(right + 1):
         right += 1
+    # "the Fake News Media", "the Radical Left Democrats": a capitalised word for a whole
+    # camp after the hit makes an epithet, not a name ("Fake News Awards" is one)
+    while right < len(doc) and doc[right].lower_ in CAMPS:
+        right += 1
     return capital(left) or capital(right)
+
+
+CAMPS = frozenset({"media", "press", "democrats", "democrat", "republicans", "republican",
+                   "left", "right", "liberals", "conservatives", "elites", "establishment",
+                   "party", "mob", "crowd"})
 
 
 def _longest_first(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -105,6 +105,8 @@ class VoiceIndex:
             return AUTHOR
         if q.label == "mention":
             return "mention"
+        if q.attrs.get("topic"):
+            return AUTHOR
         return q.attrs.get("speaker") or "unattributed"
 
 
@@ -140,6 +142,10 @@ class Quotes:
                 attrs["cue_start"], attrs["cue_end"] = att.cue
             if att.source:
                 attrs["source_start"], attrs["source_end"] = att.source
+            if att.kind == "indirect" and _only_a_topic(parsed, *att.content):
+                # 'is LYING about the Portland riots': what the source spoke of, in the
+                # author's words; the words stay the author's voice
+                attrs["topic"] = True
             who = speaker or "an unnamed source"
             why = f"{att.kind} quote of {who}" if att.kind != "mention" else \
                 "quoted words without a speaker: a mention, not the author's own use"
@@ -150,6 +156,13 @@ class Quotes:
 
 
 FIRST_PERSON = frozenset({"i", "we"})
+
+
+def _only_a_topic(parsed: Any, start: int, end: int) -> bool:
+    """Indirect content with no verb: a topic ("the figures", "the Portland riots"), not a
+    paraphrase of what was said."""
+    words = parsed.char_span(start, end, alignment_mode="expand")
+    return words is not None and not any(t.pos_ in ("VERB", "AUX") for t in words)
 
 
 def _authors_own(att: Attribution, atts: list[Attribution], text: str) -> bool:
@@ -219,7 +232,7 @@ class Voices:
                     parsed, span.start, span.end) else polarity(parsed, span.start, span.end)
                 span.attrs["modality"] = modality(parsed, span.start, span.end)
                 if layer != "rhetoric":
-                    quoted = q is not None and q.label != "mention"
+                    quoted = q is not None and q.label != "mention" and not q.attrs.get("topic")
                     claimant = span.attrs["voice"] if quoted else doc.meta.speaker
                     reported = None if quoted else _reported_in(span, index.quotes, doc.text,
                                                                 parsed)

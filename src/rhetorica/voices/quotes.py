@@ -778,8 +778,16 @@ def _said(parsed: Any, text: str, atts: list[Attribution]) -> list[Attribution]:
                 continue
             if span is not None and _not_words_said(span, a, atts):
                 continue
+            if a.cue is None and a.source and text[a.source[0]:a.source[1]].strip().lower() \
+                    in SUBJECT_PRONOUNS:
+                # no word of saying, a pronoun for source: a clause's subject and the rest
+                # of it ("you stand with the thugs" read as 'the thugs', said by "you")
+                continue
         out.append(a)
     return out
+
+
+SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it"})
 
 
 def _not_words_said(content: Any, att: Attribution, atts: list[Attribution]) -> bool:
