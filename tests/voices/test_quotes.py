@@ -377,6 +377,8 @@ def test_a_new_users_wire_story_credits_each_claim_to_its_speaker() -> None:
         'early." He said the city should ask for state help.\n\n'
         '"I still lock my door twice," said Ada Moss, 61, who has lived on Elm Street for '
         "forty years.\n\n"
+        'Governor Ruth Bell, a Republican, said in a statement that she supported "the rule '
+        'of law" but urged the agency to ensure that children were not left alone.\n\n'
         "A spokeswoman for the governor, Lina Park, did not say how long the patrols would "
         "last.")
     doc = Pipeline(settings=Settings())(Document(text))
@@ -384,6 +386,8 @@ def test_a_new_users_wire_story_credits_each_claim_to_its_speaker() -> None:
     theatre = next(v for k, v in quotes.items() if "theatre" in k)
     assert "Hale" in theatre["speaker"], theatre
     assert "He said" not in quotes
+    law = next(v for k, v in quotes.items() if "rule of law" in k)
+    assert "Bell" in law["speaker"], law  # "she" named in her own sentence, not Ada Moss
     claims = {doc.text[c.start:c.end]: c.attrs for c in doc.layer("claim")}
 
     def claim(words: str) -> dict:

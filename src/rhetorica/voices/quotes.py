@@ -448,6 +448,7 @@ def _resolve_speakers(parsed: Any, text: str, atts: list[Attribution]) -> None:
     orgs = [(e.start_char, e.text) for e in parsed.ents
             if e.label_ in ("ORG", "NORP") and len(e.text) > 2]
     named: list[tuple[int, str]] = []  # speakers that are names, in text order
+    ends: list[int] = []  # where each of their reports ends
     for att in sorted(atts, key=lambda a: a.source[0] if a.source else a.content[0]):
         if att.source is None:
             continue
@@ -474,7 +475,8 @@ def _resolve_speakers(parsed: Any, text: str, atts: list[Attribution]) -> None:
         if low in PERSON_PRONOUNS:
             last = named[-1] if named else None
             if last is not None and att.source[0] - last[0] <= SAME_SPEAKER_REACH \
-                    and any(p[1] in last[1] for p in persons):
+                    and any(p[1] in last[1] for p in persons) and not any(
+                        ends[-1] <= p[0] < att.source[0] for p in persons):
                 # "Alderman Raymond Lopez, a critic of Johnson, said… He said…": he is the
                 # person just quoted, not the last name read
                 att.attrs["resolved_from"] = words
@@ -495,6 +497,9 @@ def _resolve_speakers(parsed: Any, text: str, atts: list[Attribution]) -> None:
                 continue
         if words[:1].isupper() and low not in PERSON_PRONOUNS:
             named.append((att.source[0], att.speaker))
+            # where that report ends: a person named after it ("Governor Brian Kemp said
+            # that he…") is who "he" is, not the speaker before
+            ends.append(max(x[1] for x in (att.content, att.source, att.cue) if x))
 
 
 RELATIVES = frozenset({"who", "which", "that", "whom"})
