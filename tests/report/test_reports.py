@@ -157,3 +157,17 @@ def test_highlight_families_differ_by_line_style_too(analyze):
     legend = re.search(r'<div class="legend">(.*?)</div>', page, flags=re.S).group(1)
     assert all(f"border-bottom: 3px {family_colours()[fam]['pattern']}" in legend
                for fam, _ in marks)
+
+
+def test_claims_tables_say_whose_claim_each_is(analyze):
+    """A new user: "the markdown claims table has no claimant column"."""
+    doc = analyze("Governor Ana Ruiz said the port handled 2 million containers in 2024. "
+                  "Crime rose 40% in 2024.")
+    md = registry.formats.get("markdown")([doc])
+    assert "| claimant |" in md
+    row = next(line for line in md.splitlines() if "| Governor Ana Ruiz said" in line)
+    assert "| Ana Ruiz |" in row
+    row = next(line for line in md.splitlines() if "| Crime rose 40%" in line)
+    assert "| — |" in row  # the text's own author
+    html = registry.formats.get("html")([doc])
+    assert "<th>claimant</th>" in html and "<td>Ana Ruiz</td>" in html

@@ -47,9 +47,16 @@ def _claims_html(doc: Document) -> str | None:
     if not claims:
         return None
     rows = [[str(i), f"{c.score:.2f}", escape(c.label.replace("_", " ")),
-             f'<q>{escape(c.text_in(doc.text))}</q>', escape(c.explanation),
+             f'<q>{escape(c.text_in(doc.text))}</q>', escape(_claimant(c)), escape(c.explanation),
              f"{c.start}–{c.end}"] for i, c in enumerate(claims, 1)]
-    return html_table(["#", "score", "label", "sentence", "why", "chars"], rows, "claims")
+    return html_table(["#", "score", "label", "sentence", "claimant", "why", "chars"], rows,
+                      "claims")
+
+
+def _claimant(claim) -> str:
+    """Whose claim it is: the quoted or reported speaker, the statement's speaker, else —
+    (the text's own author)."""
+    return str(claim.attrs.get("claimant") or "—")
 
 
 def _claims_md(doc: Document) -> str | None:
@@ -57,8 +64,9 @@ def _claims_md(doc: Document) -> str | None:
     if not claims:
         return None
     rows = [[str(i), f"{c.score:.2f}", c.label.replace("_", " "), md_cell(c.text_in(doc.text)),
-             md_cell(c.explanation), f"{c.start}-{c.end}"] for i, c in enumerate(claims, 1)]
-    return md_table(["#", "score", "label", "sentence", "why", "chars"], rows)
+             md_cell(_claimant(c)), md_cell(c.explanation), f"{c.start}-{c.end}"]
+            for i, c in enumerate(claims, 1)]
+    return md_table(["#", "score", "label", "sentence", "claimant", "why", "chars"], rows)
 
 
 CLAIMS = Section("claims", "Claims, ranked by check-worthiness", 10, _claims_html, _claims_md)
