@@ -265,16 +265,17 @@ def _mark_repetition(doc: Document, parsed: Any, min_count: int = 3) -> None:
     # a news article's dateline names its town, which the report then repeats as news does
     head = DATELINE_PREFIX.match(doc.text)
     skip = head.end() if head else 0
+    # Repeating a name is reporting, not rhetoric; repeat of an ordinary word is the signal,
+    # and a word inside a name ("Border Patrol") does not count as the word ("border").
     content = [t for t in parsed if t.is_alpha and not t.is_stop and len(t) > 3 and t.pos_ in
-               {"NOUN", "PROPN", "ADJ", "VERB"} and t.lemma_.lower() not in _REPORTING_WORDS
-               and t.idx >= skip]
+               {"NOUN", "ADJ", "VERB"} and t.lemma_.lower() not in _REPORTING_WORDS
+               and t.idx >= skip and not t.ent_type_ and not _capitalised_mid(t)]
     counts = Counter(t.lemma_.lower() for t in content)
-    # Repeating a name is reporting, not rhetoric; repeat of an ordinary word is the signal.
     repeated = {lemma for lemma, n in counts.items() if n >= min_count}
     n_words = max(1, sum(1 for t in parsed if t.is_alpha))
     for t in content:
         lemma = t.lemma_.lower()
-        if lemma in repeated and t.pos_ != "PROPN" and counts[lemma] / n_words > 0.02:
+        if lemma in repeated and counts[lemma] / n_words > 0.02:
             doc.add_span(
                 t.idx,
                 t.idx + len(t.text),
@@ -285,6 +286,16 @@ def _mark_repetition(doc: Document, parsed: Any, min_count: int = 3) -> None:
                 explanation=f"Repeats “{lemma}” {counts[lemma]} times to drive the message home.",
                 attrs={"family": "technique", "ptc": "Repetition"},
             )
+
+
+def _capitalised_mid(tok: Any) -> bool:
+    """A capitalised word inside a sentence next to another: part of a name ("Border
+    Patrol", "Homeland Security"), not the ordinary word (text in capitals aside)."""
+    doc = tok.doc
+    if not tok.text[:1].isupper() or tok.text.isupper() or tok.is_sent_start:
+        return False
+    return any(0 <= j < len(doc) and doc[j].text[:1].isupper() and not doc[j].text.isupper()
+               for j in (tok.i - 1, tok.i + 1))
 
 
 _WE = {"we", "us"}
