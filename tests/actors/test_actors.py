@@ -466,6 +466,18 @@ def test_headline_fragments_labels_and_department_words_are_not_actors(run_actor
     assert {"Trump", "Newsom"} <= names
 
 
+def test_laws_charged_capitals_and_bare_offices_are_not_actors(run_actors):
+    """From a new user's trial: "Immigration Reform and Control Act", a post's "HELLHOLE"
+    and "Capitol" were listed as actors."""
+    doc = run_actors("Under the Immigration Reform and Control Act of 1986, employers can be "
+                     "fined. Riverton is a HELLHOLE, said Senator Ana Ruiz at the Capitol. "
+                     "The Clean Air Act was amended by Congress.", date="2025-06-10")
+    names = {m[0] for m in mentions(doc)}
+    assert not {n for n in names if n.endswith("Act")}, names
+    assert not names & {"HELLHOLE", "Capitol"}, names
+    assert "Ana Ruiz" in names
+
+
 def test_report_says_when_offices_are_read_for_today(run_actors):
     """An undated statement reads offices as of today, and the report says so instead of
     passing today's date off as the statement's."""

@@ -35,6 +35,21 @@ OFFICE_WORDS = frozenset({"secretary", "spokesperson", "spokesman", "spokeswoman
                           "director", "officer", "chief", "minister", "adviser", "advisor",
                           "aide", "correspondent", "editor", "mayor", "governor", "sheriff",
                           "commissioner", "superintendent"})
+TITLE_WORDS = frozenset({"president", "senator", "representative", "congressman",
+                         "congresswoman", "alderman", "councillor", "judge", "attorney",
+                         "general", "capitol"})
+LAW_WORDS = frozenset({"act", "law", "code", "amendment", "treaty", "accord", "accords",
+                       "bill", "statute", "ordinance", "clause", "doctrine"})
+
+
+def charged(word: str) -> bool:
+    """A word the rhetoric lexicon lists as charged wording ("hellhole", "traitors")."""
+    from rhetorica.rhetoric.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    return any(word in terms for terms in lex.words.values())
+
+
 INSULT_LABELS = frozenset({"illegals", "aliens", "invaders", "thugs", "rioters", "looters",
                            "savages", "animals", "vermin", "criminals", "insurrectionists"})
 
@@ -47,8 +62,13 @@ def _junk(ent: Any, text: str) -> bool:
     if any(ch in text for ch in "\"“”‘") or "n't" in low or not any(c.isalpha() for c in text):
         return True
     words = low.split()
-    if len(words) == 1 and (low in BARE_DEPARTMENTS or low in INSULT_LABELS):
-        return True
+    if len(words) == 1 and (low in BARE_DEPARTMENTS or low in INSULT_LABELS
+                            or low in OFFICE_WORDS or low in TITLE_WORDS):
+        return True  # "Governor" of a headline: an office without its holder
+    if len(words) >= 2 and words[-1] in LAW_WORDS:
+        return True  # "the Immigration Reform and Control Act of 1986": a law, not an actor
+    if len(words) == 1 and text.isupper() and len(text) > 5 and charged(low):
+        return True  # a post's "HELLHOLE", read as an organisation for its capitals
     if all(w in INSULT_LABELS or w in ("and", "or", "&") for w in words):
         return True  # "Illegals and Criminals"
     if len(words) == 1 and ent.root.dep_ == "compound" and \
