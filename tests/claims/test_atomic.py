@@ -143,3 +143,16 @@ def test_a_lede_read_with_its_headline_keeps_its_words_in_order_without_the_date
             at = source.find(w, at)
             assert at >= 0, (w, atom.attrs["text"])  # each word after the one before
             at += len(w)
+
+
+def test_a_clause_about_a_named_person_set_off_by_commas_is_a_claim_of_its_own(run):
+    """From a new user's trial: the clause 'who has lived in the Austin neighborhood for
+    three decades' stayed inside the quote's claim."""
+    doc = run("Mayor Tom Hale, who took office in 2021, cut the police budget by 5 percent.")
+    assert_offsets(doc)
+    texts = [a.attrs["text"] for a in atoms(doc)]
+    assert texts == ["Mayor Tom Hale took office in 2021.",
+                     "Mayor Tom Hale cut the police budget by 5 percent."], texts
+    doc = run("Officials who were not authorized to speak said the port closed in May.")
+    assert [a.attrs["text"] for a in atoms(doc)] == [
+        "Officials who were not authorized to speak said the port closed in May."]

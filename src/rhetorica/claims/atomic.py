@@ -174,14 +174,42 @@ class Resolver:
 
 
 def _clause_heads(sent: Any) -> list[Any]:
-    """The root and every verb coordinated with it ("closed ... and cut ...")."""
-    heads, todo = [], [sent.root]
+    """The root, every verb coordinated with it ("closed ... and cut ..."), and the verb of
+    a clause about a named person set off by a comma (", who called the move unlawful")."""
+    heads, todo = [], [sent.root, *(t for t in sent if _aside(t) is not None)]
     while todo:
         h = todo.pop(0)
         heads.append(h)
         todo.extend(c for c in h.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
                     and c.i >= sent.start and c.i < sent.end and _joined(h, c))
     return sorted(heads, key=lambda t: t.i)
+
+
+def _aside(verb: Any) -> Any | None:
+    """For the verb of a non-restrictive relative clause on a name ("Oregon Governor Tina
+    Kotek, who called the move unlawful and said the state would sue"), its "who"; a
+    restrictive one ("officials who were not authorized") says which, not another claim."""
+    if verb.dep_ != "relcl" or verb.head.pos_ != "PROPN" or not verb.head.ent_type_:
+        return None
+    who = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}
+                and c.lower_ == "who"), None)
+    if who is None or who.i == 0 or who.doc[who.i - 1].text != ",":
+        return None
+    # and the parse holds it together: it runs to a comma or the sentence's end (the
+    # parser sometimes hangs the clause's own words on the main verb instead)
+    after = verb.right_edge.i + 1
+    if after < len(verb.doc) and verb.doc[after].text not in {",", ".", "!", "?", ";"}:
+        return None
+    return who
+
+
+def _name_of(head: Any) -> list[Any]:
+    """The name a relative clause is about, with its title ("Oregon Governor Tina Kotek")."""
+    doc, start = head.doc, head.i
+    while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and \
+            head.left_edge.i <= start - 1:
+        start -= 1
+    return list(doc[start:head.i + 1])
 
 
 def _joined(head: Any, conj: Any) -> bool:
@@ -221,6 +249,14 @@ def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
         for other in heads:
             if other.i != h.i and other.i in {t.i for t in h.subtree}:
                 excluded |= {t.i for t in other.subtree}
+                if _aside(other) is not None:  # and the commas that set the clause off
+                    excluded |= {t.i for t in (sent.doc[other.left_edge.i - 1],
+                                               sent.doc[min(len(sent.doc) - 1,
+                                                            other.right_edge.i + 1)])
+                                 if t.text == ","}
+        who = _aside(h)
+        if who is not None:
+            excluded.add(who.i)  # "who" gives way to the name it stands for
         # in reading order: spaCy walks a non-projective subtree out of order ("the move to
         # Portland under federal orders, 'an unlawful provocation'")
         toks = sorted((t for t in h.subtree if t.i not in excluded
@@ -247,7 +283,10 @@ def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
         subject = _subject(h)
         borrowed: list[Any] = []
         aux = [c for c in h.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < h.i]
-        if not subject and prev_subject and h.i != sent.root.i:
+        if who is not None:
+            borrowed = prev_subject = _name_of(h.head)
+            prev_aux = aux
+        elif not subject and prev_subject and h.i != sent.root.i:
             # "will close the bridge and cut funding": "cut" also needs "will".
             borrowed = prev_subject + (prev_aux if h.tag_ == "VB" and not aux else [])
         elif subject:
@@ -267,6 +306,8 @@ def _build(borrowed: list[Any], toks: list[Any], resolver: Resolver,
         ws = t.whitespace_
         if n < len(borrowed) and (n + 1 == len(borrowed) or seq[n + 1].i != t.i + 1):
             ws = " "  # a borrowed subject/auxiliary is spliced in front of the clause
+        elif not ws and n + 1 < len(seq) and seq[n + 1].i != t.i + 1 and seq[n + 1].is_alpha:
+            ws = " "  # words left out between ("Tom Hale[, who took office,] cut")
         word = t.text
         res = resolver.resolve(t)
         if res is not None:
