@@ -150,7 +150,8 @@ def test_a_datelines_town_is_not_repetition(pipe):
     ("Only we can Make America Proud Again.", "slogan", "Make America Proud Again"),
     ("Either you back our officers or you back the mob.", "black_and_white",
      "Either you back our officers or you"),
-    ("Shifty Adam and his friends leaked it.", "name_calling", "Shifty Adam"),
+    ("Vote against Crazy Bernie now.", "name_calling", "Crazy Bernie"),
+    ("Sleepy Joe Biden failed again.", "name_calling", "Sleepy Joe Biden"),
     ("The Fake News Media will not report it.", "name_calling", "Fake News"),
     ("The Radical Left Democrats opened the floodgates.", "name_calling", "Radical Left"),
     ("The Radical Left Democrats opened the floodgates.", "flood_frame", "floodgates"),
@@ -164,6 +165,7 @@ def test_lexicon_patterns_and_epithets_before_a_camp(pipe, text, label, words):
     "She won the Fake News Awards last year.",  # a name that runs past the hit
     "Either Tuesday or Wednesday works for the council.",
     "They moved to Little Rock in May.",
+    "The Crooked Creek bridge reopened on Monday.",
 ])
 def test_names_and_plain_choices_stay_clear(pipe, text):
     got = _spans(pipe(Document(text)), "rhetoric.lexicon")

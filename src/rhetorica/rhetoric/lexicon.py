@@ -95,8 +95,9 @@ class RhetoricLexicon:
                                      [{"LEMMA": {"IN": terms}}]])
         for label, terms in self.lexicon.phrases.items():
             self.phrases.add(label, [nlp.make_doc(t) for t in terms])
+        self.patterns = Matcher(nlp.vocab)
         for label, pats in self.lexicon.patterns.items():
-            self.matcher.add(label, pats)
+            self.patterns.add(label, pats)
         self.precision = load_precision()
 
     def __call__(self, doc: Document) -> Document:
@@ -106,6 +107,14 @@ class RhetoricLexicon:
         found: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in [*self.matcher(parsed), *self.phrases(parsed)]:
             found.setdefault(vocab.strings[match_id], []).append((start, end))
+        # a pattern's wider form yields to a listed phrase of its label that it overlaps
+        # ("Either you are with us" stays the phrase, not "... or you"); over a single
+        # listed word it wins as the longer hit ("Crooked Joe Biden" over "Crooked")
+        listed = {label: [(s, e) for s, e in hits if e - s > 1] for label, hits in found.items()}
+        for match_id, start, end in self.patterns(parsed):
+            label = vocab.strings[match_id]
+            if all(end <= s or start >= e for s, e in listed.get(label, [])):
+                found.setdefault(label, []).append((start, end))
         damp = 1.0 if is_english(doc) else 0.4
         confidence = 0.8 * damp
         for label, hits in found.items():
