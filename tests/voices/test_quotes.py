@@ -419,3 +419,15 @@ def test_a_label_the_clause_talks_about_stays_asserted_under_its_negation() -> N
     piped = Pipeline(settings=Settings())(Document(text))
     labels = [s for s in piped.layer("rhetoric") if "vermin" in piped.text[s.start:s.end]]
     assert labels and all(s.attrs["polarity"] == "asserted" for s in labels)
+
+
+def test_an_office_in_lower_case_before_a_name_is_no_part_of_the_speaker() -> None:
+    """From a new user's trial: voices 'spokeswoman Abigail Jackson' and 'Abigail Jackson',
+    'secretary Karoline Leavitt' and 'Karoline Leavitt', for one person each."""
+    text = ("City Hall spokeswoman Dana Reyes said the pool would reopen in May. "
+            "Reyes said the repairs cost 2 million dollars. Council press secretary Omar "
+            "Haddad told reporters that the vote was delayed.")
+    doc = Pipeline(settings=Settings())(Document(text))
+    speakers = {q.attrs["speaker"] for q in doc.layer("quote")}
+    assert speakers == {"Dana Reyes", "Reyes", "Omar Haddad"} or \
+        speakers == {"Dana Reyes", "Omar Haddad"}, speakers

@@ -26,7 +26,13 @@ AUTHOR = "author"
 
 # Capitalised words and abbreviations before a name in a source: "Illinois Gov.", "Defense
 # Secretary", "White House Press Secretary" (not "a spokesperson for").
-_TITLE_WORDS = re.compile(r"(?!(?:The|A|An)\s)(?:[A-Z][\w.'’-]*\s+)+")
+# Words of a title before a name: capitalised ("Illinois Gov.") or an office in lower case
+# ("White House spokeswoman", "press secretary"): the speaker is the name after them.
+_OFFICES = ("spokeswoman", "spokesman", "spokesperson", "press", "secretary", "director",
+            "aide", "adviser", "advisor", "chief", "official", "attorney", "general",
+            "counsel", "commissioner", "superintendent", "councilmember", "alderman")
+_TITLE_WORDS = re.compile(r"(?!(?:The|A|An)\s)(?:(?:[A-Z][\w.'’-]*|" + "|".join(_OFFICES)
+                          + r")\s+)+")
 _ASIDE = re.compile(r",\s+(?:who|which|whom|whose|speaking|according)\b")
 _APPOSED_NAME = re.compile(r",\s*([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})\s*[,)]")
 
