@@ -88,3 +88,19 @@ def test_notes_on_the_reporting_are_not_claims(nlp, text, note):
     kind = classify_tokens(nlp(text))
     assert (kind["type"] == "procedural") is note, kind
     assert kind["checkable"] is not note
+
+
+def test_a_report_of_an_opinion_is_no_claim_to_check():
+    """From a new user's trial: 'He said the city should welcome federal help' ranked as a
+    check-worthy claim: what it reports is an opinion; a reported figure stays a claim."""
+    from rhetorica.document import Document
+    from rhetorica.pipeline import Pipeline
+
+    doc = Pipeline()(Document("Mayor Ann Cole said the city should welcome federal help. "
+                              "Mayor Ann Cole said crime fell 12 percent in 2024."))
+    kinds = {doc.text[c.start:c.end]: (c.attrs["type"], c.attrs["checkable"], c.label)
+             for c in doc.layer("claim")}
+    assert kinds["Mayor Ann Cole said the city should welcome federal help."] == (
+        "opinion", False, "not_check_worthy")
+    assert kinds["Mayor Ann Cole said crime fell 12 percent in 2024."] == (
+        "quantity", True, "check_worthy")

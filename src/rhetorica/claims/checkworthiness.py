@@ -119,6 +119,10 @@ class CheckWorthiness:
                 continue
             cues = sentence_cues(span)
             kind = classify_tokens(span, doc.text[sent.start:sent.end])
+            said = _reported_opinion(doc, parsed, sent.start, sent.end) if kind["checkable"] \
+                else None
+            if said is not None:
+                kind = said
             raw = model_scores[n] if n < len(model_scores) and model_scores[n] >= 0 \
                 else score_cues(cues)
             score = raw * (1.0 if english else 0.3) * (1.0 if kind["checkable"] else 0.5)
@@ -148,6 +152,31 @@ class CheckWorthiness:
             "model": self.model_name,
             "threshold": threshold,
         }
+
+
+def _reported_opinion(doc: Document, parsed: object, start: int, end: int
+                      ) -> dict | None:
+    """The type of what a reporting sentence reports, when that is an opinion: "Lopez said
+    the city should welcome federal help" checks nothing a fact-checker could settle,
+    though "said" makes the sentence itself a report of an event."""
+    from rhetorica.claims.claim_types import classify_tokens
+    from rhetorica.document import Span
+    from rhetorica.voices.component import reported_in
+
+    quotes = doc.layer("quote")
+    if not quotes:
+        return None
+    found = reported_in(Span(start, end, "claim"), quotes, doc.text, parsed)
+    if found is None:
+        return None
+    words = parsed.char_span(*found[1], alignment_mode="expand")  # type: ignore[attr-defined]
+    if words is None:
+        return None
+    kind = classify_tokens(words)
+    if kind["checkable"]:
+        return None
+    kind["why"] = {**kind["why"], "reported": [doc.text[found[1][0]:found[1][1]][:60]]}
+    return kind
 
 
 class TrainedCheckWorthiness(CheckWorthiness):

@@ -240,7 +240,7 @@ class Voices:
                 if layer != "rhetoric":
                     quoted = q is not None and q.label != "mention" and not q.attrs.get("topic")
                     claimant = span.attrs["voice"] if quoted else doc.meta.speaker
-                    reported = None if quoted else _reported_in(span, index.quotes, doc.text,
+                    reported = None if quoted else reported_in(span, index.quotes, doc.text,
                                                                 parsed)
                     if reported is not None:
                         q, said = reported
@@ -269,7 +269,7 @@ def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _reported_in(span: Span, quotes: list[Span], text: str, parsed: Any = None
+def reported_in(span: Span, quotes: list[Span], text: str, parsed: Any = None
                  ) -> tuple[Span, tuple[int, int]] | None:
     """The attribution a claim mostly consists of ("Trump claimed that LA is occupied",
     '"Crime is at a 30-year low," Bowser said'), with the part of what was said that lies in
