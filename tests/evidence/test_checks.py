@@ -871,3 +871,21 @@ def test_shares_whose_group_cannot_be_read_are_compared() -> None:
                        "In Keston, 38 per cent.", "38 per cent")
     assert not _same_group("Most Keston residents back the plan.", "most",
                            "Most Keston teachers back the plan.", "most")
+
+
+def test_figures_agree_only_within_their_rounding_and_a_bound_confirms_nothing() -> None:
+    """From a new user's trial: '4.2 percent' agreed with '4.1 percent', 'about 2,150'
+    with '2,400', 250 troops with 'up to 400', and a dateline's day was read as a count."""
+    rate = "Ashport's unemployment rate was {} percent in December 2024."
+    assert ("quantity", "conflict") in kinds(rate.format("4.2"), rate.format("4.1"))
+    assert ("quantity", "agree") in kinds(rate.format("about 20"), rate.format("21.7"))
+    troops = "Mayor Okafor asked the governor for {} National Guard troops."
+    assert not kinds(troops.format("250"), troops.format("up to 400"))
+    assert ("quantity", "conflict") in kinds(troops.format("250"), troops.format("up to 150"))
+    claim = "About 2,150 Ashport teachers walked out during the strike."
+    assert ("quantity", "agree") in kinds(
+        claim, "The union said 2,150 of the district's 2,400 Ashport teachers walked out "
+               "during the strike.")
+    assert [q.text for q in quantities(
+        "ASHPORT (Tribune) — September 27, 2024 — About 1,400 teachers were out on "
+        "27 September, and 12 may stay out.")] == ["1,400", "12"]

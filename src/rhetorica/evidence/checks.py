@@ -361,6 +361,10 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         if m.group(1) is None and not unit and _AGE_APPOSITION.search(text[:m.start()]) \
                 and text[m.end():m.end() + 1] == ",":
             continue  # "Rory MacAteer, 61, has fished ...": an age
+        if m.group(1) is None and not unit and "." not in raw and (
+                _MONTH_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+                or _MONTH_AFTER.match(text, m.end())):
+            continue  # "September 27, 2024", "27 September": a date's day, not a count
         if unit.startswith("percentage point"):
             unit = "pp"
         elif unit in ("%", "per cent", "percent", "percentcent") or unit.startswith("per"):
@@ -380,6 +384,9 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             unit = "$"
         if not unit:  # what it counts: the next word that is no name ("18,000 Tarrow homes")
             after = tokens(text[m.end():m.end() + 40])
+            if (part_of := _OF_WHOLE.match(low, m.end())) is not None:
+                # "2,150 of the district's 2,400 teachers": the part counts what the whole does
+                after = tokens(low[part_of.end():part_of.end() + 40])
             if after and after[0] in _AFTER_FIGURE and (counted := _COUNTED.search(low)):
                 # "the number of pupils ... has fallen from 140 to 61 over the past decade"
                 noun = counted.group(1)
@@ -457,6 +464,12 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
     return out
 
 
+_OF_WHOLE = re.compile(r"\s*of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?:[\w.'’-]+(?:'s|’s)\s+)?"
+                      r"(?:\d{1,3}(?:,\d{3})+|\d+)\b")
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
+           r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\s+$")
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}\b")
 _FIG = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _FROM_TO = re.compile(rf"\bfrom\s+\$?{_FIG}\b[^.;]{{0,40}}?\bto\s+\$?{_FIG}\b", re.I)
 _TO_FROM = re.compile(rf"\bto\s+\$?{_FIG}\b[^.;]{{0,40}}?\b(?:up|down)?\s*from\s+\$?{_FIG}\b"
@@ -525,8 +538,21 @@ def _about_same(c: Quantity, p: Quantity) -> bool:
 
 
 def _close(a: float, b: float, loose: bool) -> bool:
-    tol = 0.12 if loose else 0.02
-    return abs(a - b) <= tol * max(abs(a), abs(b), 1e-9)
+    """Within rounding: 2 % of the larger, or (hedged, "about 2,000") 6 %, or what the
+    coarser of the two roundings allows ("about 20 percent" for 21.7)."""
+    tol = 0.06 if loose else 0.02
+    grain = max(_grain(a), _grain(b)) / 2 if loose else 0.0
+    return abs(a - b) <= max(tol * max(abs(a), abs(b), 1e-9), grain)
+
+
+def _grain(x: float) -> float:
+    """The rounding step a figure was written to: 20 -> 10, 2,150 -> 10, 4.2 -> 0.1."""
+    if x != int(x):
+        return 10 ** -len(repr(x).split(".")[1].rstrip("0") or "0")
+    n, step = int(abs(x)), 1
+    while n and n % 10 == 0 and step < 1000:
+        n, step = n // 10, step * 10
+    return float(step)
 
 
 def _describe(q: Quantity) -> str:
@@ -548,9 +574,10 @@ def _value_conflict(c: Quantity, p: Quantity) -> bool | None:
     if c.bound == "<":
         return not p.value < c.value * 1.02
     if p.bound in (">", "<"):
-        return (p.bound == ">" and p.value > c.value * 1.15) or \
-               (p.bound == "<" and p.value < c.value * 0.85)
-    return not _close(c.value, p.value, loose="~" in (c.bound, p.bound) or c.unit == "%")
+        # "up to 400" or "more than 200" can contradict 250, never confirm it
+        return True if (p.bound == ">" and p.value > c.value * 1.15) or \
+            (p.bound == "<" and p.value < c.value * 0.85) else None
+    return not _close(c.value, p.value, loose="~" in (c.bound, p.bound))
 
 
 def _year_conflict(c: Quantity, p: Quantity) -> bool:
