@@ -464,8 +464,8 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
     return out
 
 
-_OF_WHOLE = re.compile(r"\s*of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?:[\w.'’-]+(?:'s|’s)\s+)?"
-                      r"(?:\d{1,3}(?:,\d{3})+|\d+)\b")
+_OF_WHOLE = re.compile(r"\s*of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
+                       r"(?:[\w.'’-]+(?:'s|’s)\s+)?(?:\d{1,3}(?:,\d{3})+|\d+)\b")
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
            r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\s+$")
