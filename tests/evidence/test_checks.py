@@ -889,3 +889,18 @@ def test_figures_agree_only_within_their_rounding_and_a_bound_confirms_nothing()
     assert [q.text for q in quantities(
         "ASHPORT (Tribune) — September 27, 2024 — About 1,400 teachers were out on "
         "27 September, and 12 may stay out.")] == ["1,400", "12"]
+
+
+def test_an_acronym_the_claim_names_must_be_in_the_passage() -> None:
+    """From a new user's trial: "Ashport's drinking water contained PFAS above federal
+    limits" supported by a report of lead above the federal limit, which never names PFAS."""
+    from rhetorica.evidence.checks import missing_names
+
+    claim = "Ashport's drinking water contained PFAS above federal limits."
+    assert missing_names(claim, "Tap water in Ashport contained lead above the federal "
+                                "action level.") == {"pfas"}
+    assert not missing_names(claim, "Ashport's water held PFAS above the federal limit.")
+    # a short name is a word of its own: "ICE" is not in "police"
+    assert missing_names("Officials said ICE detained 87 workers.",
+                         "Police detained 87 workers, officials said.") == {"ice"}
+    assert missing_names("THE MAYOR RESIGNED AFTER THE VOTE.", "The mayor resigned.") == set()

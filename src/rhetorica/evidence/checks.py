@@ -997,6 +997,8 @@ def _quantifiers(text: str, earlier: str = "") -> list[Share]:
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
+# an acronym inside a sentence names a body or a substance ("PFAS", "ICE", "FEMA")
+_ACRONYM = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z]{2,6}s?)\b(?![’'.]?[A-Z])")
 # A sentence that opens with two or more capitalised words opens with a name ("Vellmoor
 # County's wheat crop", "Harlow Bay remained"); one capitalised word there may be any word.
 _OPENING_NAME = re.compile(
@@ -1033,6 +1035,8 @@ def _name_groups(text: str) -> frozenset[tuple[str, ...]]:
         # name of its own that a passage would have to mention
         found += [m for m in _NAME.finditer(sent)
                   if not any(o.start(1) <= m.start(1) < o.end(1) for o in opening)] + opening
+        if not sent.isupper():  # "PFAS", "ICE" inside a sentence, not a headline in capitals
+            found += list(_ACRONYM.finditer(sent))
     groups = (tuple(w.lower() for w in m.group(1).split()
                     if w.lower() not in STOP and w.lower() not in CALENDAR) for m in found)
     return frozenset(g for g in groups if g)
@@ -1104,7 +1108,9 @@ def missing_names(claim: str, passage: str) -> set[str]:
     missing: set[str] = set()
     for group in _name_groups(claim):
         telling = [w for w in group if w not in GENERIC_NAME_WORDS] or list(group)
-        if not any(w in where for w in telling):
+        # a short name is a word of its own ("ice" is not in "police")
+        if not any(re.search(rf"\b{re.escape(w)}\b", where) if len(w) <= 4 else w in where
+                   for w in telling):
             missing |= set(group)
     return missing
 
