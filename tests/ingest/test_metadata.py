@@ -117,3 +117,22 @@ def test_an_agency_after_the_date_or_without_one_is_the_source(text, date, sourc
     doc = CorpusDocument(text, "x.txt")
     complete(doc)
     assert (doc.published, doc.source) == (date, source)
+
+
+def test_a_date_on_its_own_line_at_the_head_and_the_outlet_beside_it(tmp_path: Path) -> None:
+    """From a new user's trial: files laid out as headline / outlet / date / body were
+    stored with no date and no source, so no 'as of' and no year for 'last year'."""
+    f = tmp_path / "bridge.txt"
+    f.write_text("Council approves bridge repair\nRiverton Ledger\nJune 11, 2024\n\n"
+                 "RIVERTON — The council voted 7-2 on Monday to approve the repair.\n")
+    (doc,) = read_corpus_file(f)
+    assert (doc.published, doc.source) == ("2024-06-11", "Riverton Ledger")
+    assert doc.extra["provenance"]["published"] == "date line at the head"
+    f.write_text("Council approves bridge repair\n\nPublished March 3, 2024\n\n"
+                 "The council voted 7-2 on Monday to approve the repair.\n")
+    (doc,) = read_corpus_file(f)
+    assert (doc.published, doc.source) == ("2024-03-03", None)
+    f.write_text("Statement from Senator Ana Ruiz on the June 11, 2024 vote\n\n"
+                 "The council voted 7-2 on Monday to approve the repair.\n")
+    (doc,) = read_corpus_file(f)
+    assert doc.published is None  # a date inside a sentence is no date line

@@ -277,6 +277,36 @@ def byline(text: str, lines: int = 8) -> str | None:
     return name.title() if name.isupper() else name
 
 
+_DATE_LINE = re.compile(r"^(?:(?:published|updated|posted|dated)(?:\s+on)?:?\s+)?"
+                        r"(?P<date>[A-Za-z0-9 ,./-]{6,40})$", re.I)
+_OUTLET_LINE = re.compile(r"^(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]*){0,5}$")
+_NOT_OUTLETS = frozenset({"staff writer", "staff reporter", "correspondent", "associated",
+                          "updated", "published", "breaking news", "analysis", "opinion"})
+
+
+def head_date_and_outlet(text: str, lines: int = 6) -> tuple[str | None, str | None]:
+    """A date standing on a line of its own at the head of a plain text ("January 15,
+    2025", "Published March 3, 2024"), and an outlet's name on the line next to it
+    ("Ashport Tribune"): how pages copied into a text file often open."""
+    head = [ln.strip() for ln in text.strip().split("\n")[:lines] if ln.strip()]
+    for i, line in enumerate(head):
+        m = _DATE_LINE.match(line)
+        if not m or not re.search(r"\b(?:19|20)\d\d\b", line):
+            continue
+        date = normalise_date(m.group("date"))
+        if date is None:
+            continue
+        outlet = None
+        for j in (i - 1, i + 1):
+            if 0 < j < len(head) and _OUTLET_LINE.match(head[j]) and \
+                    len(head[j].split()) <= 6 and head[j].lower() not in _NOT_OUTLETS \
+                    and not DATELINE.match(head[j]):
+                outlet = head[j]
+                break
+        return date, outlet
+    return None, None
+
+
 def complete(doc: Any, text_date: bool = True) -> None:
     """Fill a document's missing date, source and author from its dateline and byline, and
     record what is missing: ``extra["provenance"]`` per field, ``extra["date_missing"]``
@@ -294,6 +324,14 @@ def complete(doc: Any, text_date: bool = True) -> None:
     if doc.source is None and agency:
         doc.source = agency.strip()
         prov["source"] = "dateline (agency)"
+    if text_date and (doc.published is None or doc.source is None):
+        date, outlet = head_date_and_outlet(doc.text)
+        if doc.published is None and date:
+            doc.published = date
+            prov["published"] = "date line at the head"
+        if doc.source is None and outlet and date:
+            doc.source = outlet
+            prov["source"] = "line beside the date"
     if doc.author is None:
         found = byline(doc.text)
         if found:
