@@ -997,8 +997,9 @@ def _quantifiers(text: str, earlier: str = "") -> list[Share]:
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
-# an acronym inside a sentence names a body or a substance ("PFAS", "ICE", "FEMA")
-_ACRONYM = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z]{2,6}s?)\b(?![’'.]?[A-Z])")
+# an acronym inside a sentence names a body or a substance ("PFAS", "ICE", "FEMA"); two
+# letters ("US", "UK", "EU") are too often spelt out in the passage to ask for them
+_ACRONYM = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z]{3,6}s?)\b(?![’'.]?[A-Z])")
 # A sentence that opens with two or more capitalised words opens with a name ("Vellmoor
 # County's wheat crop", "Harlow Bay remained"); one capitalised word there may be any word.
 _OPENING_NAME = re.compile(

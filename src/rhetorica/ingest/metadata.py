@@ -279,7 +279,8 @@ def byline(text: str, lines: int = 8) -> str | None:
 
 _DATE_LINE = re.compile(r"^(?:(?:published|updated|posted|dated)(?:\s+on)?:?\s+)?"
                         r"(?P<date>[A-Za-z0-9 ,./-]{6,40})$", re.I)
-_OUTLET_LINE = re.compile(r"^(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]*){0,5}$")
+_OUTLET_LINE = re.compile(r"^(?:The\s+)?[A-Z][\w&.'’-]*"
+                          r"(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]*){0,5}$")
 _NOT_OUTLETS = frozenset({"staff writer", "staff reporter", "correspondent", "associated",
                           "updated", "published", "breaking news", "analysis", "opinion"})
 
