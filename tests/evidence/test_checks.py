@@ -904,3 +904,21 @@ def test_an_acronym_the_claim_names_must_be_in_the_passage() -> None:
     assert missing_names("Officials said ICE detained 87 workers.",
                          "Police detained 87 workers, officials said.") == {"ice"}
     assert missing_names("THE MAYOR RESIGNED AFTER THE VOTE.", "The mayor resigned.") == set()
+
+
+def test_a_turned_down_request_was_made_and_a_denied_opposite_is_no_opposite() -> None:
+    """From a new user's trial: "Okafor asked the governor for 250 troops" negated by "the
+    governor rejected Okafor's request to deploy 250 troops"; "the council rejected a $1
+    toll" contradicted by "the council did not approve a $1 toll"."""
+    assert kinds("Mayor Okafor asked the governor for 250 National Guard troops.",
+                 "Governor Voss rejected Mayor Okafor's request to deploy 250 National Guard "
+                 "troops to Ashport.") == {("quantity", "agree")}
+    assert ("predicate", "conflict") not in kinds(
+        "The Ashport council rejected a proposed toll on the Harbor Street Bridge.",
+        "The Ashport council did not approve a proposed toll on the Harbor Street Bridge.")
+    # a rejected proposal still denies that the thing was done
+    assert ("negation", "conflict") in kinds(
+        "The council raised the property tax by 5%.",
+        "The council rejected a proposal to raise the property tax by 5%.")
+    assert ("predicate", "conflict") in kinds("The council approved the budget.",
+                                              "The council rejected the budget.")

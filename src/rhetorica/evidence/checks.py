@@ -716,6 +716,22 @@ def _denied_words(text: str) -> set[str]:
 _NOT_A_DENIAL = re.compile(r"\bplead(?:s|ed|ing)? not guilty\b|\bnot\s+(?=[$£€]?\d)", re.I)
 
 
+# A claim that someone asked for something, and a passage that the ask was turned down: the
+# rejection presupposes the request ("rejected Mayor Okafor's request to deploy 250 troops").
+_REQUEST_CLAIM = re.compile(r"\b(?:ask(?:ed|s)?|request(?:ed|s)?|sought|seek(?:s)?|sen[dt]s?|"
+                            r"propos(?:ed|es)|appl(?:ied|ies)|appeal(?:ed|s)?|call(?:ed|s)? for)"
+                            r"\b", re.I)
+_REJECTED_REQUEST = re.compile(r"\b(?:rejected|rejects|denied|denies|refused|refuses|dismissed|"
+                               r"turned down)\s+(?:[\w.'’-]+\s+){0,4}?(?:request|proposal|bid|"
+                               r"application|plea|call|appeal|letter)s?\b", re.I)
+
+
+def _denied_word(text: str, word: str) -> bool:
+    """``word`` under a negation in ``text`` ("did not approve")."""
+    return re.search(rf"\b(?:not|n't|never|no longer)\s+(?:\w+\s+)?{re.escape(word)}\b",
+                     text, re.I) is not None
+
+
 def _negated(text: str) -> bool:
     toks = tokens(_NOT_A_DENIAL.sub(" ", text))
     return any(t in NEGATORS or t.endswith("n't") for t in toks)
@@ -1302,6 +1318,9 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     said = _unquoted(sent) if not _QUOTED.search(claim) else sent
     # a negation in another clause is about something else: "half would support the charge,
     # while 12% had no opinion"
+    if _REQUEST_CLAIM.search(claim):
+        # "rejected the mayor's request for 250 troops" says the request was made
+        said = _REJECTED_REQUEST.sub(" ", said)
     c_neg, p_neg = _negated(claim), _negated(best_clause(claim, said))
     cqf = next(iter(_quantifiers(claim)), None)
     # the group a claimed share counts, and the share's own words, are its subject
@@ -1334,8 +1353,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # opposite predicates
     ct, pt = set(tokens(_phrased(claim))), set(tokens(_phrased(sent)))
     for w in sorted(ct) if about and shared >= MIN_SHARED else ():
-        opp = _OPP.get(w, set()) & pt
-        if opp and w not in pt:
+        opp = {o for o in _OPP.get(w, set()) & pt if not _denied_word(_phrased(sent), o)}
+        if opp and w not in pt:  # "did not approve" is no opposite of "rejected"
             out.append(Finding("predicate", "conflict",
                                f"claim says '{w}', passage says '{sorted(opp)[0]}'", sent))
             break
