@@ -71,6 +71,9 @@ def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str 
         if s.start > a + 1 and not (s.end >= b - 1 and _TITLE_WORDS.fullmatch(text[a:s.start])):
             continue  # "Illinois Gov. JB Pritzker": titles before the name are not the speaker
         name = str(s.attrs.get("name") or text[s.start:s.end])
+        if att.attrs.get("resolved_from") and not s.attrs.get("linked") \
+                and s.attrs.get("type") == "group":
+            break  # "the department", a group noun to the actors layer: the body named before
         if s.end < b - 1 and text[s.end:b].strip():
             rest = text[s.end:b].strip()
             if rest[:2] in ("'s", "’s"):  # "Newsom's office" speaks for Newsom
@@ -78,7 +81,7 @@ def _speaker(att: Attribution, actors: list[Span], text: str) -> tuple[str, str 
             return words.rstrip(" ,"), None  # "a spokesperson for the mayor", as written
         return name, (s.attrs.get("actor_id") if s.attrs.get("linked") else None)
     if att.attrs.get("resolved_from"):
-        return att.speaker, None
+        return re.sub(r"^[Tt]he\s+", "", att.speaker), None
     for lead in ("the ", "The "):
         if words.startswith(lead) and len(words) > len(lead) + 3:
             words = words[len(lead):]

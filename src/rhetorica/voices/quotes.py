@@ -454,6 +454,9 @@ def _resolve_speakers(parsed: Any, text: str, atts: list[Attribution]) -> None:
             continue
         words = text[att.source[0]:att.source[1]]
         low = words.lower().strip()
+        if not low.startswith("the ") and text[max(0, att.source[0] - 4):att.source[0]] \
+                .lower() == "the ":
+            low = "the " + low  # the tagger's source may leave its article out
         head = low.split()[-1] if low.split() else ""
         pool: list[tuple[int, str]] = []
         if low.split()[:1] == ["the"] and len(low.split()) <= 3 and head not in GENERIC_ORGS:
