@@ -922,3 +922,20 @@ def test_a_turned_down_request_was_made_and_a_denied_opposite_is_no_opposite() -
         "The council rejected a proposal to raise the property tax by 5%.")
     assert ("predicate", "conflict") in kinds("The council approved the budget.",
                                               "The council rejected the budget.")
+
+
+def test_each_figure_of_a_sentence_keeps_its_own_year() -> None:
+    """From a new user's trial: "41 homicides last year, down from 50 in 2023 and 57 in
+    2022" read 41 as a 2022-2023 figure; a claim of 50 in 2024 then agreed with the 50 of
+    2023."""
+    passage = ("ASHPORT — The city of Ashport recorded 41 homicides last year, down from 50 in "
+               "2023 and 57 in 2022.")
+    years = {q.text: q.years for q in quantities(passage.split("— ")[1], (2024, 2025))}
+    assert years["41"] == (2024,) and years["50"] == (2023,) and years["57"] == (2022,)
+
+    def found(claim: str) -> set[tuple[str, str]]:
+        return {(f.kind, f.relation) for f in compare(claim, passage, related=True,
+                                                      published="2025-01-15")}
+
+    assert found("Ashport recorded 41 homicides in 2024.") == {("quantity", "agree")}
+    assert ("quantity", "conflict") in found("Ashport recorded 50 homicides in 2024.")

@@ -423,7 +423,8 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         start = bool(re.search(r"\bfrom\s+(?:about\s+|around\s+)?$", before))
         if denied and not unit and out:
             unit = out[-1].unit  # "13 teaching posts, not 30": the 30 counts posts too
-        out.append(Quantity(said, num, unit, 0, None, bound, years,
+        out.append(Quantity(said, num, unit, 0, None, bound,
+                            _own_years(text, m.end(), years_hint) if len(stated) > 1 else years,
                             _near(text, m.start(), m.end(), proper), denied=denied,
                             start=start))
     halves = []
@@ -1407,6 +1408,23 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
 
 _SAME_PERIOD = re.compile(r"\b(?:over|in|during|for) the same (?:period|time|years?|months?)\b",
                           re.I)
+
+
+_OWN_YEAR = re.compile(r"^[^\d;]{0,30}?\b(?:in|during|for|as of)\s+(?:(?:fiscal|calendar)\s+"
+                       r"(?:year\s+)?)?((?:19|20)\d\d)\b")
+_LAST_YEAR = re.compile(r"^[^\d;]{0,30}?\blast year\b")
+
+
+def _own_years(text: str, after: int, hint: tuple[int, ...]) -> tuple[int, ...]:
+    """The year of one figure where its sentence names several: "41 homicides last year,
+    down from 50 in 2023 and 57 in 2022" gives 41 the year before publication, 50 2023 and
+    57 2022; a figure without a year of its own gets the sentence's years."""
+    rest = text[after:after + 60]
+    if (m := _OWN_YEAR.match(rest)) is not None:
+        return (int(m.group(1)),)
+    if hint and _LAST_YEAR.match(rest):
+        return (hint[-1] - 1,)
+    return tuple(sorted(years_in(text)))
 
 
 def _period_of(sentence: str, passage: str) -> tuple[int, ...]:
