@@ -24,10 +24,9 @@ LAYER = "quote"
 AUTHOR = "author"
 
 
-# Capitalised words and abbreviations before a name in a source: "Illinois Gov.", "Defense
-# Secretary", "White House Press Secretary" (not "a spokesperson for").
-# Words of a title before a name: capitalised ("Illinois Gov.") or an office in lower case
-# ("White House spokeswoman", "press secretary"): the speaker is the name after them.
+# Words of a title before a name in a source, the speaker being the name after them:
+# capitalised words and abbreviations ("Illinois Gov.", "White House Press Secretary") or an
+# office in lower case ("White House spokeswoman"), not "a spokesperson for".
 _OFFICES = ("spokeswoman", "spokesman", "spokesperson", "press", "secretary", "director",
             "aide", "adviser", "advisor", "chief", "official", "attorney", "general",
             "counsel", "commissioner", "superintendent", "councilmember", "alderman")
@@ -319,10 +318,10 @@ _WH = frozenset({"how", "whether", "what", "when", "why", "who", "where", "which
 def _proposition(parsed: Any, start: int, end: int) -> bool:
     """What was said is a statement: it has a verb and is no embedded question."""
     words = parsed.char_span(start, end, alignment_mode="expand")
-    if words is None or not len(words):
+    if words is None or not len(words) or _only_a_topic(parsed, start, end):
         return False
     first = next((t for t in words if t.lower_ != "that"), words[0])
-    return first.lower_ not in _WH and any(t.pos_ in ("VERB", "AUX") for t in words)
+    return first.lower_ not in _WH
 
 
 # Reporting verbs by which the speaker holds what follows false.
