@@ -156,3 +156,27 @@ def test_a_clause_about_a_named_person_set_off_by_commas_is_a_claim_of_its_own(r
     doc = run("Officials who were not authorized to speak said the port closed in May.")
     assert [a.attrs["text"] for a in atoms(doc)] == [
         "Officials who were not authorized to speak said the port closed in May."]
+
+
+def test_a_pronoun_that_says_a_quote_is_its_speaker_and_a_dateline_is_no_claim() -> None:
+    """From a new user's trial: '"...," she said' after Councilmember Carroll Fife became
+    Councilmember Noel Gallo (named two sentences up); "the city's police union" became
+    "OAKLAND's" (the dateline's town) and "the city manager's office" lost "city"; a
+    dateline set apart ("COLUMBUS, Ohio (AP) —") was a claim of its own."""
+    from rhetorica.document import Document
+    from rhetorica.pipeline import Pipeline
+
+    text = ("RIVERTON, Ohio (AP) — The council approved a contract with the city's police "
+            "union, according to figures from the city manager's office.\n\n"
+            '"It is the right deal," said Councilmember Noel Gallo, who represents Fruitvale.'
+            "\n\nCouncilmember Carroll Fife, who voted against the deal, said the city had no "
+            'plan. "We are handing a blank check to a department under federal oversight for '
+            '20 years," she said.')
+    doc = Pipeline()(Document(text))
+    claims = [doc.text[c.start:c.end] for c in doc.layer("claim")]
+    assert not any(c.strip().startswith("RIVERTON") and len(c) < 25 for c in claims), claims
+    texts = [a.attrs["text"] for a in doc.layer("atomic_claim")]
+    blank = next(t for t in texts if "blank check" in t)
+    assert "Fife said" in blank and "Gallo" not in blank, blank
+    union = next(t for t in texts if "police union" in t)
+    assert "RIVERTON" not in union and "city manager's office" in union, union

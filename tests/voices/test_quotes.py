@@ -441,3 +441,16 @@ def test_the_department_that_said_it_is_the_one_named_before() -> None:
     doc = Pipeline(settings=Settings())(Document(text))
     said = next(c for c in doc.layer("claim") if "35 percent" in doc.text[c.start:c.end])
     assert said.attrs["claimant"] == "Riverton Police Department", said.attrs
+
+
+def test_no_fragment_of_a_clause_or_aside_is_checked_as_what_was_said() -> None:
+    """From a new user's trial: 'Forecasters warned, however, that winds could return' was
+    checked as "However, that winds could return"; "...forecast to drop on Monday, which fire
+    managers said could help crews" as "To drop on Monday, which."."""
+    text = ("Forecasters warned, however, that winds could return by midweek. Temperatures "
+            "are forecast to drop on Monday, which fire managers said could help crews.")
+    doc = Pipeline(settings=Settings())(Document(text))
+    checked = {doc.text[c.start:c.end][:12]: c.attrs.get("checkable_text")
+               for c in doc.layer("claim")}
+    assert checked["Forecasters "] == "Winds could return by midweek."
+    assert not (checked["Temperatures"] or "").startswith("To ")

@@ -56,6 +56,16 @@ PERSON_NOUNS = frozenset({
 })
 
 
+@dataclass(frozen=True)
+class _Named:
+    """A name the quotes reader gave a pronoun, read like a spaCy entity."""
+
+    text: str
+    label_: str
+    start_char: int
+    end_char: int
+
+
 @dataclass
 class AtomicClaim:
     text: str  # self-contained, with references resolved
@@ -92,9 +102,12 @@ def _same_entity(a: str, b: str) -> bool:
 class Resolver:
     """Finds the unambiguous antecedent of a pronoun or definite description, if any."""
 
-    def __init__(self, parsed: Any) -> None:
+    def __init__(self, parsed: Any, speakers: dict[int, str] | None = None) -> None:
         from rhetorica.voices.quotes import quote_spans
 
+        # "she said" where the quotes reader knows who she is (the speaker just quoted, not
+        # the last person named): the pronoun's offset -> that speaker's name
+        self.speakers = speakers or {}
         # spaCy rebuilds Doc.text from every token on each access: read it once (it was
         # read per atomic claim, which made long documents quadratic).
         self.text = parsed.text
@@ -103,10 +116,12 @@ class Resolver:
         # not a criminal," said Maria Lopez of her husband): never resolved from the article.
         self.quoted = quote_spans(self.text)
         self.in_entity = {t for e in self.ents for t in range(e.start, e.end)}
-        # "Lakeview, Ohio" names one place: the state after the comma only qualifies it.
+        # "Lakeview, Ohio" names one place: the state after the comma only qualifies it; a
+        # dateline's town in capitals ("OAKLAND, Calif.") is where the story was filed.
         self.named = [e for k, e in enumerate(self.ents) if not (
             k > 0 and e.label_ == "GPE" and self.ents[k - 1].label_ == "GPE"
-            and self.text[self.ents[k - 1].end_char:e.start_char].strip() == ",")]
+            and self.text[self.ents[k - 1].end_char:e.start_char].strip() == ",")
+            and not e.text.isupper()]
         self.sents = list(parsed.sents)
         self.sent_index = {}
         for i, s in enumerate(self.sents):
@@ -152,13 +167,19 @@ class Resolver:
             return None
         if tok.pos_ == "PRON" and w in PERSON_PRONOUNS:
             suffix = "'s" if w == "her" and tok.tag_ == "PRP$" else PERSON_PRONOUNS[w]
+            said = self.speakers.get(tok.idx)
+            if said is not None:
+                at = self.text.rfind(said, 0, tok.idx)
+                if at >= 0:
+                    return _Named(said, "PERSON", at, at + len(said)), suffix
             ent = self.antecedent(tok, {"PERSON"})
             return (ent, suffix) if ent is not None else None
         if tok.pos_ == "PRON" and w in GROUP_PRONOUNS:
             ent = self.antecedent(tok, {"ORG", "NORP", "GPE"})
             return (ent, GROUP_PRONOUNS[w]) if ent is not None else None
         if tok.lower_ in DESCRIPTIONS and tok.pos_ == "NOUN" and tok.i > 0 and \
-                tok.doc[tok.i - 1].lower_ == "the" and not tok.ent_type_:
+                tok.doc[tok.i - 1].lower_ == "the" and not tok.ent_type_ and \
+                tok.dep_ != "compound":  # "the city manager's office" names an office
             ent = self.antecedent(tok, DESCRIPTIONS[tok.lower_], rivals=False)
             if ent is None or self._named_before(ent, tok):
                 return None
@@ -343,7 +364,12 @@ class AtomicClaims:
     def __call__(self, doc: Document) -> Document:
         parsed = ensure_parsed(doc, self.settings)
         doc.remove_layer(LAYER)
-        resolver = Resolver(parsed)
+        speakers = {int(q.attrs["source_start"]): str(q.attrs["speaker"])
+                    for q in doc.layer("quote")
+                    if q.attrs.get("speaker") and q.attrs.get("source_start") is not None
+                    and doc.text[q.attrs["source_start"]:q.attrs["source_end"]].lower()
+                    in PERSON_PRONOUNS}
+        resolver = Resolver(parsed, speakers)
         out = []
         for claim in doc.layer("claim"):
             if not claim.attrs.get("checkable", True):

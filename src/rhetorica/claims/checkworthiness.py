@@ -115,7 +115,7 @@ class CheckWorthiness:
         threshold = 0.5
         for n, sent in enumerate(doc.layer("sentence")):
             span = parsed.char_span(sent.start, sent.end, alignment_mode="expand")
-            if span is None:
+            if span is None or _only_a_dateline(doc.text[sent.start:sent.end]):
                 continue
             cues = sentence_cues(span)
             kind = classify_tokens(span, doc.text[sent.start:sent.end])
@@ -152,6 +152,14 @@ class CheckWorthiness:
             "model": self.model_name,
             "threshold": threshold,
         }
+
+
+def _only_a_dateline(sentence: str) -> bool:
+    """A dateline the segmenter set apart ("COLUMBUS, Ohio (AP) —"): where, not a claim."""
+    from rhetorica.ingest.passages import dateline_length
+
+    text = sentence.strip()
+    return bool(text) and dateline_length(text + " ") >= len(text)
 
 
 def _reported_opinion(doc: Document, parsed: object, start: int, end: int

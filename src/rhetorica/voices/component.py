@@ -321,7 +321,11 @@ def _proposition(parsed: Any, start: int, end: int) -> bool:
     if words is None or not len(words) or _only_a_topic(parsed, start, end):
         return False
     first = next((t for t in words if t.lower_ != "that"), words[0])
-    return first.lower_ not in _WH
+    last = next((t for t in reversed(words) if not t.is_punct), words[-1])
+    # a piece of a clause is none: 'to drop on Monday, which' (the tagger's fragment of
+    # "forecast to drop on Monday, which fire managers said could help crews")
+    return first.lower_ not in _WH and not (first.lower_ == "to" and first.tag_ == "TO") \
+        and last.lower_ not in _WH
 
 
 # Reporting verbs by which the speaker holds what follows false.
@@ -334,6 +338,9 @@ def _report(span: Span, q: Span, content: tuple[int, int], text: str) -> str | N
     the attribution (``attribution``: "Trump claimed"), and the claimant is the speaker.
     Returns the speaker."""
     said = text[content[0]:content[1]].strip(_MARKS)
+    # 'warned, however, that winds could return': the aside before "that" is the report's
+    said = re.sub(r"^(?:however|moreover|meanwhile|also|instead|though),?\s+", "", said,
+                  flags=re.I)
     clause = re.match(r"(?:that|whether|if)\s+", said) is not None
     # 'adding that "violent crime is up."': the marks after "that" go too
     said = re.sub(r"^(?:that|whether|if)\s+", "", said).strip(_MARKS)
