@@ -454,3 +454,14 @@ def test_no_fragment_of_a_clause_or_aside_is_checked_as_what_was_said() -> None:
                for c in doc.layer("claim")}
     assert checked["Forecasters "] == "Winds could return by midweek."
     assert not (checked["Temperatures"] or "").startswith("To ")
+
+
+def test_a_clause_before_a_semicolon_is_not_what_the_next_clause_reports() -> None:
+    """From a new user's trial: the headline "Ohio House passes budget with $1.2 billion in
+    Medicaid cuts; hospitals warn of closures" credited the budget vote to the hospitals."""
+    text = ("Westmark House passes budget with $1.2 billion in Medicaid cuts; hospitals warn "
+            "of closures\n\nThe House voted 58-39 on Tuesday.")
+    doc = Pipeline(settings=Settings())(Document(text))
+    head = next(c for c in doc.layer("claim") if "Medicaid cuts" in doc.text[c.start:c.end])
+    assert head.attrs.get("claimant") != "hospitals", head.attrs
+    assert "checkable_text" not in head.attrs

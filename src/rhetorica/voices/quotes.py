@@ -408,8 +408,9 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
                         continue
                     content = _trim(text, sub[0].idx, sub[-1].idx + len(sub[-1].text))
                     subj = _subject(tok)
-                    if subj is None or quoted(content[0]):
-                        continue
+                    if subj is None or quoted(content[0]) or \
+                            ";" in text[content[1]:subj.idx]:
+                        continue  # "…Medicaid cuts; hospitals warn of closures": two clauses
                     src = _source_span(_better_subject(subj))
                     out.append(Attribution(content, src, _cue_of(tok), "indirect",
                                            text[src[0]:src[1]]))
@@ -430,8 +431,9 @@ def find_attributions(parsed: Any, text: str) -> list[Attribution]:
             c = comp[0]
             toks = sorted(c.subtree, key=lambda t: t.i)
             content = _trim(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
-            if content[1] <= content[0] or quoted(content[0]):
-                continue
+            if content[1] <= content[0] or quoted(content[0]) or \
+                    ";" in text[content[1]:min(subj.idx, tok.idx)]:
+                continue  # a clause before a semicolon is none of the verb's after it
             src = _source_span(subj)
             out.append(Attribution(content, src, _cue_of(tok), "indirect",
                                    text[src[0]:src[1]]))
@@ -550,6 +552,9 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+
+
 def _nearest(spans: list[tuple[int, int]], to: tuple[int, int], text: str,
              reach: int = PAIR_REACH) -> tuple[int, int] | None:
     """The closest span within ``reach`` characters, not across a sentence end or a
@@ -562,8 +567,9 @@ def _nearest(spans: list[tuple[int, int]], to: tuple[int, int], text: str,
         # from the last characters of the earlier span (a quote that ends a sentence,
         # '…neighborhoods."', holds its own full stop) to the later one's first letter
         between = text[max(0, min(s[1], to[1]) - 2):max(s[0], to[0]) + 1] if d else ""
-        if _SENT_END.search(between) or _PARAGRAPH.search(between):
-            continue
+        if _SENT_END.search(between) or _PARAGRAPH.search(between) or (
+                "; " in between and not _QUOTE_MARK.search(between)):
+            continue  # "…Medicaid cuts; hospitals warn of closures": clauses of their own
         if best is None or d < best[0]:
             best = (d, s)
     return best[1] if best else None
