@@ -182,3 +182,20 @@ def test_a_word_inside_a_name_is_no_repetition_of_the_word(pipe):
     got = [s.text_in(text) for s in pipe(Document(text)).layer("rhetoric")
            if s.label == "repetition"]
     assert got.count("border") == 3, got
+
+
+@pytest.mark.parametrize("text", [
+    # from a new user's trial: "rates" read as "rat" + "es" (vermin frame), and spaCy gives
+    # "rated" the lemma "rat"
+    "The plan would freeze reimbursement rates for nursing homes.",
+    "The critics rated the plan poorly.",
+])
+def test_made_up_inflections_are_no_lexicon_words(pipe, text):
+    assert not _spans(pipe(Document(text)), "rhetoric.lexicon")
+
+
+def test_inflected_forms_in_capitals_and_false_dilemmas_without_either(pipe):
+    got = {(lab, w) for *_, lab, w in _spans(pipe(Document(
+        "They INVADED our towns. Stand with me or stand with the mob.")), "rhetoric.lexicon")}
+    assert ("war_frame", "INVADED") in got
+    assert ("black_and_white", "Stand with me or stand with") in got, got

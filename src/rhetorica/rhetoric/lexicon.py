@@ -155,7 +155,9 @@ def inflected(terms: list[str]) -> list[str]:
         if " " in t or not t.isalpha():
             continue
         stem = t[:-1] if t.endswith("e") else t
-        out.update({t + "s", t + "es", stem + "ed", stem + "ing"})
+        # "-es" only after a hiss ("crushes"): "rat" + "es" is "rates"
+        plural = t + "es" if t.endswith(("s", "x", "z", "ch", "sh")) else t + "s"
+        out.update({plural, stem + "ed", stem + "ing"})
         if t.endswith("y"):
             out.update({t[:-1] + "ies", t[:-1] + "ied"})
     return sorted(out)
