@@ -103,3 +103,17 @@ def test_eval_queries_file_is_valid_yaml():
     data = yaml.safe_load(resources.files("rhetorica.data.precedents")
                           .joinpath("eval_queries.yaml").read_text("utf-8"))
     assert len({q["id"] for q in data["queries"]}) == len(data["queries"])
+
+
+def test_an_associations_president_is_not_the_countrys() -> None:
+    """From a new user's trial: "The association's president, John Palmer" made the Little
+    Rock crisis of 1957 a precedent for a state budget ("same offices: governor, president")."""
+    from rhetorica.context.precedents import document_features
+
+    for text in ("The association's president, John Palmer, said the group was not consulted.",
+                 "Police union president Huy Nguyen praised the vote.",
+                 "The president of the hospital association spoke on Monday."):
+        assert "president" not in document_features(text).offices, text
+    for text in ("The president ordered troops to the city.",
+                 "The President of the United States spoke on Monday."):
+        assert "president" in document_features(text).offices, text

@@ -287,7 +287,10 @@ def document_features(text: str, actors: list[dict[str, Any]] | None = None,
         f.offices.add("governor")
     if re.search(r"\bmayor\b", lowered):
         f.offices.add("mayor")
-    if re.search(r"\bpresident\b", lowered):
+    # the country's president, not an association's ("The association's president, John
+    # Palmer", "union president Huy Nguyen", "president of the hospital association")
+    if re.search(r"(?<!['’]s )(?<!union )(?<!association )(?<!company )(?<!vice )"
+                 r"\bpresident\b(?! of (?!(?:the )?united states))", lowered):
         f.offices.add("president")
     for p in precedents:
         for place in {p.place, *(s.strip() for s in p.state.split(","))}:
