@@ -465,3 +465,19 @@ def test_a_clause_before_a_semicolon_is_not_what_the_next_clause_reports() -> No
     head = next(c for c in doc.layer("claim") if "Medicaid cuts" in doc.text[c.start:c.end])
     assert head.attrs.get("claimant") != "hospitals", head.attrs
     assert "checkable_text" not in head.attrs
+
+
+def test_signs_tallies_and_datelines_say_nothing() -> None:
+    """From a new user's trial: 'signs reading "Fund Care, Not Cops."' credited to the
+    councilmember quoted before; "voted 5-3" made "-3" a voice; a wire story's quote began
+    with the dateline's 'AP) —'."""
+    text = ("Council approves contract\n\n"
+            "RIVERTON, Ohio (AP) — The council voted 5-3 on Tuesday to approve a contract, "
+            "officials said.\n\n"
+            '"It is a fair deal," said Councilmember Ana Ruiz.\n\n'
+            'Many held signs reading "Fund Care, Not Cops."')
+    doc = Pipeline(settings=Settings())(Document(text))
+    quotes = {doc.text[q.start:q.end]: q.attrs.get("speaker") for q in doc.layer("quote")}
+    assert not any("Fund Care" in k and v and "Ruiz" in v for k, v in quotes.items()), quotes
+    assert not any(v and not any(c.isalpha() for c in v) for v in quotes.values()), quotes
+    assert not any(k.startswith(("AP", "(AP")) for k in quotes), quotes
