@@ -104,3 +104,18 @@ def test_a_report_of_an_opinion_is_no_claim_to_check():
         "opinion", False, "not_check_worthy")
     assert kinds["Mayor Ann Cole said crime fell 12 percent in 2024."] == (
         "quantity", True, "check_worthy")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # from a new user's trial, where these ranked check-worthy at 0.79-0.83
+    ("Democrats called the cuts reckless.", "reaction"),
+    ("Union president Ana Ruiz praised the vote.", "reaction"),
+    ("Stewart disputed the governor's figures.", "reaction"),
+    # a proposition of their own, an act, or a figure stays a claim
+    ("Stewart disputed that the uninsured rate had fallen.", "statement"),
+    ("The council rejected the budget.", "statement"),
+    ("Critics slammed the plan, which cut 40 percent of the budget.", "quantity"),
+])
+def test_a_reported_reaction_is_no_claim_to_check(nlp, text, kind):
+    got = classify_tokens(nlp(text))
+    assert got["type"] == kind and got["checkable"] is (kind != "reaction"), got

@@ -25,7 +25,7 @@ TYPES = (
     "policy",
     "quote",
 )
-NOT_CHECKABLE = ("opinion", "rhetorical_question", "question", "procedural")
+NOT_CHECKABLE = ("opinion", "rhetorical_question", "question", "procedural", "reaction")
 
 NUM_ENTS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
 QUANTITY_WORDS = {"doubled", "tripled", "halved", "double", "triple", "half", "majority",
@@ -105,6 +105,35 @@ def procedural(toks: Sequence[Any]) -> str | None:
     return None
 
 
+# Verbs by which someone is reported to judge something, with no proposition of their own:
+# "the union praised the vote", "Democrats called the cuts reckless", "Stewart disputed
+# the governor's figures". The judgement is theirs to hold; there is nothing to check.
+REACTIONS = {"praise", "welcome", "criticize", "criticise", "condemn", "denounce", "applaud",
+             "hail", "slam", "blast", "dispute", "decry", "lament", "laud", "thank",
+             "commend", "celebrate", "mock", "ridicule", "question"}
+
+
+def reaction(toks: Sequence[Any]) -> str | None:
+    """The verb that makes a sentence a reported reaction, if it is one: a judging verb
+    heading the sentence with an object but no clause of its own ("disputed the figures",
+    not "disputed that the figures were right")."""
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i == t.i or t.head.i not in inside]
+    if len(roots) != 1:
+        return None
+    root = roots[0]
+    deps = {c.dep_ for c in root.children}
+    if deps & {"ccomp", "advcl", "conj"} or "dobj" not in deps:
+        return None
+    lem = root.lemma_.lower()
+    if lem in REACTIONS:
+        return root.text
+    if lem == "call" and any(c.dep_ in ("oprd", "acomp") or (
+            c.dep_ == "xcomp" and c.pos_ == "ADJ") for c in root.children):
+        return root.text  # "called the cuts reckless"
+    return None
+
+
 def classify_tokens(tokens: Sequence[Any], text: str | None = None) -> dict[str, Any]:
     """Types, primary type, checkability and the triggering words for a run of spaCy tokens.
 
@@ -158,11 +187,10 @@ def classify_tokens(tokens: Sequence[Any], text: str | None = None) -> dict[str,
         hit("quote", '"')
 
     types = [t for t in TYPES if t in why]
-    note = procedural(toks)
-    if note is not None:
-        why["procedural"] = [note]
-        return {"type": "procedural", "types": ["procedural", *types], "checkable": False,
-                "why": why}
+    for kind, reader in (("procedural", procedural), ("reaction", reaction)):
+        if (note := reader(toks)) is not None and not set(types) & {"quantity", "causal"}:
+            why[kind] = [note]
+            return {"type": kind, "types": [kind, *types], "checkable": False, "why": why}
     question = text.rstrip().endswith("?")
     factual = bool(set(types) - {"prediction"}) or bool(ents & FACT_ENTS)
     if question:
