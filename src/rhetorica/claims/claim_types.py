@@ -123,8 +123,9 @@ def reaction(toks: Sequence[Any]) -> str | None:
         return None
     root = roots[0]
     deps = {c.dep_ for c in root.children}
-    if deps & {"ccomp", "advcl", "conj"} or "dobj" not in deps:
-        return None
+    if deps & {"ccomp", "advcl", "conj"} or "dobj" not in deps or any(
+            c.tag_ == "MD" for c in root.children):
+        return None  # a clause of its own, no object, or a wish ("should welcome help")
     lem = root.lemma_.lower()
     if lem in REACTIONS:
         return root.text
