@@ -481,3 +481,16 @@ def test_signs_tallies_and_datelines_say_nothing() -> None:
     assert not any("Fund Care" in k and v and "Ruiz" in v for k, v in quotes.items()), quotes
     assert not any(v and not any(c.isalpha() for c in v) for v in quotes.values()), quotes
     assert not any(k.startswith(("AP", "(AP")) for k in quotes), quotes
+
+
+def test_one_voice_per_person_however_the_text_names_them() -> None:
+    """From a new user's trial: "Gov. Mike DeWine", "Mike DeWine" and "DeWine" were three
+    voices."""
+    text = ("Gov. Ana Ruiz said the budget was balanced. Ruiz said the state would not cut "
+            'schools. "We kept our word," Ana Ruiz said. Sen. Tom Hale said the numbers were '
+            "wrong.")
+    doc = Pipeline(settings=Settings())(Document(text))
+    speakers = {q.attrs["speaker"] for q in doc.layer("quote") if q.attrs.get("speaker")}
+    assert speakers == {"Ana Ruiz", "Tom Hale"}, speakers
+    rows = {r["voice"] for r in doc.results.get("voices", [])}
+    assert rows <= {"author", "Ana Ruiz", "Tom Hale"}, rows

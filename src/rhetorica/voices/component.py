@@ -160,7 +160,49 @@ class Quotes:
             for start, end in att.attrs.get("pieces") or [att.content]:
                 doc.add_span(start, end, att.kind, layer=LAYER, source=self.name,
                              explanation=why, attrs=dict(attrs))
+        _one_name_per_person(doc.layer(LAYER))
         return doc
+
+
+_HONORIFICS = re.compile(r"^(?:(?:Gov|Sen|Rep|Gen|Dr|Mr|Mrs|Ms|Lt|Col|Capt|Sgt|Atty|Supt)\.?|"
+                         r"Governor|Senator|Representative|Congressman|Congresswoman|Mayor|"
+                         r"President|Secretary|Judge|Sheriff|Councilmember|"
+                         r"Councilman|Councilwoman|Alderman|Commissioner)\s+")
+
+
+_BODIES = frozenset({"department", "office", "court", "committee", "council", "agency",
+                     "house", "senate", "administration", "ministry", "board", "service"})
+
+
+def _one_name_per_person(quotes: list[Span]) -> None:
+    """One voice per person: "Gov. Mike DeWine", "Mike DeWine" and "DeWine" in one text are
+    one speaker, named in full without the title; a surname shared by two full names stays
+    as written."""
+    names = {str(q.attrs["speaker"]) for q in quotes if q.attrs.get("speaker")}
+    full: dict[str, str] = {}
+    for n in names:
+        bare = n
+        while (m := _HONORIFICS.match(bare)) and len(bare) > m.end():
+            bare = bare[m.end():]
+        words = bare.split()
+        # a person's name is left: "Mike DeWine", not "Department" of "Justice Department"
+        full[n] = bare if all(w[:1].isupper() for w in words) and \
+            words[-1].lower() not in _BODIES else n
+    by_surname: dict[str, set[str]] = {}
+    for bare in full.values():
+        words = bare.split()
+        if len(words) >= 2 and all(w[:1].isupper() for w in words):
+            by_surname.setdefault(words[-1], set()).add(bare)
+    for q in quotes:
+        n = q.attrs.get("speaker")
+        if not n:
+            continue
+        bare = full[str(n)]
+        candidates = by_surname.get(bare.split()[-1], set()) if len(bare.split()) == 1 else set()
+        canonical = next(iter(candidates)) if len(candidates) == 1 else bare
+        if canonical != n and canonical[:1].isupper():
+            q.attrs["speaker_as_written"] = n
+            q.attrs["speaker"] = canonical
 
 
 FIRST_PERSON = frozenset({"i", "we"})
