@@ -17,7 +17,8 @@ import math
 from collections.abc import Iterable, Iterator
 
 from rhetorica.config import Settings
-from rhetorica.document import Document
+from rhetorica.document import Document, Span
+from rhetorica.ingest.passages import dateline_length
 from rhetorica.nlp.language import is_english
 from rhetorica.nlp.parse import ensure_parsed
 
@@ -113,14 +114,15 @@ class CheckWorthiness:
         doc.remove_layer(LAYER)
         english = is_english(doc)
         threshold = 0.5
+        quotes = doc.layer("quote")  # sorted on every call: once per document
         for n, sent in enumerate(doc.layer("sentence")):
             span = parsed.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or _only_a_dateline(doc.text[sent.start:sent.end]):
                 continue
             cues = sentence_cues(span)
             kind = classify_tokens(span, doc.text[sent.start:sent.end])
-            said = _reported_opinion(doc, parsed, sent.start, sent.end) if kind["checkable"] \
-                else None
+            said = _reported_opinion(doc, parsed, quotes, sent.start, sent.end) \
+                if kind["checkable"] and quotes else None
             if said is not None:
                 kind = said
             raw = model_scores[n] if n < len(model_scores) and model_scores[n] >= 0 \
@@ -156,24 +158,18 @@ class CheckWorthiness:
 
 def _only_a_dateline(sentence: str) -> bool:
     """A dateline the segmenter set apart ("COLUMBUS, Ohio (AP) —"): where, not a claim."""
-    from rhetorica.ingest.passages import dateline_length
-
     text = sentence.strip()
     return bool(text) and dateline_length(text + " ") >= len(text)
 
 
-def _reported_opinion(doc: Document, parsed: object, start: int, end: int
-                      ) -> dict | None:
+def _reported_opinion(doc: Document, parsed: object, quotes: list[Span], start: int,
+                      end: int) -> dict | None:
     """The type of what a reporting sentence reports, when that is an opinion: "Lopez said
     the city should welcome federal help" checks nothing a fact-checker could settle,
     though "said" makes the sentence itself a report of an event."""
     from rhetorica.claims.claim_types import classify_tokens
-    from rhetorica.document import Span
     from rhetorica.voices.component import reported_in
 
-    quotes = doc.layer("quote")
-    if not quotes:
-        return None
     found = reported_in(Span(start, end, "claim"), quotes, doc.text, parsed)
     if found is None:
         return None

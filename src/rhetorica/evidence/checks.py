@@ -424,7 +424,8 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
         if denied and not unit and out:
             unit = out[-1].unit  # "13 teaching posts, not 30": the 30 counts posts too
         out.append(Quantity(said, num, unit, 0, None, bound,
-                            _own_years(text, m.end(), years_hint) if len(stated) > 1 else years,
+                            _own_years(text, m.end(), years_hint, years) if len(stated) > 1
+                            else years,
                             _near(text, m.start(), m.end(), proper), denied=denied,
                             start=start))
     halves = []
@@ -1415,7 +1416,8 @@ _OWN_YEAR = re.compile(r"^[^\d;]{0,30}?\b(?:in|during|for|as of)\s+(?:(?:fiscal|
 _LAST_YEAR = re.compile(r"^[^\d;]{0,30}?\blast year\b")
 
 
-def _own_years(text: str, after: int, hint: tuple[int, ...]) -> tuple[int, ...]:
+def _own_years(text: str, after: int, hint: tuple[int, ...], stated: tuple[int, ...]
+               ) -> tuple[int, ...]:
     """The year of one figure where its sentence names several: "41 homicides last year,
     down from 50 in 2023 and 57 in 2022" gives 41 the year before publication, 50 2023 and
     57 2022; a figure without a year of its own gets the sentence's years."""
@@ -1424,7 +1426,7 @@ def _own_years(text: str, after: int, hint: tuple[int, ...]) -> tuple[int, ...]:
         return (int(m.group(1)),)
     if hint and _LAST_YEAR.match(rest):
         return (hint[-1] - 1,)
-    return tuple(sorted(years_in(text)))
+    return stated
 
 
 def _period_of(sentence: str, passage: str) -> tuple[int, ...]:

@@ -212,7 +212,11 @@ def _only_a_topic(parsed: Any, start: int, end: int) -> bool:
     """Indirect content with no verb: a topic ("the figures", "the Portland riots"), not a
     paraphrase of what was said."""
     words = parsed.char_span(start, end, alignment_mode="expand")
-    return words is not None and not any(t.pos_ in ("VERB", "AUX") for t in words)
+    return words is not None and _verbless(words)
+
+
+def _verbless(words: Any) -> bool:
+    return not any(t.pos_ in ("VERB", "AUX") for t in words)
 
 
 def _authors_own(att: Attribution, atts: list[Attribution], text: str) -> bool:
@@ -360,7 +364,7 @@ _WH = frozenset({"how", "whether", "what", "when", "why", "who", "where", "which
 def _proposition(parsed: Any, start: int, end: int) -> bool:
     """What was said is a statement: it has a verb and is no embedded question."""
     words = parsed.char_span(start, end, alignment_mode="expand")
-    if words is None or not len(words) or _only_a_topic(parsed, start, end):
+    if words is None or not len(words) or _verbless(words):
         return False
     first = next((t for t in words if t.lower_ != "that"), words[0])
     last = next((t for t in reversed(words) if not t.is_punct), words[-1])
