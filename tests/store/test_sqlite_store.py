@@ -142,3 +142,59 @@ def test_many_processes_opening_a_new_file_migrate_once(tmp_path):
     with open_store(str(path)) as st:
         rows = st.query("SELECT version, count(*) FROM schema_migrations GROUP BY version")
         assert all(n == 1 for _, n in rows)
+
+
+def _wait(condition, seconds=20.0):
+    import time
+
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def _log_frames_after_two_bursts(path, background: bool) -> int:
+    """Frames in the write-ahead log after two bursts of writes (the log emptied before)."""
+    docs = [Document(f"Statement {i}: crime rose {i}% in 2024 across the county. " * 30)
+            for i in range(90)]
+    with open_store(str(path)) as st:
+        if background:
+            assert st.checkpoint_in_background(every_s=0.01)
+        else:
+            st.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        st.save_many(docs[:10])
+        st.checkpoint()
+        st.save_many(docs[10:50])
+        if background:
+            runs = st._checkpointer.runs
+            _wait(lambda: st._checkpointer.runs > runs)
+        st.save_many(docs[50:])
+        frames, _merged = st.checkpoint()
+        if background:
+            thread = st._checkpointer._thread
+    if background:
+        assert not thread.is_alive()  # closing the store stops the thread
+    with open_store(str(path)) as st:
+        assert st.stats()["documents"] == 90
+    return frames
+
+
+def test_background_checkpoints_keep_the_log_small(tmp_path):
+    """A server's store merges its write-ahead log from a thread of its own (no commit
+    waits for that) and the log starts again from its beginning once merged, so it holds
+    one burst of writes instead of all of them since the last merge."""
+    merged = _log_frames_after_two_bursts(tmp_path / "a.db", background=True)
+    unmerged = _log_frames_after_two_bursts(tmp_path / "b.db", background=False)
+    assert 0 < merged < 0.75 * unmerged
+
+
+def test_background_checkpoints_turn_off_merging_in_commits(tmp_path):
+    with open_store(str(tmp_path / "s.db")) as st:
+        assert st.query("PRAGMA wal_autocheckpoint")[0][0] == 1000
+        assert st.checkpoint_in_background()
+        assert st.query("PRAGMA wal_autocheckpoint")[0][0] == 0
+
+
+def test_no_log_no_background_checkpoints():
+    with open_store(":memory:") as st:
+        assert not st.checkpoint_in_background()

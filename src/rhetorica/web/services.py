@@ -354,6 +354,9 @@ class StoreAccess:
         self._lock: contextlib.AbstractContextManager[Any] = (
             contextlib.nullcontext() if isinstance(self.store, SQLiteStore)
             else threading.RLock())
+        if isinstance(self.store, SQLiteStore):
+            # no request waits while the write-ahead log is merged into the file
+            self.store.checkpoint_in_background()
 
     @contextlib.contextmanager
     def use(self) -> Iterator[Store]:
