@@ -158,6 +158,29 @@ def test_a_clause_about_a_named_person_set_off_by_commas_is_a_claim_of_its_own(r
         "Officials who were not authorized to speak said the port closed in May."]
 
 
+def test_a_later_clause_borrows_the_name_not_the_clause_set_off_about_it(run):
+    doc = run("Mayor Tom Hale, who took office in 2021, cut the police budget by 12% and "
+              "hired 40 new teachers.")
+    assert_offsets(doc)
+    assert [a.attrs["text"] for a in atoms(doc)] == [
+        "Mayor Tom Hale took office in 2021.",
+        "Mayor Tom Hale cut the police budget by 12%.",
+        "Mayor Tom Hale hired 40 new teachers."]
+
+
+def test_a_bare_name_left_by_a_misparse_is_no_claim(run):
+    """The parser made "Kotek" the root and hung every verb under the clause about her:
+    the root's own clause was the bare name, listed as a claim."""
+    doc = run("Oregon Governor Tina Kotek, who called the move unlawful and said the state "
+              "would sue, met with officials on Monday and announced a task force.")
+    texts = [a.attrs["text"] for a in atoms(doc)]
+    assert texts and "Oregon Governor Tina Kotek." not in texts, texts
+    assert texts[0] == "Oregon Governor Tina Kotek called the move unlawful."
+    # a headline without a verb is still a claim of its own
+    assert [a.attrs["text"] for a in atoms(run("Crime up 40% in Portland."))] == [
+        "Crime up 40% in Portland."]
+
+
 def test_a_pronoun_that_says_a_quote_is_its_speaker_and_a_dateline_is_no_claim() -> None:
     """From a new user's trial: '"...," she said' after Councilmember Carroll Fife became
     Councilmember Noel Gallo (named two sentences up); "the city's police union" became

@@ -261,6 +261,13 @@ def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
             return []
         return [_build([], toks, resolver, (sent.start_char, sent.end_char))]
     heads = _clause_heads(sent)
+    # the words of each clause set off about a name, with its commas: a claim of its own
+    asides: dict[int, set[int]] = {
+        h.i: {t.i for t in h.subtree} | {
+            t.i for t in (sent.doc[h.left_edge.i - 1],
+                          sent.doc[min(len(sent.doc) - 1, h.right_edge.i + 1)])
+            if t.text == ","}
+        for h in heads if _aside(h) is not None}
     claims: list[AtomicClaim] = []
     prev_subject: list[Any] = []
     prev_aux: list[Any] = []
@@ -269,12 +276,7 @@ def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
         excluded: set[int] = set()
         for other in heads:
             if other.i != h.i and other.i in {t.i for t in h.subtree}:
-                excluded |= {t.i for t in other.subtree}
-                if _aside(other) is not None:  # and the commas that set the clause off
-                    excluded |= {t.i for t in (sent.doc[other.left_edge.i - 1],
-                                               sent.doc[min(len(sent.doc) - 1,
-                                                            other.right_edge.i + 1)])
-                                 if t.text == ","}
+                excluded |= asides.get(other.i) or {t.i for t in other.subtree}
         who = _aside(h)
         if who is not None:
             excluded.add(who.i)  # "who" gives way to the name it stands for
@@ -301,6 +303,10 @@ def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
                          and t.head.i == h.i)]
         if not any(t.is_alpha for t in toks):
             continue
+        if len(heads) > 1 and not any(t.pos_ in {"VERB", "AUX"} for t in toks):
+            # a name the parser made the root, left bare once its clauses went their own
+            # way ("Oregon Governor Tina Kotek."): it claims nothing
+            continue
         subject = _subject(h)
         borrowed: list[Any] = []
         aux = [c for c in h.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < h.i]
@@ -311,7 +317,11 @@ def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
             # "will close the bridge and cut funding": "cut" also needs "will".
             borrowed = prev_subject + (prev_aux if h.tag_ == "VB" and not aux else [])
         elif subject:
-            prev_subject, prev_aux = subject, aux
+            # a later clause borrows the name, not the clause set off about it ("Mayor Tom
+            # Hale, who took office in 2021, cut ... and hired ...": "Mayor Tom Hale hired")
+            prev_subject = [t for t in subject
+                            if not any(t.i in words for words in asides.values())]
+            prev_aux = aux
         claims.append(_build(borrowed, toks, resolver, (sent.start_char, sent.end_char)))
     return claims
 
