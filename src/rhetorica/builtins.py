@@ -53,6 +53,7 @@ _EMBEDDERS: dict[str, str] = {
 # Report sections, in the order they appear (see rhetorica.report.sections).
 _SECTIONS = {
     "claims": "rhetorica.report.sections:CLAIMS",
+    "atomic_claims": "rhetorica.claims.report:ATOMIC_CLAIMS",
     "rhetoric": "rhetorica.report.sections:RHETORIC",
     "voices": "rhetorica.voices.report:VOICES",
     "entities": "rhetorica.report.sections:ENTITIES",

@@ -203,3 +203,14 @@ def test_a_pronoun_that_says_a_quote_is_its_speaker_and_a_dateline_is_no_claim()
     assert "Fife said" in blank and "Gallo" not in blank, blank
     union = next(t for t in texts if "police union" in t)
     assert "RIVERTON" not in union and "city manager's office" in union, union
+
+
+def test_a_dateline_is_no_subject_to_borrow(run):
+    """The parser made the dateline's town a second subject of "cut"; the clause after
+    "and" borrowed it: "RIVERTON, Ohio (AP) — hired 40 new teachers"."""
+    doc = run("RIVERTON, Ohio (AP) — Mayor Tom Hale, who took office in 2021, cut the police "
+              "budget by 12% and hired 40 new teachers.")
+    assert [a.attrs["text"] for a in atoms(doc)] == [
+        "Mayor Tom Hale took office in 2021.",
+        "Mayor Tom Hale cut the police budget by 12%.",
+        "Mayor Tom Hale hired 40 new teachers."]

@@ -171,3 +171,37 @@ def test_claims_tables_say_whose_claim_each_is(analyze):
     assert "| — |" in row  # the text's own author
     html = registry.formats.get("html")([doc])
     assert "<th>claimant</th>" in html and "<td>Ana Ruiz</td>" in html
+
+
+def test_reports_list_the_checkable_claims_of_each_sentence(analyze):
+    """A sentence that says three things is three claims to check, each with its claimant;
+    the Markdown report showed only sentences."""
+    doc = analyze("RIVERTON, Ohio (AP) — Mayor Tom Hale, who took office in 2021, cut the "
+                  "police budget by 12% and hired 40 new teachers, according to city records."
+                  "\n\nCouncilmember Carroll Fife said the city never consulted residents.")
+    md = registry.formats.get("markdown")([doc])
+    assert "## Checkable claims, one proposition each" in md
+    table = md.split("## Checkable claims, one proposition each", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| 1 |")]
+    assert [row.split(" | ")[1:3] for row in rows] == [
+        ["Mayor Tom Hale took office in 2021.", "—"],
+        ["Mayor Tom Hale cut the police budget by 12%.", "city records"],
+        ["Mayor Tom Hale hired 40 new teachers.", "city records"]]
+    fife = next(line for line in table.splitlines() if "never consulted" in line)
+    assert "| The city never consulted residents. | Carroll Fife |" in fife
+    assert "| negative |" in fife
+    html = registry.formats.get("html")([doc])
+    assert "Checkable claims, one proposition each" in html
+    assert "<q>Mayor Tom Hale hired 40 new teachers.</q>" in html
+
+
+def test_checkable_claims_are_escaped(analyze):
+    doc = analyze("Mayor <b>Tom</b> Hale cut the **budget** by 12% and hired 40 [new](x) "
+                  "teachers.")
+    md = registry.formats.get("markdown")([doc])
+    table = md.split("## Checkable claims, one proposition each", 1)[1].split("\n## ", 1)[0]
+    assert "<b>" not in table and "&lt;b&gt;Tom" in table
+    assert "\\*\\*budget\\*\\*" in table
+    assert not re.search(r"(?<!\\)\]\(", table) and "\\[new\\](x)" in table
+    html = registry.formats.get("html")([doc])
+    assert "<b>Tom</b>" not in html

@@ -182,6 +182,22 @@ def test_quote_first_and_short_reports_get_their_claimant_and_a_denial_is_not_fl
     assert "The city had asked for federal help." not in got
 
 
+def test_each_atomic_claim_of_an_attributed_clause_has_its_claimant() -> None:
+    """'... cut the budget by 12% and hired 40 teachers, according to city records': both
+    actions are the records' report, though only the second holds the attribution's words
+    and neither holds the subject the attribution's content leaves out."""
+    text = ("Mayor Tom Hale cut the police budget by 12% and hired 40 new teachers, according "
+            "to city records. The council met on Monday, and it approved the plan, Lee said.")
+    doc = Pipeline(settings=Settings())(Document(text))
+    got = {a.attrs["text"]: a.attrs for a in doc.layer("atomic_claim")}
+    cut = got["Mayor Tom Hale cut the police budget by 12%."]
+    hired = got["Mayor Tom Hale hired 40 new teachers, according to city records."]
+    assert cut["claimant"] == hired["claimant"] == "city records"
+    assert cut.get("checkable_text", "") in ("", "Mayor Tom Hale cut the police budget by 12%.")
+    assert hired["checkable_text"] == "Mayor Tom Hale hired 40 new teachers."
+    assert hired["attribution"] == "according to city records"
+
+
 def test_a_quote_after_that_is_checked_without_its_marks() -> None:
     text = ('Senator Mark Ellis said the figures were misleading, adding that "violent crime '
             'is up in every major city."')

@@ -241,10 +241,13 @@ def _joined(head: Any, conj: Any) -> bool:
                for c in head.children if head.i < c.i < conj.i)
 
 
-def _subject(head: Any) -> list[Any]:
+def _subject(head: Any, sent: Any) -> list[Any]:
+    """The clause's subject within ``sent`` (the claim's own words: a dateline the parser
+    made a second subject, "RIVERTON, Ohio (AP) — Mayor Tom Hale ... cut", is not one)."""
     for c in head.children:
-        if c.dep_ in SUBJ_DEPS:
-            return sorted(c.subtree, key=lambda t: t.i)
+        if c.dep_ in SUBJ_DEPS and sent.start <= c.i < sent.end:
+            return sorted((t for t in c.subtree if sent.start <= t.i < sent.end),
+                          key=lambda t: t.i)
     return []
 
 
@@ -307,7 +310,7 @@ def split_sentence(sent: Any, resolver: Resolver) -> list[AtomicClaim]:
             # a name the parser made the root, left bare once its clauses went their own
             # way ("Oregon Governor Tina Kotek."): it claims nothing
             continue
-        subject = _subject(h)
+        subject = _subject(h, sent)
         borrowed: list[Any] = []
         aux = [c for c in h.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < h.i]
         if who is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from rhetorica.document import Document
-from rhetorica.report.escape import md_cell
+from rhetorica.report.escape import md_cell, md_text
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,8 @@ def _entities_md(doc: Document) -> str | None:
     if not groups:
         return None
     return "\n".join(
-        f"- **{kind}**: " + ", ".join(n + (f" ×{c}" if c > 1 else "") for n, c in names.items())
+        f"- **{kind}**: " + ", ".join(md_text(n) + (f" ×{c}" if c > 1 else "")
+                                      for n, c in names.items())
         for kind, names in sorted(groups.items())
     )
 

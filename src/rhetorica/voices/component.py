@@ -295,6 +295,10 @@ class Voices:
                         claimant = _report(span, q, said, doc.text) or claimant
                         if "checkable_text" in span.attrs:  # the polarity of what was said
                             span.attrs["polarity"] = polarity(parsed, *said)
+                    elif layer == "atomic_claim" and not quoted:
+                        q = _reporting_clause(span, index.quotes, doc.text, parsed)
+                        if q is not None:
+                            claimant = _report_clause(span, q, doc.text) or claimant
                     if claimant:
                         span.attrs["claimant"] = claimant
         return doc
@@ -410,6 +414,60 @@ def _report(span: Span, q: Span, content: tuple[int, int], text: str) -> str | N
     speaker = q.attrs.get("speaker")
     if q.attrs.get("speaker_id"):
         span.attrs["speaker_id"] = q.attrs["speaker_id"]
+    return str(speaker) if speaker else None
+
+
+def _reporting_clause(span: Span, quotes: list[Span], text: str, parsed: Any
+                      ) -> Span | None:
+    """The attribution whose content holds an atomic claim's verb, when that content is
+    shared with other atomic claims: "Mayor Tom Hale cut the budget by 12% and hired 40
+    teachers, according to city records" reports both "Mayor Tom Hale cut the budget by
+    12%" and "Mayor Tom Hale hired 40 teachers" (the subject, borrowed, lies outside)."""
+    pieces = span.attrs.get("pieces") or [(span.start, span.end)]
+    words = [t for a, b in pieces
+             for t in (parsed.char_span(a, b, alignment_mode="expand") or [])]
+    inside = {t.i for t in words}
+    verbs = [t for t in words if t.pos_ in {"VERB", "AUX"}
+             and (t.head.i not in inside or t.head.i == t.i)]
+    if not verbs:
+        return None
+    verb = verbs[0]
+    for q in quotes:
+        if q.label == "mention" or q.attrs.get("topic") or q.attrs.get("source_start") is None:
+            continue
+        a, b = _unquoted(text, q.start, q.end)
+        if a <= verb.idx < b and _proposition(parsed, a, b):
+            return q
+    return None
+
+
+def _report_clause(span: Span, q: Span, text: str) -> str | None:
+    """Record on an atomic claim that ``q`` reports it: the checkable text is the claim's
+    own text less the attribution's words ("..., according to city records"). Returns the
+    speaker."""
+    claim = str(span.attrs.get("text") or text[span.start:span.end])
+    src = (int(q.attrs["source_start"]), int(q.attrs["source_end"]))
+    cue = (q.attrs.get("cue_start"), q.attrs.get("cue_end"))
+    lo = min(src[0], cue[0] if cue[0] is not None else src[0])
+    hi = max(src[1], cue[1] if cue[1] is not None else src[1])
+    attribution = " ".join(text[lo:hi].split())
+    said = claim
+    if attribution and attribution in claim:
+        said = claim.replace(attribution, " ")
+        said = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(said.split()))
+        said = re.sub(r"^[,;:\s]+|^(?:that|whether|if)\s+", "", said)
+        said = re.sub(r"[,;:\s]+([.!?])?$", r"\1", said)
+    said = said.strip(_MARKS)
+    if not said or _DENIAL.match(str(q.attrs.get("cue") or "")):
+        return None
+    said = said[0].upper() + said[1:]
+    if said[-1] not in ".!?":
+        said += "."
+    span.attrs["checkable_text"] = said
+    span.attrs["attribution"] = attribution
+    if q.attrs.get("speaker_id"):
+        span.attrs["speaker_id"] = q.attrs["speaker_id"]
+    speaker = q.attrs.get("speaker")
     return str(speaker) if speaker else None
 
 
