@@ -939,3 +939,56 @@ def test_each_figure_of_a_sentence_keeps_its_own_year() -> None:
 
     assert found("Ashport recorded 41 homicides in 2024.") == {("quantity", "agree")}
     assert ("quantity", "conflict") in found("Ashport recorded 50 homicides in 2024.")
+
+
+def test_a_date_of_an_event_that_happens_once_is_compared() -> None:
+    """From a new user's trial: "launched in 2022" against "was launched in 2020" was
+    called supported; years were never compared."""
+    passage = ("BRENNERTON, February 2, 2025 (County Gazette) - The county's youth employment "
+               "programme was launched in 2020 and has placed 3,000 teenagers in summer jobs.")
+    assert ("date", "conflict") in kinds(
+        "The county youth employment programme was launched in 2022.", passage)
+    assert ("date", "agree") in kinds(
+        "The county youth employment programme was launched in 2020.", passage)
+    [f] = [f for f in compare("Police Chief Alvaro Nunez resigned in January 2025.",
+                              "Police Chief Alvaro Nunez resigned on March 3, 2025.",
+                              related=True) if f.kind == "date"]
+    assert f.relation == "conflict" and "March 3, 2025" in f.reason
+    # a statistic's change in another year is another period, not a conflict
+    assert not {k for k in kinds("Crime in Brennerton fell 21% in 2024.",
+                                 "Crime in Brennerton fell 21% in 2023.") if k[0] == "date"}
+    # nor does another programme's launch date say anything of this one
+    assert not {k for k in kinds("The county youth employment programme was launched in 2022.",
+                                 "The city's arts festival was launched in 2020.")
+                if k[0] == "date"}
+
+
+def test_a_change_said_as_a_noun_is_a_change() -> None:
+    """ "approved a 12% reduction in the water utility's budget" is the budget cut by 12%."""
+    [q] = [q for q in quantities("The council approved a 12% reduction in the water "
+                                 "utility's budget.") if q.unit == "%"]
+    assert (q.direction, q.ratio) == (-1, 0.88)
+    [q] = quantities("Tenants face a 6 percent rise in rents.")
+    assert q.direction == 1
+    passage = "The council approved a 12% reduction in the water utility's annual budget."
+    assert ("quantity", "agree") in kinds("The council cut the water utility's budget by 12%.",
+                                          passage)
+    assert ("quantity", "conflict") in kinds(
+        "The council cut the water utility's budget by 21%.", passage)
+
+
+def test_what_was_meant_to_happen_neither_confirms_nor_contradicts_what_did() -> None:
+    """From a new user's trial: "had said in 2020 that it would keep the laboratory open"
+    made "Kestrel closed its Basel laboratory in 2021" disputed ('closed' / 'open')."""
+    found = kinds("Kestrel closed its Basel laboratory in 2021.",
+                  "Kestrel had said in 2020 that it would keep the Basel laboratory open for at "
+                  "least five years.")
+    assert found == {("intention", "moot")}
+    assert ("intention", "moot") in kinds("The city reopened the bridge in May.",
+                                          "Officials pledged to reopen the bridge by May.")
+    # a claim about the plan is answered by it; a report of what happened is no intention
+    assert ("intention", "moot") not in kinds("The city will reopen the bridge in May.",
+                                              "Officials pledged to reopen the bridge by May.")
+    assert ("intention", "moot") not in kinds(
+        "Kestrel closed its Basel laboratory in 2021.",
+        "Kestrel Pharmaceuticals closed its Basel research laboratory this week.")

@@ -175,3 +175,9 @@ def test_a_contradicted_figure_is_judged_apart_from_the_claims_other_figures() -
     out = explained(probs, [[hours], [hours, share], [hours, said]])
     # agreeing on the four hours, or quoting someone who gives the share, confirms nothing
     assert out[0, 0] == 0.0 and out[2, 0] == 0.0 and out[1, 1] == 0.9
+
+
+def test_an_intention_moves_both_readings_to_unrelated() -> None:
+    out = adjust(np.array([[0.05, 0.9, 0.05]]), [[f("intention", "moot")]])
+    assert out[0, 2] > 0.85 and out[0, 1] < 0.1
+    assert np.allclose(out.sum(axis=1), 1.0)

@@ -296,6 +296,13 @@ _DENIED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+)?$|\b(?:wron
                      r"incorrectly|mistakenly|erroneously)\s+(?:\w+\s+){1,8}$")
 
 
+_DOWN_NOUNS = frozenset({"reduction", "cut", "decrease", "decline", "drop", "fall", "loss",
+                         "slump", "dip"})
+_UP_NOUNS = frozenset({"increase", "rise", "hike", "jump", "gain", "growth", "boost", "surge"})
+_CHANGE_NOUN = re.compile(r"\d(?:\.\d+)?\s*(?:%|percent|per cent)[- ]("
+                          + "|".join(sorted(_DOWN_NOUNS | _UP_NOUNS)) + r")\b")
+
+
 def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
     """Figures in ``text`` (one sentence works best). ``years_hint``: the years a sentence
     without any is about (its article's publication year and the year before)."""
@@ -337,6 +344,11 @@ def quantities(text: str, years_hint: tuple[int, ...] = ()) -> list[Quantity]:
             if t in ("down", "lower", "fewer", "less", "smaller"):
                 direction, dir_word = -1, t
                 break
+    if direction == 0:  # "a 12% reduction in the budget", "a 6 percent rise in rents"
+        m_noun = _CHANGE_NOUN.search(low)
+        if m_noun:
+            dir_word = m_noun.group(1)
+            direction = -1 if dir_word in _DOWN_NOUNS else 1
     out: list[Quantity] = []
     mult = next((MULTIPLIERS[t] for t in toks if t in MULTIPLIERS), None)
     m_times = re.search(r"\b(\d+(?:\.\d+)?|two|three|four|five|ten)[- ](?:times|fold)\b", low)
@@ -591,8 +603,9 @@ def _year_conflict(c: Quantity, p: Quantity) -> bool:
 @dataclass(frozen=True)
 class Finding:
     kind: str        # quantity | direction | negation | predicate | quantifier | attribution
-    #                  | superlative
+    #                  | superlative | placing | date
     relation: str    # conflict | agree | unconfirmed (the passage cannot confirm it)
+    #                  | moot (it can neither confirm nor contradict it)
     reason: str      # what a fact-checker reads on the evidence card
     sentence: str    # the passage sentence it was read from
     years: tuple[int, ...] = ()  # the period of the passage's figure (figure findings)
@@ -876,6 +889,106 @@ def superlative(claim: str, passage: str) -> Finding | None:
                                f"{m.group('noun')}; the passage ranks it "
                                f"{r.group('rank')}", sent)
     return None
+
+
+# Verbs of events that happen to a thing once ("the programme was launched", "the plant was
+# built", "Nuñez resigned"): the date of one is a fact a report can contradict. A statistic's
+# change ("crime fell in 2024") is not one: another year is another period, not a conflict.
+ONCE = ("launch", "found", "establish", "open", "built", "build", "construct", "complet",
+        "inaugurat", "sign", "enact", "introduc", "creat", "elect", "appoint", "resign",
+        "retir", "born", "die", "merg", "acquir", "bought", "sold", "award", "releas",
+        "publish", "discover", "invent", "abolish", "repeal", "ratif", "clos", "shut",
+        "dissolv", "incorporat", "instal", "unveil", "commission", "decommission", "marri",
+        "sworn", "named", "hired", "fired", "sentenc", "convict", "arrest", "ban", "approv")
+_WORD = re.compile(r"\b[a-z]+\b", re.I)
+_EVENT_DATE = re.compile(
+    rf"\s+(?:[^\s.;]+\s+){{0,7}}?(?:in|on)\s+(?:(?P<day1>\d{{1,2}})\s+)?"
+    rf"(?:(?P<month>{_MONTHS})\.?\s+(?:(?P<day2>\d{{1,2}}),?\s+)?)?(?P<year>19\d\d|20\d\d)\b",
+    re.I)
+
+
+def _once(word: str) -> str | None:
+    """The :data:`ONCE` stem of a past-tense or participle form ("launched", "built")."""
+    if not (word.endswith(("ed", "en", "t")) or word in {"born", "sold", "bought", "sworn"}):
+        return None
+    return next((b for b in ONCE if word.startswith(b)), None)
+
+
+def _event_dates(text: str) -> list[tuple[str, int, str | None, str]]:
+    """(event stem, year, month or None, the words) of each "launched in 2020" in ``text``."""
+    out = []
+    for w in _WORD.finditer(text):
+        stem = _once(w.group(0).lower())
+        if stem is None or re.search(r"\b(?:not|never|no)\s+(?:\w+\s+)?$",
+                                     text[max(0, w.start() - 20):w.start()], re.I):
+            continue
+        m = _EVENT_DATE.match(text, w.end())
+        if m is None:
+            continue
+        month = m.group("month")
+        out.append((stem, int(m.group("year")), month[:3].lower() if month else None,
+                    text[w.start():m.end()]))
+    return out
+
+
+def event_date(claim: str, passage: str) -> Finding | None:
+    """The claim dates an event that happens once ("the programme was launched in 2022") and
+    a passage sentence about the same thing dates the same event otherwise ("was launched in
+    2020"): a conflict; the same year (and month, where both give one): an agreement. The
+    sentence must carry most of the claim's other words, so a programme launched in 2020
+    says nothing of another launched in 2022."""
+    claimed = _event_dates(claim)
+    if not claimed:
+        return None
+    for shared, sent in sentence_shares(claim, passage):
+        if shared < MIN_SHARED:
+            continue
+        for stem, year, month, words in claimed:
+            stated = [d for d in _event_dates(sent) if d[0] == stem]
+            if not stated:
+                continue
+            same = [d for d in stated if d[1] == year and (not month or not d[2]
+                                                             or d[2] == month)]
+            if same:
+                return Finding("date", "agree", f"claim: {words}; passage: {same[0][3]}", sent)
+            return Finding("date", "conflict", f"claim: {words}; passage: {stated[0][3]}",
+                           sent)
+    return None
+
+
+# What someone said would happen, or meant to do: "the company had said in 2020 that it
+# would keep the laboratory open", "officials pledged to reopen the bridge by May".
+_INTENDED = re.compile(
+    r"\b(?:said|says|say|told|announced|promised|pledged|vowed|planned|expected|predicted|"
+    r"forecast|hoped|warned|insisted)\b(?:\s+[^\s.;]+){0,12}?\s+(?:would|will|'d)\b"
+    r"|\b(?:promised|promises|pledged|pledges|vowed|vows|planned|plans|intended|intends|"
+    r"expected|hoped|hopes|proposed|threatened|undertook|aimed|aims)\s+(?:not\s+)?to\s+"
+    r"(?!the\b|a\b|an\b|its\b|their\b|his\b|her\b|\d)[a-z]+", re.I)
+# ... unless the sentence also says what is so ("said production would move abroad and
+# denied that the decision was linked to the dispute")
+_STATES_FACT = re.compile(r"\b(?:den(?:y|ies|ied)|confirm(?:s|ed)?|admit(?:s|ted)?|"
+                          r"acknowledg(?:e|es|ed)|reject(?:s|ed)?)\b", re.I)
+_FUTURE_CLAIM = re.compile(r"\b(?:will|would|shall|plans?|planned|promis\w*|pledg\w*|vow\w*|"
+                           r"intend\w*|expect\w*|going to|set to|to be)\b", re.I)
+
+
+def intention(claim: str, passage: str) -> Finding | None:
+    """Every sentence of the passage about the claim reports what someone said would happen
+    or meant to do, and the claim says what happened: an intention neither confirms nor
+    contradicts an outcome ("had said in 2020 that it would keep the laboratory open" does
+    not refute "Kestrel closed its Basel laboratory in 2021"; "pledged to reopen the bridge"
+    does not confirm that it reopened)."""
+    if _FUTURE_CLAIM.search(claim):
+        return None
+    shares = sentence_shares(claim, passage)
+    about = [sent for shared, sent in shares if shared >= MIN_SHARED] or \
+        [sent for shared, sent in shares if shared > 0]  # what the model can have read
+    if not about or not all(_INTENDED.search(_unquoted(s)) and not _STATES_FACT.search(s)
+                            for s in about):
+        return None
+    return Finding("intention", "moot",
+                   f"the passage tells what was meant to happen, not what did: "
+                   f"\"{_clip(about[0])}\"", about[0])
 
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -1209,7 +1322,8 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     if published and published[:4].isdigit():
         hint = (int(published[:4]) - 1, int(published[:4]))
     early = [f for f in (attribution(claim, passage), superlative(claim, passage),
-                         placing(claim, passage), both_deny(claim, passage)) if f]
+                         placing(claim, passage), both_deny(claim, passage),
+                         event_date(claim, passage), intention(claim, passage)) if f]
     shares = sentence_shares(claim, passage, context)
     sent, shared = best_sentence(claim, passage, context, shares)
     cq = quantities(claim)
@@ -1404,7 +1518,11 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     # roles reversed: "the Gulls beat the Rapids" / "the Rapids beat the Gulls"
     if about and (rev := reversed_roles(claim, sent)):
         out.append(Finding("predicate", "conflict", rev, sent))
-    return _dedupe(out + early)
+    found = out + early
+    # what was meant to happen says nothing of what did, in figures or in words: "would keep
+    # the laboratory open" is no opposite of "closed"
+    moot = {f.sentence for f in found if f.relation == "moot"}
+    return _dedupe([f for f in found if f.relation == "moot" or f.sentence not in moot])
 
 
 _SAME_PERIOD = re.compile(r"\b(?:over|in|during|for) the same (?:period|time|years?|months?)\b",

@@ -88,6 +88,9 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
       refute the claim (a report about the Westport harbour says nothing about a ban in
       Lindholm): both move to *unrelated*, unless a check found the claim's own speaker or
       the holder of its superlative in it (:data:`SUBJECT_KINDS`).
+    * A passage that only tells what someone meant or said would happen (a ``moot``
+      finding: :func:`rhetorica.evidence.checks.intention`), where the claim tells what
+      happened, neither supports nor refutes it: both move to *unrelated*.
     * ``no_record[i]``: the claim asserts a record or a superlative ("a record number of
       visitors", "the biggest city") and passage *i* states none. Its support moves to
       *unrelated*: "410,000 visitors, up 7%" is on the subject, but does not say it was a
@@ -105,7 +108,9 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
             out[i] = [s * (1 - VETO), r * (1 - VETO), u + VETO * (s + r)]
             continue
         agrees = {f.kind for f in fs if f.relation == "agree"}
-        if conflicts:
+        if any(f.relation == "moot" for f in fs) and not conflicts and not agrees:
+            out[i] = [s * (1 - VETO), r * (1 - VETO), u + VETO * (s + r)]
+        elif conflicts:
             moved = VETO * s + (u if conflicts & FIGURE_KINDS else 0.5 * u)
             out[i] = [s - VETO * s, r + moved, u - (moved - VETO * s)]
         elif agrees & FIGURE_KINDS:
