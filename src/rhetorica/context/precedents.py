@@ -294,7 +294,7 @@ def document_features(text: str, actors: list[dict[str, Any]] | None = None,
         f.offices.add("president")
     for p in precedents:
         for place in {p.place, *(s.strip() for s in p.state.split(","))}:
-            if place and len(place) > 3 and re.search(
+            if place and len(place) > 3 and place in text and re.search(
                     r"(?<!\w)" + re.escape(place) + r"(?!\w)", text):
                 f.places.add(place)
     if re.search(r"Washington,?\s+D\.?C\.?|\bD\.C\.|the\s+capital\b|the\s+District\b", text):
