@@ -307,3 +307,61 @@ def test_passages_about_another_place_are_reranked_last(verifier) -> None:
     res = verifier.judge("Unemployment in Eastbury fell in March.", [*others, own], rerank=True)
     assert len(res.passages) == verifier.k
     assert any(p["passage_id"] == 99 for p in res.passages)
+
+
+def _found(verdict: str, confidence: float, passage: str):
+    from rhetorica.evidence.verify import Verification
+
+    return Verification(claim="", verdict=verdict, confidence=confidence,
+                        summary=f"{verdict} summary", probabilities={verdict: confidence},
+                        passages=[{"text": passage, "stance": "supports", "score": 0.9}],
+                        reasons=[f"{verdict} because"])
+
+
+def test_a_sentence_checked_in_parts_holds_only_as_far_as_all_of_them() -> None:
+    """From a new user's trial: "The plant was built in 1968 and has failed state
+    inspections three times since 2019" was supported, though only the second part was."""
+    from rhetorica.evidence.verify import combine_parts
+
+    built, failed = "The plant was built in 1968.", "The plant failed inspections three times."
+    one = combine_parts([(built, _found("not_enough_evidence", 0.3, "p1")),
+                         (failed, _found("supported", 0.8, "p2"))])
+    assert one["verdict"] == "not_enough_evidence"
+    assert one["summary"].startswith("1 of its 2 parts is supported")
+    assert [p["verdict"] for p in one["parts"]] == ["not_enough_evidence", "supported"]
+    false = combine_parts([(built, _found("refuted", 0.7, "p1")),
+                           (failed, _found("supported", 0.8, "p2"))])
+    assert false["verdict"] == "refuted" and [p["text"] for p in false["passages"]] == ["p1"]
+    assert built in false["summary"] and false["reasons"] == [f"{built}: refuted because"]
+    both = combine_parts([(built, _found("supported", 0.6, "p1")),
+                          (failed, _found("supported", 0.8, "p2"))])
+    assert both["verdict"] == "supported" and both["confidence"] == 0.6
+    assert [p["text"] for p in both["passages"]] == ["p1", "p2"]
+    assert [p["text"] for p in one["passages"]] == ["p1", "p2"]
+
+
+def test_the_component_checks_each_part_of_a_compound_claim(corpus_store) -> None:
+    from rhetorica.config import Settings
+    from rhetorica.document import Document
+    from rhetorica.evidence.verify import make_verify
+
+    text = ("Container traffic at Westport harbour rose in 2024 and the mayor of Lindholm "
+            "banned electric scooters.")
+    doc = Document(text)
+    doc.add_span(0, len(text), "check_worthy", layer="claim", score=0.9)
+    cut = text.index(" and ")
+    for i, (a, b, said) in enumerate([
+            (0, cut, "Container traffic at Westport harbour rose in 2024."),
+            (cut + 5, len(text), "The mayor of Lindholm banned electric scooters.")]):
+        doc.add_span(a, b, "statement", layer="atomic_claim", score=0.9,
+                     attrs={"text": said, "claim": [0, len(text)], "index": i})
+    make_verify(Settings(db=corpus_store.store.url))(doc)
+    [item] = doc.results["evidence"]
+    assert [p["verdict"] for p in item["parts"]] == ["supported", "not_enough_evidence"]
+    assert item["verdict"] == "not_enough_evidence"
+    from rhetorica.evidence.report import EVIDENCE
+
+    md, html = EVIDENCE.markdown(doc), EVIDENCE.html(doc)
+    assert "Checked in 2 parts:" in md
+    assert "- “The mayor of Lindholm banned electric scooters.”: **not enough evidence**" in md
+    assert '<ul class="parts">' in html and "<q>Container traffic at Westport" in html

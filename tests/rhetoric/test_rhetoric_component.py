@@ -122,6 +122,15 @@ def test_we_versus_they_dependency_pattern(pipe, text, fires):
         assert s.start == 0 and s.text_in(text) == text.rstrip(".")
 
 
+def test_we_versus_they_ends_with_the_clauses_that_oppose_them(pipe):
+    """From a new user's trial: the span ran on into '," Vane told the crowd' and so was
+    counted as the reporter's words, not the quoted politician's."""
+    text = '"They will drain this city dry unless we root them out," Vane told the crowd.'
+    doc = pipe(Document(text))
+    [span] = [s for s in doc.layer("rhetoric") if s.source == "rhetoric.syntax"]
+    assert span.text_in(text) == "we root them out"
+
+
 def test_feature_columns_are_feature_hasher_columns():
     """The trained weights were indexed by scikit-learn's FeatureHasher; run time hashes
     without it and must land every feature in the same column."""

@@ -720,7 +720,8 @@ def _denied_words(text: str) -> set[str]:
         if t in ("no", "not", "never", "nobody", "none", "nothing") or t.endswith("n't"):
             nxt = [w for w in toks[i + 1:i + 5] if w not in STOP and w not in NEGATORS
                    and not w[0].isdigit() and w not in ("one", "serious", "major", "any",
-                                                         "single", "further", "reported")]
+                                                         "single", "further", "reported",
+                                                         "yet", "ever", "even", "already")]
             if nxt:
                 out.add(_family(nxt[0]))
     return out

@@ -116,6 +116,22 @@ def _prior_md(item: dict[str, Any]) -> list[str]:
     return ["Already fact-checked:", *lines, ""] if lines else []
 
 
+def _parts_html(item: dict[str, Any]) -> str:
+    """A sentence checked part by part: each part's own verdict."""
+    rows = [f'<li><q>{escape(p["text"])}</q>: <strong style="color:'
+            f'{_COLOURS.get(p["verdict"], "#555")}">{escape(_label(p["verdict"]))}</strong> '
+            f'({p["confidence"]:.2f})</li>' for p in item.get("parts") or []]
+    return (f'<p><small>Checked in {len(rows)} parts:</small></p><ul class="parts">'
+            f'{"".join(rows)}</ul>') if rows else ""
+
+
+def _parts_md(item: dict[str, Any]) -> list[str]:
+    parts = item.get("parts") or []
+    return [f"Checked in {len(parts)} parts:",
+            *(f"- “{md_cell(p['text'], 300)}”: **{_label(p['verdict'])}** "
+              f"({p['confidence']:.2f})" for p in parts), ""] if parts else []
+
+
 def _notes_html(item: dict[str, Any]) -> str:
     notes = item.get("notes") or []
     return "".join(f'<p class="note"><small>{escape(n)}</small></p>' for n in notes)
@@ -155,7 +171,7 @@ def _evidence_html(doc: Document) -> str | None:
             f"{_prior_html(item)}"
             f'<p><strong style="color:{colour}">{escape(_label(item["verdict"]))}</strong>, '
             f'confidence {item["confidence"]:.2f}. {escape(item.get("summary", ""))}</p>'
-            f"{passages}{_notes_html(item)}</div>")
+            f"{_parts_html(item)}{passages}{_notes_html(item)}</div>")
     return "".join(cards)
 
 
@@ -190,7 +206,7 @@ def _evidence_md(doc: Document) -> str | None:
                  f"({item['claim']['start']}-{item['claim']['end']})",
                  *_checked_md(item["claim"]), "", *_prior_md(item),
                  f"Verdict: **{_label(item['verdict'])}** (confidence {item['confidence']:.2f}). "
-                 f"{item.get('summary', '')}", ""]
+                 f"{md_cell(item.get('summary', ''), 600)}", "", *_parts_md(item)]
         for p in item.get("passages", []):
             cite = md_cell(_cite(p))
             url = _safe_url(p.get("url"))

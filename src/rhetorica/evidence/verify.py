@@ -665,6 +665,60 @@ def _default_stance() -> Any:
 CHECKWORTHY = 0.5
 
 
+def atomic_parts(doc: Any, claim: Any) -> list[Any]:
+    """The checkable atomic claims of a claim sentence (``atomic_claims``), in order."""
+    return sorted((a for a in doc.layer("atomic_claim")
+                   if list(a.attrs.get("claim") or ()) == [claim.start, claim.end]
+                   and a.attrs.get("checkable", True)),
+                  key=lambda a: a.attrs.get("index", 0))
+
+
+def _part_text(atom: Any) -> str:
+    return str(atom.attrs.get("checkable_text") or atom.attrs.get("text"))
+
+
+def combine_parts(parts: list[tuple[str, Verification]]) -> dict[str, Any]:
+    """One verdict for a sentence checked part by part: refuted where a part is refuted
+    (a sentence with one false part is false as stated), supported only where every part
+    is, disputed where a part is, else not enough evidence. The reasons are those of the
+    parts that decide it, the passages those of the contradicted parts of a refuted
+    sentence and of every part otherwise; ``parts`` lists each part's own verdict."""
+    verdicts = [r.verdict for _, r in parts]
+    if "refuted" in verdicts:
+        verdict = "refuted"
+    elif all(v == "supported" for v in verdicts):
+        verdict = "supported"
+    elif "disputed" in verdicts:
+        verdict = "disputed"
+    else:
+        verdict = "not_enough_evidence"
+    deciding = [(t, r) for t, r in parts if r.verdict == verdict] or parts
+    lead = max(deciding, key=lambda tr: tr[1].confidence)[1]
+    confidence = min(r.confidence for _, r in deciding) if verdict == "supported" \
+        else lead.confidence
+    n = len(parts)
+    if verdict == "refuted":
+        which = "; ".join(f"“{t}”" for t, _ in deciding)
+        summary = f"{len(deciding)} of its {n} parts {'is' if len(deciding) == 1 else 'are'} " \
+                  f"contradicted: {which}. {lead.summary}"
+    elif verdict == "supported":
+        summary = f"Each of its {n} parts is supported. {lead.summary}"
+    else:
+        held = sum(v == "supported" for v in verdicts)
+        summary = (f"{held} of its {n} parts {'is' if held == 1 else 'are'} supported; "
+                   "the corpus does not settle the rest." if held else lead.summary)
+    passages: list[dict[str, Any]] = []
+    for _, r in deciding if verdict == "refuted" else parts:  # what settled it, else all
+        passages += [p for p in r.passages if p not in passages]
+    return {"verdict": verdict, "confidence": confidence, "summary": summary,
+            "probabilities": lead.probabilities, "passages": passages,
+            "reasons": [f"{t}: {why}" for t, r in deciding for why in r.reasons],
+            "prior_fact_checks": [fc for _, r in parts for fc in r.prior_fact_checks],
+            "notes": [note for _, r in parts for note in r.notes],
+            "parts": [{"text": t, "verdict": r.verdict, "confidence": r.confidence,
+                       "summary": r.summary} for t, r in parts]}
+
+
 def make_verify(settings: Any) -> Any:
     """The ``verify`` component: evidence for each check-worthy claim (layer ``claim``)."""
     from rhetorica.evidence.index import HybridIndex
@@ -689,19 +743,30 @@ def make_verify(settings: Any) -> Any:
             # "as of" the statement's date is what a reader of that statement could verify.
             as_of = normalise_date(doc.meta.date) if doc.meta.date else None
             for c in claims:
-                # "Trump claimed that LA is occupied": what is checked is what was said
-                checked = c.attrs.get("checkable_text") or c.text_in(doc.text)
-                res = v.verify(checked, as_of=as_of)
+                parts = atomic_parts(doc, c)
+                # "Trump claimed that LA is occupied": what is checked is what was said; a
+                # sentence's one atomic claim says it without a dateline or a bare pronoun
+                checked = _part_text(parts[0]) if len(parts) == 1 else \
+                    c.attrs.get("checkable_text") or c.text_in(doc.text)
                 claim = {"start": c.start, "end": c.end, "text": c.text_in(doc.text),
                          "score": c.score}
-                if checked != claim["text"]:
-                    claim["checked"] = checked
-                    claim["attribution"] = c.attrs.get("attribution")
+                if len(parts) > 1:
+                    # "was built in 1968 and has failed inspections three times": each part
+                    # is checked, and the sentence holds only as far as all of them do
+                    checked_parts = [(_part_text(a), v.verify(_part_text(a), as_of=as_of))
+                                     for a in parts]
+                    found = combine_parts(checked_parts)
+                else:
+                    found = v.verify(checked, as_of=as_of).to_dict()
+                    if " ".join(checked.split()) != " ".join(claim["text"].split()):
+                        claim["checked"] = checked
+                        claim["attribution"] = (parts[0].attrs.get("attribution") if parts
+                                                else None) or c.attrs.get("attribution")
                 claimant = c.attrs.get("claimant") or doc.meta.speaker
                 if claimant:  # a quoted speaker's claim is theirs (the ``voices`` component)
                     claim["claimant"] = claimant
                 results.append({"claim": claim, **({"as_of": as_of} if as_of else {}),
-                                **{k: val for k, val in res.to_dict().items() if k != "claim"}})
+                                **{k: val for k, val in found.items() if k != "claim"}})
         doc.results["evidence"] = results
         return doc
 

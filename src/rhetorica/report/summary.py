@@ -20,6 +20,10 @@ def _quote(text: str, limit: int = 140) -> str:
     return f"“{text if len(text) <= limit else text[:limit - 1].rstrip() + '…'}”"
 
 
+def _most(counts: Counter[str]) -> str:
+    return ", ".join(f"{k} ×{n}" if n > 1 else k for k, n in counts.most_common(3))
+
+
 def summary_lines(doc: Document) -> list[tuple[str, str]]:
     """``[(topic, sentence)]``, only for what the document has."""
     out: list[tuple[str, str]] = []
@@ -41,16 +45,28 @@ def summary_lines(doc: Document) -> list[tuple[str, str]]:
         out.append(("What the corpus says", "Not verified against an evidence corpus "
                     "(analyse with --verify)."))
     tone = doc.results.get("tone") or {}
-    rhetoric = Counter(_words(s.label) for s in doc.layer("rhetoric"))
-    if tone or rhetoric:
+    # the author's own rhetoric apart from the words of those quoted: a report that quotes a
+    # politician calling people vermin does not call them so itself
+    spans = doc.layer("rhetoric")
+    own = Counter(_words(s.label) for s in spans if s.attrs.get("voice", "author") == "author")
+    quoted = Counter(_words(s.label) for s in spans
+                     if s.attrs.get("voice", "author") != "author")
+    speakers = Counter(str(s.attrs["voice"]) for s in spans
+                       if s.attrs.get("voice", "author") != "author")
+    if tone or spans:
         parts = []
         if isinstance(tone.get("intensity"), (int, float)):
             parts.append(f"intensity {tone['intensity']:.0f}/100 (the author's own words)")
-        if rhetoric:
-            parts.append("most used: " + ", ".join(f"{k} ×{n}" if n > 1 else k
-                                                   for k, n in rhetoric.most_common(3)))
-        else:
+        if own:
+            parts.append(("the author's most used: " if quoted else "most used: ")
+                         + _most(own))
+        elif not quoted:
             parts.append("no persuasion technique or frame found")
+        else:
+            parts.append("none in the author's own words")
+        if quoted:
+            who = ", ".join(name for name, _ in speakers.most_common(2))
+            parts.append(f"in the words of those quoted ({who}): {_most(quoted)}")
         out.append(("How the text persuades", "; ".join(parts) + "."))
     roles: dict[str, list[str]] = {}
     for a in doc.layer("actor"):

@@ -340,7 +340,8 @@ def _mark_we_they(doc: Document, parsed: Any, confidence: float) -> None:
     """Us-versus-them is often syntactic, not lexical: "We build, they destroy." No word in
     it is charged; the charge is one sentence giving "we" and "they" opposed roles. The
     dependency parse finds a sentence where both are subjects (or one is the object of the
-    other's verb) and marks it from the first pronoun to the end of the sentence."""
+    other's verb) and marks it from the first pronoun to the end of the clauses that oppose
+    them."""
     for sent in parsed.sents:
         roles = [t for t in sent if t.lower_ in _WE | _THEY and
                  (t.dep_ in _SUBJ or t.dep_ in {"dobj", "pobj"})]
@@ -357,9 +358,13 @@ def _mark_we_they(doc: Document, parsed: Any, confidence: float) -> None:
                     and t.head.lemma_.lower() in _ADVERSARIAL]
         if not they_subj and not they_obj:
             continue
-        first = min(we[0].i, (they_subj or they_obj)[0].i)
-        last = sent.end - 1
-        while last > first and (parsed[last].is_punct or parsed[last].is_space):
+        other = (they_subj or they_obj)[0]
+        first = min(we[0].i, other.i)
+        # to the end of the clauses that oppose them, not of the sentence: in '"... unless
+        # we root them out," Vane told the crowd' the report of the words is no part of them
+        last = min(sent.end - 1, max(we[0].head.right_edge.i, other.head.right_edge.i))
+        while last > first and (parsed[last].is_punct or parsed[last].is_space
+                                or parsed[last].is_quote):
             last -= 1
         start, end = parsed[first].idx, parsed[last].idx + len(parsed[last].text)
         doc.add_span(

@@ -453,6 +453,14 @@ def _report_clause(span: Span, q: Span, text: str) -> str | None:
     attribution = " ".join(text[lo:hi].split())
     said = claim
     if attribution and attribution in claim:
+        at = claim.index(attribution)
+        if str(q.attrs.get("cue") or "").lower().startswith("according"):
+            # the source runs on past its head: "according to records from the Oregon
+            # Department of Environmental Quality" to the end, or to the comma before the
+            # claim ("According to records from the department, the plant ...")
+            stop = claim.find(",", at + len(attribution))
+            after = at > len(claim) // 2 or stop < 0
+            attribution = claim[at:].rstrip(" .!?") if after else claim[at:stop]
         said = claim.replace(attribution, " ")
         said = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(said.split()))
         said = re.sub(r"^[,;:\s]+|^(?:that|whether|if)\s+", "", said)

@@ -147,7 +147,7 @@ def _np_span(tok: Any) -> tuple[int, int]:
     """The noun phrase a source token heads, without trailing clauses or punctuation."""
     drop = {c.i for c in tok.children
             if c.dep_ in ("relcl", "acl", "punct", "appos", "advcl", "npadvmod", "advmod")
-            or (c.dep_ == "prep" and c.lower_ not in ("of", "for", "at"))}
+            or (c.dep_ == "prep" and c.lower_ not in ("of", "for", "at", "from"))}
     cut = {t.i for c in tok.children if c.i in drop for t in c.subtree}
     toks = [t for t in tok.subtree if t.i not in cut]
     keep = sorted({t.i for t in toks})
