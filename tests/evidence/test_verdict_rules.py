@@ -181,3 +181,12 @@ def test_an_intention_moves_both_readings_to_unrelated() -> None:
     out = adjust(np.array([[0.05, 0.9, 0.05]]), [[f("intention", "moot")]])
     assert out[0, 2] > 0.85 and out[0, 1] < 0.1
     assert np.allclose(out.sum(axis=1), 1.0)
+
+
+def test_another_year_sets_a_passage_aside_unless_it_dates_the_same_event() -> None:
+    """"was built in 1986" answers "was built in 1968", though it names no year of the
+    claim's (a statistic of 1986 would be another period)."""
+    probs = np.array([[0.6, 0.1, 0.3], [0.6, 0.1, 0.3]])
+    out = adjust(probs, [[f("date", "conflict")], [f("negation", "conflict")]],
+                 elsewhere=[True, True])
+    assert out[0, 1] > 0.5 and out[1, 1] < 0.1

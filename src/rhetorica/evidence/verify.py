@@ -103,8 +103,10 @@ def adjust(probs: np.ndarray, findings: list[list[Finding]],
         conflicts = {f.kind for f in fs if f.relation == "conflict"}
         # a results table names the claim's candidate where its words are not the claim's
         placed = any(f.kind == "placing" for f in fs)
+        # another year than the claim's is another period, except for the date of an event
+        # that happens once: "was built in 1986" answers "was built in 1968"
         if elsewhere is not None and elsewhere[i] and not conflicts & SUBJECT_KINDS \
-                and not placed:
+                and not placed and "date" not in conflicts:
             out[i] = [s * (1 - VETO), r * (1 - VETO), u + VETO * (s + r)]
             continue
         agrees = {f.kind for f in fs if f.relation == "agree"}
