@@ -366,6 +366,12 @@ def _build(borrowed: list[Any], toks: list[Any], resolver: Resolver,
     return AtomicClaim(text, _merge(ranges, resolver.text), resolved, sent_range)
 
 
+def checkable_text(atom: Any) -> str:
+    """What an atomic claim span is checked for: what was said where it reports someone
+    (``checkable_text``, set by ``voices``), else its own self-contained text."""
+    return str(atom.attrs.get("checkable_text") or atom.attrs.get("text") or "")
+
+
 class AtomicClaims:
     """Pipeline component: an ``atomic_claim`` span per atomic claim of each checkable claim."""
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from html import escape
 
+from rhetorica.claims.atomic import checkable_text
 from rhetorica.document import Document, Span
 from rhetorica.report.escape import md_cell
-from rhetorica.report.sections import Section, html_table, md_table
+from rhetorica.report.sections import Section, html_table, md_table, ranked_claims
 
 # how a proposition is put, where it is not simply asserted as fact
 _HOW = {"negated": "negative", "question": "asked", "condition": "on a condition",
@@ -22,21 +23,16 @@ _HOW = {"negated": "negative", "question": "asked", "condition": "on a condition
 
 def _rows(doc: Document) -> list[tuple[int, Span]]:
     """(rank of the sentence in the claims table, atomic claim), check-worthy ones only."""
-    ranked = sorted(doc.layer("claim"), key=lambda s: -s.score)
+    ranked = ranked_claims(doc)
     rank = {(c.start, c.end): n for n, c in enumerate(ranked, 1)}
     rows = []
     for atom in doc.layer("atomic_claim"):
         if not atom.attrs.get("check_worthy"):
             continue
         start, end = atom.attrs.get("claim", (atom.start, atom.end))
-        n = rank.get((start, end)) or rank.get((start, end - 1)) or 0
-        rows.append((n, atom))
+        rows.append((rank.get((start, end), 0), atom))
     rows.sort(key=lambda r: (r[0] or len(ranked) + 1, r[1].attrs.get("index", 0)))
     return rows
-
-
-def _claim_text(atom: Span) -> str:
-    return str(atom.attrs.get("checkable_text") or atom.attrs.get("text") or "")
 
 
 def _how(atom: Span) -> str:
@@ -44,7 +40,7 @@ def _how(atom: Span) -> str:
              if v in _HOW]
     # names put in for pronouns, where the claim shown has them (not "she" of "she said")
     resolved = [f"{r['text']} = {r['entity']}" for r in atom.attrs.get("resolved") or []
-                if r["entity"] in _claim_text(atom)]
+                if r["entity"] in checkable_text(atom)]
     return "; ".join([*notes, *resolved])
 
 
@@ -52,7 +48,7 @@ def _html(doc: Document) -> str | None:
     rows = _rows(doc)
     if not rows:
         return None
-    cells = [[str(n or "–"), f"<q>{escape(_claim_text(a))}</q>",
+    cells = [[str(n or "–"), f"<q>{escape(checkable_text(a))}</q>",
               escape(str(a.attrs.get("claimant") or "—")), escape(a.label.replace("_", " ")),
               escape(_how(a)), f"{a.start}–{a.end}"] for n, a in rows]
     return html_table(["sentence #", "claim", "claimant", "type", "notes", "chars"], cells,
@@ -63,9 +59,9 @@ def _md(doc: Document) -> str | None:
     rows = _rows(doc)
     if not rows:
         return None
-    cells = [[str(n or "-"), md_cell(_claim_text(a)), md_cell(str(a.attrs.get("claimant") or "—")),
-              a.label.replace("_", " "), md_cell(_how(a)), f"{a.start}-{a.end}"]
-             for n, a in rows]
+    cells = [[str(n or "-"), md_cell(checkable_text(a)),
+              md_cell(str(a.attrs.get("claimant") or "—")), a.label.replace("_", " "),
+              md_cell(_how(a)), f"{a.start}-{a.end}"] for n, a in rows]
     return md_table(["sentence #", "claim", "claimant", "type", "notes", "chars"], cells)
 
 

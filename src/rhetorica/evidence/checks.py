@@ -932,20 +932,23 @@ def _event_dates(text: str) -> list[tuple[str, int, str | None, str]]:
     return out
 
 
-def event_date(claim: str, passage: str) -> Finding | None:
+def event_date(claim: str, passage: str,
+               shares: list[tuple[float, str]] | None = None) -> Finding | None:
     """The claim dates an event that happens once ("the programme was launched in 2022") and
     a passage sentence about the same thing dates the same event otherwise ("was launched in
     2020"): a conflict; the same year (and month, where both give one): an agreement. The
     sentence must carry most of the claim's other words, so a programme launched in 2020
-    says nothing of another launched in 2022."""
+    says nothing of another launched in 2022. ``shares``: :func:`sentence_shares` of the
+    claim and passage, where the caller has them already."""
     claimed = _event_dates(claim)
     if not claimed:
         return None
-    for shared, sent in sentence_shares(claim, passage):
+    for shared, sent in shares if shares is not None else sentence_shares(claim, passage):
         if shared < MIN_SHARED:
             continue
+        dated = _event_dates(sent)
         for stem, year, month, words in claimed:
-            stated = [d for d in _event_dates(sent) if d[0] == stem]
+            stated = [d for d in dated if d[0] == stem]
             if not stated:
                 continue
             same = [d for d in stated if d[1] == year and (not month or not d[2]
@@ -973,15 +976,17 @@ _FUTURE_CLAIM = re.compile(r"\b(?:will|would|shall|plans?|planned|promis\w*|pled
                            r"intend\w*|expect\w*|going to|set to|to be)\b", re.I)
 
 
-def intention(claim: str, passage: str) -> Finding | None:
+def intention(claim: str, passage: str,
+              shares: list[tuple[float, str]] | None = None) -> Finding | None:
     """Every sentence of the passage about the claim reports what someone said would happen
     or meant to do, and the claim says what happened: an intention neither confirms nor
     contradicts an outcome ("had said in 2020 that it would keep the laboratory open" does
     not refute "Kestrel closed its Basel laboratory in 2021"; "pledged to reopen the bridge"
-    does not confirm that it reopened)."""
+    does not confirm that it reopened). ``shares`` as for :func:`event_date`."""
     if _FUTURE_CLAIM.search(claim):
         return None
-    shares = sentence_shares(claim, passage)
+    if shares is None:
+        shares = sentence_shares(claim, passage)
     about = [sent for shared, sent in shares if shared >= MIN_SHARED] or \
         [sent for shared, sent in shares if shared > 0]  # what the model can have read
     if not about or not all(_INTENDED.search(_unquoted(s)) and not _STATES_FACT.search(s)
@@ -1322,9 +1327,11 @@ def compare(claim: str, passage: str, related: bool = False, context: str = "",
     hint: tuple[int, ...] = ()
     if published and published[:4].isdigit():
         hint = (int(published[:4]) - 1, int(published[:4]))
+    plain = sentence_shares(claim, passage)  # without the context: the passage's own words
     early = [f for f in (attribution(claim, passage), superlative(claim, passage),
                          placing(claim, passage), both_deny(claim, passage),
-                         event_date(claim, passage), intention(claim, passage)) if f]
+                         event_date(claim, passage, plain), intention(claim, passage, plain))
+             if f]
     shares = sentence_shares(claim, passage, context)
     sent, shared = best_sentence(claim, passage, context, shares)
     cq = quantities(claim)

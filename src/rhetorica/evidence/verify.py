@@ -675,10 +675,6 @@ def atomic_parts(doc: Any, claim: Any) -> list[Any]:
                   key=lambda a: a.attrs.get("index", 0))
 
 
-def _part_text(atom: Any) -> str:
-    return str(atom.attrs.get("checkable_text") or atom.attrs.get("text"))
-
-
 def combine_parts(parts: list[tuple[str, Verification]]) -> dict[str, Any]:
     """One verdict for a sentence checked part by part: refuted where a part is refuted
     (a sentence with one false part is false as stated), supported only where every part
@@ -723,6 +719,7 @@ def combine_parts(parts: list[tuple[str, Verification]]) -> dict[str, Any]:
 
 def make_verify(settings: Any) -> Any:
     """The ``verify`` component: evidence for each check-worthy claim (layer ``claim``)."""
+    from rhetorica.claims.atomic import checkable_text
     from rhetorica.evidence.index import HybridIndex
     from rhetorica.ingest.corpus import normalise_date
     from rhetorica.store.corpus import open_corpus_store
@@ -746,19 +743,18 @@ def make_verify(settings: Any) -> Any:
             as_of = normalise_date(doc.meta.date) if doc.meta.date else None
             for c in claims:
                 parts = atomic_parts(doc, c)
-                # "Trump claimed that LA is occupied": what is checked is what was said; a
-                # sentence's one atomic claim says it without a dateline or a bare pronoun
-                checked = _part_text(parts[0]) if len(parts) == 1 else \
-                    c.attrs.get("checkable_text") or c.text_in(doc.text)
                 claim = {"start": c.start, "end": c.end, "text": c.text_in(doc.text),
                          "score": c.score}
                 if len(parts) > 1:
                     # "was built in 1968 and has failed inspections three times": each part
                     # is checked, and the sentence holds only as far as all of them do
-                    checked_parts = [(_part_text(a), v.verify(_part_text(a), as_of=as_of))
-                                     for a in parts]
-                    found = combine_parts(checked_parts)
+                    found = combine_parts([(t, v.verify(t, as_of=as_of)) for t in
+                                           map(checkable_text, parts)])
                 else:
+                    # "Trump claimed that LA is occupied": what is checked is what was said;
+                    # a sentence's one atomic claim says it without a dateline or a pronoun
+                    checked = checkable_text(parts[0]) if parts else \
+                        c.attrs.get("checkable_text") or c.text_in(doc.text)
                     found = v.verify(checked, as_of=as_of).to_dict()
                     if " ".join(checked.split()) != " ".join(claim["text"].split()):
                         claim["checked"] = checked

@@ -38,12 +38,13 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 # -- claims -------------------------------------------------------------------------------
-def _ranked_claims(doc: Document):
+def ranked_claims(doc: Document) -> list:
+    """The claims table's order: best first (its row numbers are ranks elsewhere too)."""
     return sorted(doc.layer("claim"), key=lambda s: -s.score)
 
 
 def _claims_html(doc: Document) -> str | None:
-    claims = _ranked_claims(doc)
+    claims = ranked_claims(doc)
     if not claims:
         return None
     rows = [[str(i), f"{c.score:.2f}", escape(c.label.replace("_", " ")),
@@ -60,7 +61,7 @@ def _claimant(claim) -> str:
 
 
 def _claims_md(doc: Document) -> str | None:
-    claims = _ranked_claims(doc)
+    claims = ranked_claims(doc)
     if not claims:
         return None
     rows = [[str(i), f"{c.score:.2f}", c.label.replace("_", " "), md_cell(c.text_in(doc.text)),

@@ -48,11 +48,14 @@ def summary_lines(doc: Document) -> list[tuple[str, str]]:
     # the author's own rhetoric apart from the words of those quoted: a report that quotes a
     # politician calling people vermin does not call them so itself
     spans = doc.layer("rhetoric")
-    own = Counter(_words(s.label) for s in spans if s.attrs.get("voice", "author") == "author")
-    quoted = Counter(_words(s.label) for s in spans
-                     if s.attrs.get("voice", "author") != "author")
-    speakers = Counter(str(s.attrs["voice"]) for s in spans
-                       if s.attrs.get("voice", "author") != "author")
+    own: Counter[str] = Counter()
+    quoted: Counter[str] = Counter()
+    speakers: Counter[str] = Counter()
+    for s in spans:
+        voice = str(s.attrs.get("voice", "author"))
+        (own if voice == "author" else quoted)[_words(s.label)] += 1
+        if voice != "author":
+            speakers[voice] += 1
     if tone or spans:
         parts = []
         if isinstance(tone.get("intensity"), (int, float)):

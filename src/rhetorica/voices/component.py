@@ -401,19 +401,25 @@ def _report(span: Span, q: Span, content: tuple[int, int], text: str) -> str | N
             return None  # "denied the report": no proposition of the claimant's to check
         # "denied that the city had asked for help": the claimant holds the opposite
         said = "It is not true that " + said
-    said = said[0].upper() + said[1:].rstrip(" ,;:")
-    if said[-1] not in ".!?":
-        said += "."
     pieces = span.attrs.get("pieces") or [(span.start, span.end)]
     around = [text[max(a, span.start):min(b, content[0])] for a, b in pieces
               if a < content[0]] + \
         ["…"] + [text[max(a, content[1]):b] for a, b in pieces if b > content[1]]
     attribution = " ".join(" ".join(around).split())
+    return _record(span, q, said, attribution.strip(" …,." + _MARKS))
+
+
+def _record(span: Span, q: Span, said: str, attribution: str) -> str | None:
+    """Put on ``span`` what it is checked for (``said``, as a sentence) and by whose word
+    (``attribution``, the speaker's id); returns the speaker."""
+    said = said[0].upper() + said[1:].rstrip(" ,;:")
+    if said[-1] not in ".!?":
+        said += "."
     span.attrs["checkable_text"] = said
-    span.attrs["attribution"] = attribution.strip(" …,." + _MARKS)
-    speaker = q.attrs.get("speaker")
+    span.attrs["attribution"] = attribution
     if q.attrs.get("speaker_id"):
         span.attrs["speaker_id"] = q.attrs["speaker_id"]
+    speaker = q.attrs.get("speaker")
     return str(speaker) if speaker else None
 
 
@@ -468,15 +474,7 @@ def _report_clause(span: Span, q: Span, text: str) -> str | None:
     said = said.strip(_MARKS)
     if not said or _DENIAL.match(str(q.attrs.get("cue") or "")):
         return None
-    said = said[0].upper() + said[1:]
-    if said[-1] not in ".!?":
-        said += "."
-    span.attrs["checkable_text"] = said
-    span.attrs["attribution"] = attribution
-    if q.attrs.get("speaker_id"):
-        span.attrs["speaker_id"] = q.attrs["speaker_id"]
-    speaker = q.attrs.get("speaker")
-    return str(speaker) if speaker else None
+    return _record(span, q, said, attribution)
 
 
 def make_voices(settings: Settings) -> Voices:

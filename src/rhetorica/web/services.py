@@ -351,11 +351,10 @@ class StoreAccess:
         self.store = open_store(url)
         from rhetorica.store.sqlite import SQLiteStore
 
+        sqlite = isinstance(self.store, SQLiteStore)
         self._lock: contextlib.AbstractContextManager[Any] = (
-            contextlib.nullcontext() if isinstance(self.store, SQLiteStore)
-            else threading.RLock())
-        if isinstance(self.store, SQLiteStore):
-            # no request waits while the write-ahead log is merged into the file
+            contextlib.nullcontext() if sqlite else threading.RLock())
+        if sqlite:  # no request waits while the write-ahead log is merged into the file
             self.store.checkpoint_in_background()
 
     @contextlib.contextmanager
